@@ -1,0 +1,22 @@
+// Nuxt config. The Nitro server is the gateway; pages are the admin dashboard.
+// Nothing here may fetch from the network at build or run time (fonts off, local icons).
+export default defineNuxtConfig({
+  compatibilityDate: '2026-11-01',
+  // Top-level pages/ and components/ (the project layout), not Nuxt 4's app/ folder.
+  srcDir: '.',
+  serverDir: 'server',
+  modules: ['@nuxt/ui'],
+  css: ['~/assets/css/main.css'],
+  ui: { fonts: false },
+  icon: {
+    provider: 'none',
+    clientBundle: { scan: true, includeCustomCollections: true },
+    serverBundle: 'local',
+  },
+  devtools: { enabled: false },
+  telemetry: false,
+  nitro: {
+    // Tasks (registry scrape, backups, migrations) run from scheduledTasks and the admin task API.
+    experimental: { tasks: true },
+  },
+})

@@ -1,0 +1,28 @@
+import { z } from 'zod'
+import { adminQuery, defineAdminHandler } from '../../utils/admin/handler'
+import { USAGE_GROUPS, usageBetween } from '../../utils/store/request-log'
+
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}/, 'expected a date (YYYY-MM-DD or ISO 8601)').transform(s => s.slice(0, 10))
+const today = () => new Date().toISOString().slice(0, 10)
+const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10)
+
+const Query = z.object({
+  from: day.optional(),
+  to: day.optional(),
+  groupBy: z.enum(Object.keys(USAGE_GROUPS) as [keyof typeof USAGE_GROUPS]).default('day'),
+})
+
+export default defineAdminHandler(async (event) => {
+  const q = adminQuery(event, Query)
+  const from = q.from ?? daysAgo(29)
+  const to = q.to ?? today()
+  const data = await usageBetween(from, to, q.groupBy)
+  const totals = data.reduce((t, r) => ({
+    requests: t.requests + r.requests,
+    promptTokens: t.promptTokens + r.promptTokens,
+    cachedTokens: t.cachedTokens + r.cachedTokens,
+    completionTokens: t.completionTokens + r.completionTokens,
+    costUsd: t.costUsd + r.costUsd,
+  }), { requests: 0, promptTokens: 0, cachedTokens: 0, completionTokens: 0, costUsd: 0 })
+  return { from, to, groupBy: q.groupBy, data, totals }
+})

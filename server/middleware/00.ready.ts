@@ -1,0 +1,10 @@
+// Requests that arrive while the gateway is still opening its database wait for it (start-up only).
+import { startGateway } from '../utils/core/lifecycle'
+
+let ready = false
+
+export default defineEventHandler(async () => {
+  if (ready) return
+  await startGateway()
+  ready = true
+})

@@ -1,0 +1,2 @@
+// Liveness for load balancers and orchestrators: no auth, no I/O.
+export default defineEventHandler(() => ({ status: 'ok' }))

@@ -1,0 +1,3 @@
+import { handleChatCompletions } from '../../../utils/gateway/pipeline'
+
+export default defineEventHandler(handleChatCompletions)

@@ -1,0 +1,3 @@
+import { handleEmbeddings } from '../../utils/gateway/pipeline'
+
+export default defineEventHandler(handleEmbeddings)

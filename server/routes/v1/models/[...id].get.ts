@@ -1,0 +1,3 @@
+import { handleGetModel } from '../../../utils/gateway/models'
+
+export default defineEventHandler(event => handleGetModel(event, getRouterParam(event, 'id', { decode: true }) ?? ''))

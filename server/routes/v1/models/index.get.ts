@@ -1,0 +1,3 @@
+import { handleListModels } from '../../../utils/gateway/models'
+
+export default defineEventHandler(handleListModels)

@@ -1,0 +1,9 @@
+import { database, migrate } from '../../utils/db'
+
+export default defineTask({
+  meta: { name: 'db:migrate', description: 'Apply pending database migrations' },
+  async run() {
+    const applied = await migrate(await database())
+    return { result: { applied } }
+  },
+})

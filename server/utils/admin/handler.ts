@@ -1,0 +1,60 @@
+// Admin API handlers: bearer ADMIN_API_KEY required, bodies and queries validated with zod, errors
+// in the same {"error":{…}} shape as /v1.
+import type { EventHandlerRequest, H3Event } from 'h3'
+import { defineEventHandler, getQuery, getRouterParam, readBody, setResponseStatus } from 'h3'
+import { z } from 'zod'
+import { secrets } from '../core/secrets'
+import { GatewayError, fromZodError, toGatewayError } from '../gateway/errors'
+import { sendOpenAIError } from '../gateway/respond'
+
+function requireAdmin(event: H3Event): void {
+  const auth = event.node.req.headers.authorization
+  const token = auth?.startsWith('Bearer ') ? auth.slice(7).trim() : undefined
+  if (!token || !secrets().isAdminKey(token)) {
+    throw new GatewayError(401, 'Admin authentication required: send "Authorization: Bearer <ADMIN_API_KEY>".', 'authentication_error', 'invalid_admin_key')
+  }
+}
+
+export function defineAdminHandler<T>(fn: (event: H3Event<EventHandlerRequest>) => Promise<T> | T) {
+  return defineEventHandler(async (event) => {
+    try {
+      requireAdmin(event)
+      return await fn(event)
+    }
+    catch (error) {
+      const err = toGatewayError(error)
+      if (err.status >= 500) console.error('[admin] request failed:', error)
+      sendOpenAIError(event, err)
+    }
+  })
+}
+
+export async function adminBody<T extends z.ZodType>(event: H3Event, schema: T): Promise<z.infer<T>> {
+  let body: unknown
+  try {
+    body = await readBody(event)
+  }
+  catch {
+    throw new GatewayError(400, 'The request body is not valid JSON.', 'invalid_request_error', 'invalid_json')
+  }
+  const parsed = schema.safeParse(body ?? {})
+  if (!parsed.success) throw fromZodError(parsed.error)
+  return parsed.data
+}
+
+export function adminQuery<T extends z.ZodType>(event: H3Event, schema: T): z.infer<T> {
+  const parsed = schema.safeParse(getQuery(event))
+  if (!parsed.success) throw fromZodError(parsed.error)
+  return parsed.data
+}
+
+export function routeParam(event: H3Event, name: string): string {
+  return getRouterParam(event, name, { decode: true }) ?? ''
+}
+
+export function created<T>(event: H3Event, body: T): T {
+  setResponseStatus(event, 201)
+  return body
+}
+
+export const notFound = (what: string) => new GatewayError(404, `${what} not found.`, 'not_found_error', 'not_found')

@@ -1,0 +1,60 @@
+// Run-time configuration, read from the environment once. Nitro bakes its own options in at build
+// time, so everything an operator may change without rebuilding is read here instead.
+import { resolve } from 'node:path'
+import { z } from 'zod'
+
+const int = (fallback: number) => z.coerce.number().int().nonnegative().default(fallback)
+const optional = z.string().trim().min(1).optional().catch(undefined)
+
+const EnvSchema = z.object({
+  DATA_DIR: z.string().default('./data'),
+  DATABASE_URL: optional,
+  REDIS_URL: optional,
+  ADMIN_API_KEY: optional,
+  ENCRYPTION_KEY: optional,
+  ENCRYPTION_KEY_PREVIOUS: optional,
+  SECRET_KEY: optional,
+  OPENAI_API_KEY: optional,
+  OPENAI_BASE_URL: optional,
+  ANTHROPIC_API_KEY: optional,
+  ANTHROPIC_BASE_URL: optional,
+  GEMINI_API_KEY: optional,
+  GEMINI_BASE_URL: optional,
+  MAX_BODY_BYTES: int(20 * 1024 * 1024),
+  UPSTREAM_TIMEOUT_MS: int(60_000),
+  LOG_LEVEL: z.enum(['silent', 'error', 'warn', 'info', 'debug']).catch('info').default('info'),
+})
+
+export type GatewayConfig = ReturnType<typeof loadConfig>
+
+function loadConfig(env: NodeJS.ProcessEnv) {
+  const e = EnvSchema.parse(env)
+  const dataDir = resolve(e.DATA_DIR)
+  return {
+    dataDir,
+    databasePath: resolve(dataDir, 'gateway.db'),
+    registryDir: resolve(dataDir, 'registry'),
+    secretsPath: resolve(dataDir, 'secrets.json'),
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    adminApiKey: e.ADMIN_API_KEY,
+    encryptionKey: e.ENCRYPTION_KEY,
+    encryptionKeyPrevious: e.ENCRYPTION_KEY_PREVIOUS,
+    secretKey: e.SECRET_KEY,
+    providerEnv: {
+      openai: { apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL },
+      anthropic: { apiKey: e.ANTHROPIC_API_KEY, baseUrl: e.ANTHROPIC_BASE_URL },
+      google: { apiKey: e.GEMINI_API_KEY, baseUrl: e.GEMINI_BASE_URL },
+    },
+    maxBodyBytes: e.MAX_BODY_BYTES,
+    upstreamTimeoutMs: e.UPSTREAM_TIMEOUT_MS,
+    logLevel: e.LOG_LEVEL,
+  }
+}
+
+let cached: GatewayConfig | undefined
+
+export function config(): GatewayConfig {
+  cached ??= loadConfig(process.env)
+  return cached
+}

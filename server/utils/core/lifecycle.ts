@@ -1,0 +1,32 @@
+// Start-up and shut-down of the gateway's state: secrets, database (migrated), registry, credentials.
+import { consola } from 'consola'
+import { database } from '../db'
+import { reloadCredentials } from '../gateway/credentials'
+import { closeUpstreamPool } from '../gateway/upstream'
+import { loadRegistry } from '../registry/store'
+import { flushRequestLog } from '../store/request-log'
+import { config } from './config'
+import { secrets } from './secrets'
+
+let starting: Promise<void> | undefined
+
+export function startGateway(): Promise<void> {
+  starting ??= (async () => {
+    const s = secrets()
+    await database()
+    const registry = await loadRegistry()
+    await reloadCredentials()
+    consola.info(`[gateway] data in ${config().dataDir}; ${registry.models.length} models in the registry`)
+    if (s.generatedAdminKey) {
+      // Shown once: only its digest is kept. Set ADMIN_API_KEY in production.
+      console.log(`\n  Admin API key (generated on first start, shown only now):\n  ${s.generatedAdminKey}\n`)
+    }
+  })()
+  return starting
+}
+
+export async function stopGateway(): Promise<void> {
+  await flushRequestLog().catch(error => consola.error('[gateway] could not write the request log at shutdown:', error))
+  await closeUpstreamPool()
+  await (await database()).close()
+}

@@ -1,0 +1,75 @@
+// Versioned schema migrations. Append only: a released migration is never edited.
+import type { Dialect } from './dialect'
+
+export interface Migration {
+  version: number
+  name: string
+  statements: (d: Dialect) => string[]
+}
+
+export const migrations: Migration[] = [
+  {
+    version: 1,
+    name: 'core',
+    statements: d => [
+      `CREATE TABLE gateway_keys (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        key_hash TEXT NOT NULL UNIQUE,
+        key_hint TEXT NOT NULL,
+        budget_usd ${d.double},
+        spent_usd ${d.double} NOT NULL DEFAULT 0,
+        rpm INTEGER,
+        tpm INTEGER,
+        models TEXT,
+        expires_at ${d.bigint},
+        revoked_at ${d.bigint},
+        last_used_at ${d.bigint},
+        created_at ${d.bigint} NOT NULL
+      )`,
+      `CREATE TABLE provider_credentials (
+        provider TEXT PRIMARY KEY,
+        api_key_enc TEXT NOT NULL,
+        key_hint TEXT NOT NULL,
+        base_url TEXT,
+        updated_at ${d.bigint} NOT NULL
+      )`,
+      `CREATE TABLE request_log (
+        id TEXT PRIMARY KEY,
+        created_at ${d.bigint} NOT NULL,
+        key_id TEXT NOT NULL,
+        endpoint TEXT NOT NULL,
+        provider TEXT,
+        model TEXT,
+        stream INTEGER NOT NULL,
+        status INTEGER NOT NULL,
+        error_code TEXT,
+        prompt_tokens ${d.bigint} NOT NULL DEFAULT 0,
+        cached_tokens ${d.bigint} NOT NULL DEFAULT 0,
+        cache_write_tokens ${d.bigint} NOT NULL DEFAULT 0,
+        completion_tokens ${d.bigint} NOT NULL DEFAULT 0,
+        reasoning_tokens ${d.bigint} NOT NULL DEFAULT 0,
+        cost_usd ${d.double} NOT NULL DEFAULT 0,
+        estimated INTEGER NOT NULL DEFAULT 0,
+        latency_ms INTEGER NOT NULL,
+        ttft_ms INTEGER
+      )`,
+      'CREATE INDEX request_log_created_at ON request_log (created_at)',
+      'CREATE INDEX request_log_key_created_at ON request_log (key_id, created_at)',
+      // Daily rollups keep usage queries fast however many request rows there are.
+      `CREATE TABLE usage_daily (
+        day TEXT NOT NULL,
+        key_id TEXT NOT NULL,
+        provider TEXT NOT NULL,
+        model TEXT NOT NULL,
+        requests ${d.bigint} NOT NULL DEFAULT 0,
+        errors ${d.bigint} NOT NULL DEFAULT 0,
+        prompt_tokens ${d.bigint} NOT NULL DEFAULT 0,
+        cached_tokens ${d.bigint} NOT NULL DEFAULT 0,
+        completion_tokens ${d.bigint} NOT NULL DEFAULT 0,
+        cost_usd ${d.double} NOT NULL DEFAULT 0,
+        PRIMARY KEY (day, key_id, provider, model)
+      )`,
+    ],
+  },
+]

@@ -1,0 +1,49 @@
+// Model resolution: a registry id or alias picks its provider; `provider/model` forces one.
+import { adapters } from '../providers'
+import type { ProviderAdapter, UpstreamTarget } from '../providers/types'
+import { findModel } from '../registry/store'
+import type { ModelEntry, ProviderId } from '../registry/schema'
+import type { GatewayKey } from '../store/keys'
+import { providerAccess } from './credentials'
+import { GatewayError } from './errors'
+import { checkModelAllowed } from './limits'
+
+export interface ResolvedModel {
+  adapter: ProviderAdapter
+  target: UpstreamTarget
+}
+
+const OWNER_ALIASES: Record<string, ProviderId> = { openai: 'openai', anthropic: 'anthropic', google: 'google', gemini: 'google' }
+
+function notFound(name: string) {
+  return new GatewayError(404, `The model '${name}' does not exist or you do not have access to it.`, 'not_found_error', 'model_not_found', 'model')
+}
+
+function lookup(name: string): { entry: ModelEntry, provider: ProviderId } | undefined {
+  const slash = name.indexOf('/')
+  if (slash > 0) {
+    const forced = OWNER_ALIASES[name.slice(0, slash).toLowerCase()]
+    if (forced) {
+      const entry = findModel(name.slice(slash + 1))
+      return entry && entry.provider === forced ? { entry, provider: forced } : undefined
+    }
+  }
+  const entry = findModel(name)
+  return entry && { entry, provider: entry.provider }
+}
+
+export function resolveModel(name: string, key: GatewayKey, mode: ModelEntry['mode']): ResolvedModel {
+  const found = lookup(name)
+  if (!found) throw notFound(name)
+  const { entry, provider } = found
+  checkModelAllowed(key, name, entry.id)
+  if (entry.mode !== mode) {
+    throw new GatewayError(400, `The model '${name}' is a${mode === 'chat' ? 'n embedding' : ' chat'} model and cannot be used on this endpoint.`, 'invalid_request_error', 'model_not_supported', 'model')
+  }
+  const adapter = adapters[provider]
+  const access = providerAccess(provider)
+  if (!adapter || !access) {
+    throw new GatewayError(503, `The provider for '${name}' is not configured on this gateway.`, 'service_unavailable', 'provider_not_configured', 'model')
+  }
+  return { adapter, target: { provider, model: entry.id, entry, baseUrl: access.baseUrl, apiKey: access.apiKey } }
+}

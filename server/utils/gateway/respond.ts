@@ -1,0 +1,46 @@
+// Writing responses to /v1 clients: JSON bodies, OpenAI-shaped errors and server-sent events.
+import type { H3Event } from 'h3'
+import type { ServerResponse } from 'node:http'
+import type { GatewayError } from './errors'
+
+export function sendJsonText(event: H3Event, status: number, body: string, headers: Record<string, string> = {}): void {
+  const res = event.node.res
+  res.writeHead(status, { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) })
+  res.end(body)
+}
+
+export function sendOpenAIError(event: H3Event, error: GatewayError, headers: Record<string, string> = {}): void {
+  const res = event.node.res
+  if (res.headersSent) {
+    if (!res.writableEnded) res.end()
+    return
+  }
+  sendJsonText(event, error.status, JSON.stringify(error), { ...headers, ...error.headers })
+}
+
+export function startEventStream(res: ServerResponse, headers: Record<string, string>): void {
+  res.writeHead(200, { ...headers, 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'connection': 'keep-alive', 'x-accel-buffering': 'no' })
+  res.flushHeaders()
+}
+
+/** Writes and waits for the socket to drain when the client reads slower than the upstream sends. */
+export async function writeEvents(res: ServerResponse, text: string): Promise<void> {
+  if (!text || res.writableEnded || res.destroyed) return
+  if (!res.write(text)) {
+    await new Promise<void>((resolve) => {
+      const done = () => { res.off('drain', done); res.off('close', done); resolve() }
+      res.on('drain', done)
+      res.on('close', done)
+    })
+  }
+}
+
+/** An AbortSignal that fires when the client goes away before the response is complete. */
+export function clientAbortSignal(event: H3Event): AbortSignal {
+  const controller = new AbortController()
+  const res = event.node.res
+  res.once('close', () => {
+    if (!res.writableFinished) controller.abort()
+  })
+  return controller.signal
+}

@@ -1,0 +1,20 @@
+// OpenAI usage objects → TokenUsage. prompt_tokens already includes cached tokens and
+// completion_tokens already includes reasoning tokens.
+import type { TokenUsage } from '../../registry/cost'
+
+interface OpenAIUsage {
+  prompt_tokens?: number
+  completion_tokens?: number
+  prompt_tokens_details?: { cached_tokens?: number } | null
+  completion_tokens_details?: { reasoning_tokens?: number } | null
+}
+
+export function fromOpenAIUsage(u: OpenAIUsage | null | undefined): TokenUsage {
+  return {
+    promptTokens: u?.prompt_tokens ?? 0,
+    cachedTokens: u?.prompt_tokens_details?.cached_tokens ?? 0,
+    cacheWriteTokens: 0,
+    completionTokens: u?.completion_tokens ?? 0,
+    reasoningTokens: u?.completion_tokens_details?.reasoning_tokens ?? 0,
+  }
+}

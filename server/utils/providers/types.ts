@@ -1,0 +1,89 @@
+// The provider adapter contract. Adapters are pure transforms between the gateway's OpenAI-shaped
+// requests/responses and one provider's native API: no database, no h3 event, no I/O. Adding a
+// provider means adding a folder that exports a ProviderAdapter and listing it in ./index.ts.
+import type { ChatCompletionRequest, EmbeddingsRequest } from '../gateway/schemas'
+import type { TokenUsage } from '../registry/cost'
+import type { ModelEntry, ProviderId } from '../registry/schema'
+
+export interface UpstreamTarget {
+  provider: ProviderId
+  /** The model id the provider knows (without any `provider/` prefix). */
+  model: string
+  entry: ModelEntry
+  baseUrl: string
+  apiKey: string
+}
+
+export interface UpstreamRequest {
+  url: string
+  headers: Record<string, string>
+  body: string
+}
+
+/** One server-sent event from the upstream. */
+export interface SseEvent {
+  event?: string
+  data: string
+}
+
+export interface ChatStreamOptions {
+  /** The client asked for the final usage chunk (`stream_options.include_usage`). */
+  includeUsage: boolean
+  /** Id and creation time the translated chunks carry (providers that have none of their own). */
+  id: string
+  created: number
+}
+
+/**
+ * Turns upstream stream events into OpenAI `chat.completion.chunk` payloads (JSON text, without the
+ * `data: ` framing; the caller adds that and the final `[DONE]`).
+ */
+export interface ChatStreamTranslator {
+  push(event: SseEvent): string[]
+  /** The upstream stream ended: any last chunks (finish, usage). */
+  end(): string[]
+  /** Usage as far as known; complete after end(). */
+  usage(): TokenUsage | undefined
+}
+
+export interface ChatResult {
+  /** The OpenAI `chat.completion` body to send, as JSON text. */
+  body: string
+  usage: TokenUsage
+}
+
+export interface EmbeddingsResult {
+  body: string
+  usage: TokenUsage
+}
+
+/** An upstream failure, already in OpenAI's error vocabulary. */
+export interface ProviderFailure {
+  status: number
+  type: 'invalid_request_error' | 'authentication_error' | 'permission_error' | 'not_found_error' | 'rate_limit_error' | 'upstream_error' | 'service_unavailable'
+  code: string | null
+  message: string
+}
+
+export interface ProviderAdapter {
+  id: ProviderId
+  defaultBaseUrl: string
+  chat: {
+    request(req: ChatCompletionRequest, target: UpstreamTarget, stream: boolean): UpstreamRequest
+    response(upstreamBody: string, target: UpstreamTarget): ChatResult
+    stream(target: UpstreamTarget, opts: ChatStreamOptions): ChatStreamTranslator
+  }
+  embeddings?: {
+    request(req: EmbeddingsRequest, target: UpstreamTarget): UpstreamRequest
+    response(upstreamBody: string, target: UpstreamTarget, req: EmbeddingsRequest): EmbeddingsResult
+  }
+  /** Maps an upstream error response (status and body text) to a failure the client may see. */
+  error(status: number, body: string): ProviderFailure
+}
+
+/** Thrown by a stream translator when the upstream reports an error inside the stream. */
+export class StreamFailure extends Error {
+  constructor(readonly failure: ProviderFailure) {
+    super(failure.message)
+  }
+}

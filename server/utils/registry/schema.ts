@@ -1,0 +1,78 @@
+// The model pricing registry's shape. Every cost the gateway reports is computed from these
+// numbers, so the schema is strict: prices are USD per 1M tokens, finite and within sane bounds.
+import { z } from 'zod'
+
+export const PROVIDERS = ['openai', 'anthropic', 'google'] as const
+export const ProviderId = z.enum(PROVIDERS)
+export type ProviderId = z.infer<typeof ProviderId>
+
+/** USD per 1M tokens. 1000 is far above any real text price: larger is a parse error. */
+export const Price = z.number().finite().min(0).max(1000)
+
+/** Prices that apply once the prompt exceeds `aboveTokens` (Gemini's >200k, OpenAI's long context). */
+export const PricingTier = z.object({
+  aboveTokens: z.number().int().positive(),
+  input: Price,
+  cachedInput: Price.optional(),
+  output: Price,
+})
+
+export const Pricing = z
+  .object({
+    input: Price,
+    /** Price of prompt tokens read from the provider's cache. */
+    cachedInput: Price.optional(),
+    /** Price of prompt tokens written to the cache (Anthropic's 5-minute write). */
+    cacheWrite: Price.optional(),
+    output: Price,
+    tiers: z.array(PricingTier).optional(),
+  })
+  .refine(p => p.cachedInput === undefined || p.cachedInput <= p.input, {
+    message: 'cachedInput must not exceed input',
+    path: ['cachedInput'],
+  })
+export type Pricing = z.infer<typeof Pricing>
+
+export const ModelMode = z.enum(['chat', 'embedding'])
+export const ModelStatus = z.enum(['active', 'deprecated', 'retired'])
+
+export const ModelEntry = z.object({
+  id: z.string().min(1),
+  provider: ProviderId,
+  mode: ModelMode,
+  displayName: z.string().optional(),
+  pricing: Pricing,
+  contextWindow: z.number().int().positive().optional(),
+  maxOutputTokens: z.number().int().positive().optional(),
+  aliases: z.array(z.string()).default([]),
+  status: ModelStatus.default('active'),
+  source: z.enum(['scraped', 'seed', 'manual']),
+  /** Set when a scrape no longer finds the model on its page; models are never deleted. */
+  notSeenSince: z.string().optional(),
+  updatedAt: z.string(),
+})
+export type ModelEntry = z.infer<typeof ModelEntry>
+
+export const SourceStatus = z.object({
+  url: z.string(),
+  fetchedAt: z.string().optional(),
+  ok: z.boolean(),
+  error: z.string().optional(),
+})
+
+export const Registry = z.object({
+  version: z.number().int().nonnegative(),
+  updatedAt: z.string(),
+  sources: z.record(z.string(), SourceStatus),
+  models: z.array(ModelEntry),
+})
+export type Registry = z.infer<typeof Registry>
+
+/** What a pricing-page parser yields for one model (standard tier only). */
+export interface ParsedModel {
+  id: string
+  displayName?: string
+  mode: z.infer<typeof ModelMode>
+  pricing: Pricing
+  status?: z.infer<typeof ModelStatus>
+}

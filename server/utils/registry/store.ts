@@ -1,0 +1,64 @@
+// The registry in unstorage (mount "registry": models.json and models.json.bak), and the in-memory
+// index the hot path reads. First start seeds it from the shipped data/models.json.
+import { createStorage, type Storage } from 'unstorage'
+import fsDriver from 'unstorage/drivers/fs'
+import seed from '../../../data/models.json'
+import { config } from '../core/config'
+import { type ModelEntry, Registry } from './schema'
+
+export const REGISTRY_KEY = 'models.json'
+export const REGISTRY_BACKUP_KEY = 'models.json.bak'
+
+interface LoadedRegistry {
+  registry: Registry
+  /** Model ids and aliases → entry. */
+  index: Map<string, ModelEntry>
+}
+
+let storage: Storage | undefined
+let loaded: LoadedRegistry | undefined
+
+export function registryStorage(): Storage {
+  storage ??= createStorage({ driver: fsDriver({ base: config().registryDir }) })
+  return storage
+}
+
+function indexOf(registry: Registry): LoadedRegistry {
+  const index = new Map<string, ModelEntry>()
+  for (const m of registry.models) {
+    for (const alias of m.aliases) if (!index.has(alias)) index.set(alias, m)
+  }
+  // Ids win over aliases.
+  for (const m of registry.models) index.set(m.id, m)
+  return { registry, index }
+}
+
+async function readStored(key: string): Promise<Registry | undefined> {
+  const raw = await registryStorage().getItem(key)
+  if (raw === null || raw === undefined) return undefined
+  return Registry.parse(typeof raw === 'string' ? JSON.parse(raw) : raw)
+}
+
+/** Loads the stored registry (seeding it on first start) and makes it the one the gateway prices with. */
+export async function loadRegistry(): Promise<Registry> {
+  let registry = await readStored(REGISTRY_KEY)
+  if (!registry) {
+    registry = Registry.parse(seed)
+    await registryStorage().setItem(REGISTRY_KEY, JSON.stringify(registry, null, 2))
+  }
+  loaded = indexOf(registry)
+  return registry
+}
+
+export function currentRegistry(): Registry | undefined {
+  return loaded?.registry
+}
+
+export function findModel(idOrAlias: string): ModelEntry | undefined {
+  return loaded?.index.get(idOrAlias)
+}
+
+/** Replaces the live registry (after an update or rollback has stored it). */
+export function useRegistry(registry: Registry): void {
+  loaded = indexOf(registry)
+}

@@ -1,0 +1,206 @@
+// The request log. Rows are buffered in memory and written in one transaction every FLUSH_MS (or
+// sooner when many are waiting), together with the daily usage rollups and each key's spend, so the
+// hot path never waits on the database. flushRequestLog() runs at shutdown and before admin reads.
+import { database } from '../db'
+
+export interface RequestRecord {
+  id: string
+  createdAt: number
+  keyId: string
+  endpoint: 'chat' | 'embeddings' | 'messages'
+  provider: string | null
+  model: string | null
+  stream: boolean
+  status: number
+  errorCode: string | null
+  promptTokens: number
+  cachedTokens: number
+  cacheWriteTokens: number
+  completionTokens: number
+  reasoningTokens: number
+  costUsd: number
+  estimated: boolean
+  latencyMs: number
+  ttftMs: number | null
+}
+
+const FLUSH_MS = 200
+const FLUSH_AT_ROWS = 500
+
+let pending: RequestRecord[] = []
+let timer: NodeJS.Timeout | undefined
+let flushing: Promise<void> | undefined
+
+export function recordRequest(rec: RequestRecord): void {
+  pending.push(rec)
+  if (pending.length >= FLUSH_AT_ROWS) void flushRequestLog()
+  else timer ??= setTimeout(() => void flushRequestLog(), FLUSH_MS).unref()
+}
+
+export function pendingRequestCount(): number {
+  return pending.length
+}
+
+/** Writes every buffered row; resolves when they are committed. A failed batch is kept for the next try. */
+export async function flushRequestLog(): Promise<void> {
+  while (flushing) await flushing
+  if (timer) clearTimeout(timer)
+  timer = undefined
+  if (!pending.length) return
+  const batch = pending
+  pending = []
+  flushing = writeBatch(batch)
+    .catch((error) => {
+      pending = batch.concat(pending)
+      timer ??= setTimeout(() => void flushRequestLog(), FLUSH_MS * 5).unref()
+      throw error
+    })
+    .finally(() => { flushing = undefined })
+  await flushing
+}
+
+const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10)
+
+async function writeBatch(batch: RequestRecord[]): Promise<void> {
+  const { db, transaction } = await database()
+  const rollups = new Map<string, { day: string, keyId: string, provider: string, model: string, requests: number, errors: number, prompt: number, cached: number, completion: number, cost: number }>()
+  const spend = new Map<string, { cost: number, lastUsedAt: number }>()
+  for (const r of batch) {
+    const day = utcDay(r.createdAt)
+    const provider = r.provider ?? ''
+    const model = r.model ?? ''
+    const k = `${day}\u0000${r.keyId}\u0000${provider}\u0000${model}`
+    const agg = rollups.get(k) ?? { day, keyId: r.keyId, provider, model, requests: 0, errors: 0, prompt: 0, cached: 0, completion: 0, cost: 0 }
+    agg.requests++
+    if (r.status >= 400) agg.errors++
+    agg.prompt += r.promptTokens
+    agg.cached += r.cachedTokens
+    agg.completion += r.completionTokens
+    agg.cost += r.costUsd
+    rollups.set(k, agg)
+    const s = spend.get(r.keyId) ?? { cost: 0, lastUsedAt: 0 }
+    s.cost += r.costUsd
+    s.lastUsedAt = Math.max(s.lastUsedAt, r.createdAt)
+    spend.set(r.keyId, s)
+  }
+  await transaction(async () => {
+    const insert = db.prepare(`INSERT INTO request_log (id, created_at, key_id, endpoint, provider, model, stream, status, error_code, prompt_tokens, cached_tokens,
+      cache_write_tokens, completion_tokens, reasoning_tokens, cost_usd, estimated, latency_ms, ttft_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (id) DO NOTHING`)
+    for (const r of batch) {
+      await insert.run(r.id, r.createdAt, r.keyId, r.endpoint, r.provider, r.model, r.stream ? 1 : 0, r.status, r.errorCode, r.promptTokens, r.cachedTokens,
+        r.cacheWriteTokens, r.completionTokens, r.reasoningTokens, r.costUsd, r.estimated ? 1 : 0, r.latencyMs, r.ttftMs)
+    }
+    const upsert = db.prepare(`INSERT INTO usage_daily (day, key_id, provider, model, requests, errors, prompt_tokens, cached_tokens, completion_tokens, cost_usd)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (day, key_id, provider, model) DO UPDATE SET
+      requests = usage_daily.requests + excluded.requests, errors = usage_daily.errors + excluded.errors,
+      prompt_tokens = usage_daily.prompt_tokens + excluded.prompt_tokens, cached_tokens = usage_daily.cached_tokens + excluded.cached_tokens,
+      completion_tokens = usage_daily.completion_tokens + excluded.completion_tokens, cost_usd = usage_daily.cost_usd + excluded.cost_usd`)
+    for (const a of rollups.values()) await upsert.run(a.day, a.keyId, a.provider, a.model, a.requests, a.errors, a.prompt, a.cached, a.completion, a.cost)
+    const addSpend = db.prepare('UPDATE gateway_keys SET spent_usd = spent_usd + ?, last_used_at = ? WHERE id = ?')
+    for (const [keyId, s] of spend) await addSpend.run(s.cost, s.lastUsedAt, keyId)
+  })
+}
+
+export interface RequestQuery {
+  limit: number
+  cursor?: string
+  keyId?: string
+  model?: string
+}
+
+interface RequestRow {
+  id: string
+  created_at: number | string
+  key_id: string
+  endpoint: string
+  provider: string | null
+  model: string | null
+  stream: number
+  status: number
+  error_code: string | null
+  prompt_tokens: number | string
+  cached_tokens: number | string
+  cache_write_tokens: number | string
+  completion_tokens: number | string
+  reasoning_tokens: number | string
+  cost_usd: number
+  estimated: number
+  latency_ms: number
+  ttft_ms: number | null
+}
+
+function fromRow(r: RequestRow) {
+  return {
+    id: r.id,
+    createdAt: new Date(Number(r.created_at)).toISOString(),
+    keyId: r.key_id,
+    endpoint: r.endpoint,
+    provider: r.provider,
+    model: r.model,
+    stream: Boolean(r.stream),
+    status: Number(r.status),
+    errorCode: r.error_code,
+    promptTokens: Number(r.prompt_tokens),
+    cachedTokens: Number(r.cached_tokens),
+    cacheWriteTokens: Number(r.cache_write_tokens),
+    completionTokens: Number(r.completion_tokens),
+    reasoningTokens: Number(r.reasoning_tokens),
+    costUsd: Number(r.cost_usd),
+    estimated: Boolean(r.estimated),
+    latencyMs: Number(r.latency_ms),
+    ttftMs: r.ttft_ms === null ? null : Number(r.ttft_ms),
+  }
+}
+export type RequestLogEntry = ReturnType<typeof fromRow>
+
+const encodeCursor = (createdAt: number, id: string) => Buffer.from(`${createdAt}:${id}`).toString('base64url')
+function decodeCursor(cursor: string): [number, string] | undefined {
+  const text = Buffer.from(cursor, 'base64url').toString('utf8')
+  const at = text.indexOf(':')
+  const ms = Number(text.slice(0, at))
+  return at > 0 && Number.isFinite(ms) ? [ms, text.slice(at + 1)] : undefined
+}
+
+/** Newest first, keyset-paginated: `nextCursor` continues after the last row returned. */
+export async function listRequests(q: RequestQuery): Promise<{ data: RequestLogEntry[], nextCursor: string | null }> {
+  await flushRequestLog()
+  const { db } = await database()
+  const where: string[] = []
+  const params: unknown[] = []
+  if (q.keyId) { where.push('key_id = ?'); params.push(q.keyId) }
+  if (q.model) { where.push('model = ?'); params.push(q.model) }
+  const after = q.cursor ? decodeCursor(q.cursor) : undefined
+  if (q.cursor && !after) throw new RangeError('cursor is not valid')
+  if (after) { where.push('(created_at < ? OR (created_at = ? AND id < ?))'); params.push(after[0], after[0], after[1]) }
+  const sql = `SELECT * FROM request_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT ?`
+  const rows = await db.prepare(sql).all(...params, q.limit + 1) as RequestRow[]
+  const page = rows.slice(0, q.limit)
+  const last = page.at(-1)
+  return {
+    data: page.map(fromRow),
+    nextCursor: rows.length > q.limit && last ? encodeCursor(Number(last.created_at), last.id) : null,
+  }
+}
+
+export const USAGE_GROUPS = { day: 'day', model: 'model', key: 'key_id', provider: 'provider' } as const
+export type UsageGroup = keyof typeof USAGE_GROUPS
+
+/** Totals per group between two UTC days (inclusive), read from the daily rollups. */
+export async function usageBetween(fromDay: string, toDay: string, groupBy: UsageGroup) {
+  await flushRequestLog()
+  const { db } = await database()
+  const column = USAGE_GROUPS[groupBy]
+  const rows = await db.prepare(`SELECT ${column} AS grp, SUM(requests) AS requests, SUM(errors) AS errors, SUM(prompt_tokens) AS prompt_tokens,
+    SUM(cached_tokens) AS cached_tokens, SUM(completion_tokens) AS completion_tokens, SUM(cost_usd) AS cost_usd
+    FROM usage_daily WHERE day >= ? AND day <= ? GROUP BY ${column} ORDER BY ${column}`).all(fromDay, toDay) as Record<string, number | string>[]
+  return rows.map(r => ({
+    [groupBy]: r.grp,
+    requests: Number(r.requests),
+    errors: Number(r.errors),
+    promptTokens: Number(r.prompt_tokens),
+    cachedTokens: Number(r.cached_tokens),
+    completionTokens: Number(r.completion_tokens),
+    costUsd: Number(r.cost_usd),
+  }))
+}

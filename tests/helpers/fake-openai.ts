@@ -1,0 +1,149 @@
+// A strict fake of OpenAI's API on a loopback port: it rejects a wrong key and bodies the real API
+// rejects, answers chat completions (JSON or real chat.completion.chunk streams) and embeddings with
+// deterministic content and usage, and records every request it received.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+
+export interface RecordedRequest {
+  method: string
+  path: string
+  headers: IncomingMessage['headers']
+  body: any
+}
+
+export interface FakeOpenAI {
+  url: string
+  apiKey: string
+  requests: RecordedRequest[]
+  close: () => Promise<void>
+}
+
+const ROLES = new Set(['system', 'developer', 'user', 'assistant', 'tool', 'function'])
+
+function words(text: string) {
+  return text.split(/\s+/).filter(Boolean).length
+}
+
+function messageText(m: any): string {
+  if (typeof m.content === 'string') return m.content
+  if (Array.isArray(m.content)) return m.content.map((p: any) => p.text ?? '').join(' ')
+  return ''
+}
+
+function error(res: ServerResponse, status: number, message: string, type: string, code: string | null = null, param: string | null = null) {
+  res.writeHead(status, { 'content-type': 'application/json' })
+  res.end(JSON.stringify({ error: { message, type, param, code } }))
+}
+
+/** The reply is the last user message reversed word by word: easy to predict in tests. */
+export function fakeReply(messages: any[]): string {
+  const last = [...messages].reverse().find(m => m.role === 'user')
+  return `echo: ${messageText(last ?? {}).split(/\s+/).filter(Boolean).reverse().join(' ')}`
+}
+
+export function fakeUsage(messages: any[], reply: string) {
+  const prompt = messages.reduce((n, m) => n + 4 + words(messageText(m)), 3)
+  const cached = messages.some(m => messageText(m).includes('[cached]')) ? Math.min(prompt, 1024) : 0
+  const completion = words(reply)
+  return {
+    prompt_tokens: prompt,
+    completion_tokens: completion,
+    total_tokens: prompt + completion,
+    prompt_tokens_details: { cached_tokens: cached, audio_tokens: 0 },
+    completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
+  }
+}
+
+function chat(res: ServerResponse, body: any) {
+  if (typeof body.model !== 'string') return error(res, 400, 'you must provide a model parameter', 'invalid_request_error', null, 'model')
+  if (!Array.isArray(body.messages) || body.messages.length === 0) {
+    return error(res, 400, 'Missing required parameter: \'messages\'.', 'invalid_request_error', 'missing_required_parameter', 'messages')
+  }
+  for (const [i, m] of body.messages.entries()) {
+    if (!ROLES.has(m.role)) return error(res, 400, `Invalid value: '${m.role}'.`, 'invalid_request_error', 'invalid_value', `messages[${i}].role`)
+  }
+  if (body.stream_options && body.stream !== true) {
+    return error(res, 400, 'The \'stream_options\' parameter is only allowed when \'stream\' is enabled.', 'invalid_request_error', null, 'stream_options')
+  }
+  const reply = fakeReply(body.messages)
+  const usage = fakeUsage(body.messages, reply)
+  const id = `chatcmpl-fake${Date.now()}`
+  const created = Math.floor(Date.now() / 1000)
+  const model = `${body.model}-2024-07-18`
+  if (body.stream !== true) {
+    res.writeHead(200, { 'content-type': 'application/json' })
+    res.end(JSON.stringify({
+      id, object: 'chat.completion', created, model, system_fingerprint: 'fp_fake',
+      choices: [{ index: 0, message: { role: 'assistant', content: reply, refusal: null, annotations: [] }, logprobs: null, finish_reason: 'stop' }],
+      usage, service_tier: 'default',
+    }))
+    return
+  }
+  const includeUsage = body.stream_options?.include_usage === true
+  const base = { id, object: 'chat.completion.chunk', created, model, system_fingerprint: 'fp_fake', service_tier: 'default' }
+  const chunks: any[] = [{ ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '', refusal: null }, logprobs: null, finish_reason: null }] }]
+  for (const piece of reply.match(/\S+\s*/g) ?? []) chunks.push({ ...base, choices: [{ index: 0, delta: { content: piece }, logprobs: null, finish_reason: null }] })
+  chunks.push({ ...base, choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: 'stop' }] })
+  if (includeUsage) {
+    for (const c of chunks) c.usage = null
+    chunks.push({ ...base, choices: [], usage })
+  }
+  res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' })
+  for (const c of chunks) res.write(`data: ${JSON.stringify(c)}\n\n`)
+  res.end('data: [DONE]\n\n')
+}
+
+/** Deterministic vector for a text: the same input always embeds the same way. */
+export function fakeVector(text: string, dims: number): number[] {
+  return Array.from({ length: dims }, (_, i) => Math.fround(((text.charCodeAt(i % Math.max(1, text.length)) || 7) * (i + 1)) % 97 / 97))
+}
+
+function embeddings(res: ServerResponse, body: any) {
+  if (typeof body.model !== 'string') return error(res, 400, 'you must provide a model parameter', 'invalid_request_error', null, 'model')
+  if (body.input === undefined) return error(res, 400, 'Missing required parameter: \'input\'.', 'invalid_request_error', 'missing_required_parameter', 'input')
+  if (body.encoding_format !== undefined && !['float', 'base64'].includes(body.encoding_format)) {
+    return error(res, 400, 'Invalid value for encoding_format', 'invalid_request_error', 'invalid_value', 'encoding_format')
+  }
+  const inputs: string[] = typeof body.input === 'string' ? [body.input] : body.input.map((x: unknown) => String(x))
+  const dims = body.dimensions ?? 8
+  const data = inputs.map((text, index) => {
+    const v = fakeVector(text, dims)
+    const embedding = body.encoding_format === 'base64' ? Buffer.from(new Float32Array(v).buffer).toString('base64') : v
+    return { object: 'embedding', index, embedding }
+  })
+  const tokens = inputs.reduce((n, t) => n + words(t), 0)
+  res.writeHead(200, { 'content-type': 'application/json' })
+  res.end(JSON.stringify({ object: 'list', data, model: body.model, usage: { prompt_tokens: tokens, total_tokens: tokens } }))
+}
+
+export async function startFakeOpenAI(apiKey = 'sk-fake-openai-provider-key-0123456789'): Promise<FakeOpenAI> {
+  const requests: RecordedRequest[] = []
+  const server = createServer(async (req, res) => {
+    const chunks: Buffer[] = []
+    for await (const c of req) chunks.push(c as Buffer)
+    const raw = Buffer.concat(chunks).toString('utf8')
+    let body: any
+    try {
+      body = raw ? JSON.parse(raw) : undefined
+    }
+    catch {
+      return error(res, 400, 'We could not parse the JSON body of your request.', 'invalid_request_error')
+    }
+    const path = (req.url ?? '').split('?')[0]!
+    requests.push({ method: req.method ?? '', path, headers: req.headers, body })
+    if (req.headers.authorization !== `Bearer ${apiKey}`) {
+      const shown = (req.headers.authorization ?? '').replace('Bearer ', '')
+      return error(res, 401, `Incorrect API key provided: ${shown.slice(0, 6)}****${shown.slice(-4)}.`, 'invalid_request_error', 'invalid_api_key')
+    }
+    if (req.method === 'POST' && path === '/v1/chat/completions') return chat(res, body)
+    if (req.method === 'POST' && path === '/v1/embeddings') return embeddings(res, body)
+    error(res, 404, `Unknown request URL: ${req.method} ${path}.`, 'invalid_request_error', 'unknown_url')
+  })
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as { port: number }
+  return {
+    url: `http://127.0.0.1:${port}/v1`,
+    apiKey,
+    requests,
+    close: () => new Promise(resolve => server.close(() => resolve())),
+  }
+}

@@ -1,0 +1,90 @@
+// Starts the built gateway (.output) as a child process on a random loopback port with its own
+// DATA_DIR, and reads the admin key it prints on first start.
+import { type ChildProcess, spawn } from 'node:child_process'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { serverEntry } from '../../scripts/build-if-stale.mjs'
+import { freePort } from './net'
+
+export interface GatewayProcess {
+  url: string
+  adminKey: string
+  dataDir: string
+  output: () => string
+  admin: <T = any>(method: string, path: string, body?: unknown) => Promise<{ status: number, body: T }>
+  stop: (signal?: NodeJS.Signals) => Promise<number | null>
+  restart: () => Promise<void>
+}
+
+const SCRUBBED = /^(OPENAI|ANTHROPIC|GEMINI)_|^(DATABASE_URL|REDIS_URL|ADMIN_API_KEY|ENCRYPTION_KEY|SECRET_KEY|DATA_DIR|PORT|HOST|NITRO_.*)$/
+
+export async function startGateway(env: Record<string, string> = {}, opts: { dataDir?: string } = {}): Promise<GatewayProcess> {
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'gw-test-'))
+  const port = await freePort()
+  const baseEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !SCRUBBED.test(k)))
+  let child: ChildProcess
+  let out = ''
+  let adminKey = env.ADMIN_API_KEY ?? ''
+
+  async function launch() {
+    child = spawn(process.execPath, [serverEntry], {
+      env: { ...baseEnv, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), DATA_DIR: dataDir, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    child.stdout!.on('data', (d) => { out += d })
+    child.stderr!.on('data', (d) => { out += d })
+    const deadline = Date.now() + 20_000
+    while (Date.now() < deadline) {
+      if (child.exitCode !== null) throw new Error(`gateway exited early (${child.exitCode}):\n${out}`)
+      const ok = await fetch(`http://127.0.0.1:${port}/health`).then(r => r.ok, () => false)
+      if (ok) break
+      await new Promise(r => setTimeout(r, 100))
+    }
+    adminKey ||= /sk-admin-[\w-]+/.exec(out)?.[0] ?? ''
+    if (!adminKey) throw new Error(`no admin key printed:\n${out}`)
+  }
+  await launch()
+
+  const url = `http://127.0.0.1:${port}`
+  return {
+    url,
+    get adminKey() { return adminKey },
+    dataDir,
+    output: () => out,
+    async admin(method, path, body) {
+      const res = await fetch(`${url}${path}`, {
+        method,
+        headers: { 'authorization': `Bearer ${adminKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      })
+      const text = await res.text()
+      return { status: res.status, body: text ? JSON.parse(text) : undefined }
+    },
+    stop(signal = 'SIGTERM') {
+      return new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve(child.exitCode)
+        child.once('exit', code => resolve(code))
+        child.kill(signal)
+      })
+    },
+    async restart() {
+      await this.stop()
+      await launch()
+    },
+  } as GatewayProcess
+}
+
+/** Every file under `dir`, recursively, as raw bytes joined into one latin1 string for searching. */
+export function readAllFiles(dir: string): string {
+  let text = ''
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name)
+    text += statSync(path).isDirectory() ? readAllFiles(path) : readFileSync(path).toString('latin1')
+  }
+  return text
+}
+
+export function removeDir(dir: string) {
+  rmSync(dir, { recursive: true, force: true })
+}
