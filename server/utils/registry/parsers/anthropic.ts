@@ -1,0 +1,91 @@
+// Anthropic's pricing page (platform.claude.com/docs/en/about-claude/pricing.md). The "Model pricing"
+// table names models by display name ("Claude Haiku 4.5"); data/model-aliases.json maps those to API ids.
+import { z } from 'zod'
+import aliasFile from '../../../../data/model-aliases.json'
+import type { ParsedModel } from '../schema'
+import { assertPageText, compact, finishModels, headerKey, markdownBlocks, type MarkdownBlock, parsePrice, PricingParseError } from './common'
+
+const PAGE = 'Anthropic pricing page'
+
+const DisplayNames = z.object({ displayNames: z.object({ anthropic: z.record(z.string(), z.string()) }) })
+const API_IDS: Record<string, string> = DisplayNames.parse(aliasFile).displayNames.anthropic
+
+type Role = 'model' | 'input' | 'cacheWrite' | 'cachedInput' | 'output'
+
+// The standard price table. 1-hour cache writes have no place in the registry; the 5-minute write is
+// the cache-write price.
+const ROLES: Record<string, Role | null> = {
+  'model': 'model',
+  'base input tokens': 'input',
+  '5m cache writes': 'cacheWrite',
+  '1h cache writes': null,
+  'cache hits & refreshes': 'cachedInput',
+  'output tokens': 'output',
+}
+
+export function parseAnthropicPricing(text: string): ParsedModel[] {
+  assertPageText(text, PAGE)
+  const blocks = markdownBlocks(text)
+  refuseLongContextTables(blocks)
+  const rows = blocks.flatMap(b => b.kind === 'table' ? standardRows(b.header, b.rows) : [])
+  const unmapped = rows.map(r => r.get('model')!).map(displayName).filter(n => !API_IDS[n])
+  if (unmapped.length > 0) {
+    throw new PricingParseError(`${PAGE}: no API id for ${unmapped.map(n => `"${n}"`).join(', ')}; add them to data/model-aliases.json`)
+  }
+  return finishModels(rows.map(modelOf), PAGE)
+}
+
+/** The rows of a standard model-pricing table keyed by role, or none for any other table. */
+function standardRows(header: string[], rows: string[][]): Map<Role, string>[] {
+  const roles = header.map(h => ROLES[headerKey(h)])
+  if (roles.some(r => r === undefined) || !roles.includes('model') || !roles.includes('input')) return []
+  return rows.map(cells => new Map(roles.flatMap((role, i) => role ? [[role, cells[i] ?? ''] as const] : [])))
+}
+
+function modelOf(row: Map<Role, string>): ParsedModel {
+  const name = row.get('model')!
+  const id = API_IDS[displayName(name)]!
+  const input = parsePrice(row.get('input'))
+  const output = parsePrice(row.get('output'))
+  if (input === undefined || output === undefined) throw new PricingParseError(`${PAGE}: ${id} lacks an input or output price`)
+  return {
+    id,
+    displayName: displayName(name),
+    mode: 'chat',
+    pricing: compact({ input, cachedInput: parsePrice(row.get('cachedInput')), cacheWrite: parsePrice(row.get('cacheWrite')), output }),
+    status: statusOf(name),
+  }
+}
+
+/** "Claude Opus 4.1 (retired, except on Bedrock and Google Cloud)" → "Claude Opus 4.1". */
+function displayName(nameCell: string): string {
+  return nameCell.replace(/\s*\(.*\)\s*$/, '').trim()
+}
+
+/** The note after the name: "(deprecated)", "(retired, except on ...)", "(limited availability)". */
+function statusOf(nameCell: string): ParsedModel['status'] {
+  const note = /\((.*)\)\s*$/.exec(nameCell)?.[1] ?? ''
+  if (/\bretired\b/i.test(note)) return 'retired'
+  if (/\bdeprecated\b/i.test(note)) return 'deprecated'
+  return 'active'
+}
+
+// Neither saved page has a long-context price table (models from 4.6 on bill their full window at
+// the standard rate). Earlier pages had one whose layout did not name models per row; rather than
+// guess which model it applies to, a page that has one again is refused until this parser reads it.
+function refuseLongContextTables(blocks: MarkdownBlock[]): void {
+  let inLongContext = false
+  let level = 0
+  for (const block of blocks) {
+    if (block.kind === 'heading') {
+      if (inLongContext && block.level <= level) inLongContext = false
+      if (/long context pricing/i.test(block.text)) {
+        inLongContext = true
+        level = block.level
+      }
+    }
+    else if (block.kind === 'table' && inLongContext) {
+      throw new PricingParseError(`${PAGE}: a long-context price table is present; this parser does not read it yet`)
+    }
+  }
+}

@@ -1,0 +1,174 @@
+// The Gemini API pricing page, Markdown twin (ai.google.dev/gemini-api/docs/pricing.md.txt). One "## "
+// section per model with its API ids in an italic link line, then tier tables ("### Standard",
+// "### Batch"...) whose rows are price kinds and whose paid-tier cells may list several prices:
+// by modality, by prompt length (<= / > 200k tokens), by date, plus storage and per-unit prices.
+import type { ParsedModel, Pricing } from '../schema'
+import {
+  assertPageText, compact, finishModels, headerKey, type LongContextTier, markdownBlocks, type ParseOptions, parsePrice,
+  parseTokenCount, priceSegments, PricingParseError,
+} from './common'
+
+const PAGE = 'Gemini pricing page'
+
+type Field = 'input' | 'output' | 'cachedInput'
+
+// Row labels (lower case, footnote marks removed) → price kind. Embedding models price text input
+// on its own row; image, audio and video input rows are other modalities and are not read.
+function fieldOf(label: string): Field | undefined {
+  if (/^(text )?input price\b/.test(label)) return 'input'
+  if (/^output price\b/.test(label)) return 'output'
+  if (/^context caching price\b/.test(label)) return 'cachedInput'
+  return undefined
+}
+
+interface Section {
+  displayName: string
+  ids: string[]
+  tier: string | undefined
+  /** Paid-tier cells of the section's standard table, once found. */
+  cells?: Partial<Record<Field, string>>
+}
+
+export function parseGooglePricing(text: string, options: ParseOptions = {}): ParsedModel[] {
+  assertPageText(text, PAGE)
+  const now = options.now ?? new Date()
+  return finishModels(sections(text).flatMap(s => modelsOf(s, now)), PAGE)
+}
+
+function sections(text: string): Section[] {
+  const found: Section[] = []
+  let current: Section | undefined
+  for (const block of markdownBlocks(text)) {
+    if (block.kind === 'heading' && block.level <= 2) {
+      current = { displayName: block.text.replace(/[^\p{L}\p{N}\s.()-]/gu, '').trim(), ids: [], tier: undefined }
+      found.push(current)
+    }
+    else if (!current) {
+      continue
+    }
+    else if (block.kind === 'heading') {
+      current.tier = headerKey(block.text)
+    }
+    else if (block.kind === 'line' && current.ids.length === 0 && /^\*\[`/.test(block.text)) {
+      current.ids = [...block.text.matchAll(/\[`([a-z0-9][a-z0-9.-]*)`\]/g)].map(m => m[1]!)
+    }
+    else if (block.kind === 'table' && !current.cells && (current.tier === undefined || current.tier === 'standard')) {
+      current.cells = paidCells(block.header, block.rows)
+    }
+  }
+  return found.filter(s => s.ids.length > 0 && s.cells)
+}
+
+/** The paid-tier column of a per-1M-token price table, by price kind; none for other tables (per second, per request). */
+function paidCells(header: string[], rows: string[][]): Partial<Record<Field, string>> | undefined {
+  const paid = header.findIndex(h => /paid tier/i.test(h))
+  if (paid < 0 || !/per 1m tokens/i.test(header[paid]!)) return undefined
+  const cells: Partial<Record<Field, string>> = {}
+  for (const row of rows) {
+    const field = fieldOf(headerKey(row[0] ?? ''))
+    if (field && cells[field] === undefined) cells[field] = row[paid] ?? ''
+  }
+  return cells
+}
+
+function modelsOf(section: Section, now: Date): ParsedModel[] {
+  // Embedding models are named so in their API ids; they have no output price.
+  const mode = section.ids.some(id => id.includes('embedding')) ? 'embedding' : 'chat'
+  const pricing = sectionPricing(section, mode, now)
+  if (!pricing) return []
+  return section.ids.map(id => ({ id, displayName: section.displayName, mode, pricing }))
+}
+
+/** Standard text-token prices of a section, or undefined when it is not a text chat/embedding model. */
+function sectionPricing(section: Section, mode: ParsedModel['mode'], now: Date): Pricing | undefined {
+  const cells = section.cells!
+  const input = fieldPrice(cells.input, now, 'text')
+  // Output priced per modality (images, audio, video next to text) means the model generates media:
+  // a text-token price alone would misprice it.
+  const output = mode === 'embedding' ? { base: 0 } : fieldPrice(cells.output, now, 'only-text')
+  if (!input || !output) return undefined
+  const cached = fieldPrice(cells.cachedInput, now, 'text')
+
+  const thresholds = new Set([input, output, cached].flatMap(p => p?.above ? [p.above.tokens] : []))
+  if (thresholds.size > 1) throw new PricingParseError(`${PAGE}: ${section.ids[0]} has several prompt-length thresholds`)
+  const [aboveTokens] = thresholds
+  // A price with no prompt-length split applies above the threshold too.
+  const tier: LongContextTier | undefined = aboveTokens === undefined
+    ? undefined
+    : compact({
+        aboveTokens,
+        input: input.above?.amount ?? input.base,
+        cachedInput: cached && (cached.above?.amount ?? cached.base),
+        output: output.above?.amount ?? output.base,
+      })
+  return compact({ input: input.base, cachedInput: cached?.base, output: output.base, tiers: tier && [tier] })
+}
+
+interface FieldPrice {
+  base: number
+  above?: { tokens: number, amount: number }
+}
+
+interface Quote {
+  amount: number
+  /** Modalities named in brackets after the price, lower case; empty when it applies to all. */
+  modalities: string[]
+  /** Set for "prompts > 200k tokens" prices. */
+  aboveTokens?: number
+  from?: Date
+  until?: Date
+}
+
+/**
+ * The text price in a paid-tier cell. With 'only-text', a cell that also prices other modalities
+ * counts as no text price. Undefined when there is none (no row, "Not available", audio only...).
+ */
+function fieldPrice(cell: string | undefined, now: Date, want: 'text' | 'only-text'): FieldPrice | undefined {
+  if (cell === undefined) return undefined
+  if (!cell.includes('$')) {
+    const flat = parsePrice(cell)
+    return flat === undefined ? undefined : { base: flat }
+  }
+  const quotes = priceSegments(cell).flatMap(s => quoteOf(s.amount, s.qualifier)).filter(q => inForce(q, now))
+  const forText = quotes.filter(q => q.modalities.length === 0 || q.modalities.includes('text'))
+  if (forText.length === 0 || (want === 'only-text' && forText.length < quotes.length)) return undefined
+  const base = forText.filter(q => q.aboveTokens === undefined)
+  const above = forText.filter(q => q.aboveTokens !== undefined)
+  if (base.length !== 1 || above.length > 1) throw new PricingParseError(`${PAGE}: cannot tell the text price in "${cell}"`)
+  return compact({ base: base[0]!.amount, above: above[0] && { tokens: above[0].aboveTokens!, amount: above[0].amount } })
+}
+
+/** A price segment read as a per-token quote; none for per-unit and storage prices ("/min", "per image", "/ 1,000,000 tokens per hour"). */
+function quoteOf(amount: number, qualifier: string): Quote[] {
+  if (/^\s*(\/|per\b)/i.test(qualifier)) return []
+  const modalities = /\(([^)]*)\)/.exec(qualifier)?.[1]?.toLowerCase().split(/[/,]|\band\b/).map(m => m.trim().replace(/s$/, '')) ?? []
+  const above = /prompts\s*>\s*(\d+(?:\.\d+)?\s*[km])/i.exec(qualifier)
+  const until = /\bthrough\s+([a-z]+ \d{1,2}, \d{4})/i.exec(qualifier)
+  const from = /\bstarting\s+([a-z]+ \d{1,2}, \d{4})/i.exec(qualifier)
+  return [compact({
+    amount,
+    modalities: modalities.filter(m => ['text', 'image', 'video', 'audio', 'thinking'].includes(m)),
+    aboveTokens: above ? parseTokenCount(above[1]!) : undefined,
+    until: until ? endOfDay(until[1]!) : undefined,
+    from: from ? startOfDay(from[1]!) : undefined,
+  })]
+}
+
+function inForce(q: Quote, now: Date): boolean {
+  return (!q.from || now >= q.from) && (!q.until || now <= q.until)
+}
+
+const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december']
+
+/** "January 1, 2027" at 00:00 UTC. */
+function startOfDay(text: string): Date {
+  const m = /^([a-z]+) (\d{1,2}), (\d{4})$/i.exec(text.trim())
+  const month = m ? MONTHS.indexOf(m[1]!.toLowerCase()) : -1
+  if (!m || month < 0) throw new PricingParseError(`${PAGE}: unrecognised date "${text}"`)
+  return new Date(Date.UTC(Number(m[3]), month, Number(m[2])))
+}
+
+/** The last millisecond of that day, UTC: "through December 31" includes the 31st. */
+function endOfDay(text: string): Date {
+  return new Date(startOfDay(text).getTime() + 86_400_000 - 1)
+}
