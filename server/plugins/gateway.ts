@@ -1,10 +1,15 @@
-// Brings the gateway's state up with the server and writes everything pending before it exits.
+// Brings the gateway's state up with the server, drains on SIGTERM (Nitro's graceful shutdown then
+// waits for in-flight requests and streams, up to NITRO_SHUTDOWN_TIMEOUT) and writes everything
+// pending before the process exits.
 import { startGateway, stopGateway } from '../utils/core/lifecycle'
+import { startDraining } from '../utils/ops/drain'
 
 export default defineNitroPlugin((nitroApp) => {
   startGateway().catch((error) => {
     console.error('[gateway] start-up failed:', error instanceof Error ? error.message : error)
     process.exit(1)
   })
+  process.once('SIGTERM', startDraining)
+  process.once('SIGINT', startDraining)
   nitroApp.hooks.hook('close', stopGateway)
 })

@@ -3,11 +3,13 @@
 import { resolve } from 'node:path'
 import { z } from 'zod'
 
-const int = (fallback: number) => z.coerce.number().int().nonnegative().default(fallback)
+// An empty variable counts as unset (.env files list every name), not as 0.
+const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v)
+const int = (fallback: number) => z.preprocess(blankToUndefined, z.coerce.number().int().nonnegative().default(fallback))
 const optional = z.string().trim().min(1).optional().catch(undefined)
 
 const EnvSchema = z.object({
-  DATA_DIR: z.string().default('./data'),
+  DATA_DIR: z.preprocess(blankToUndefined, z.string().default('./data')),
   DATABASE_URL: optional,
   REDIS_URL: optional,
   ADMIN_API_KEY: optional,
@@ -23,6 +25,12 @@ const EnvSchema = z.object({
   MAX_BODY_BYTES: int(20 * 1024 * 1024),
   UPSTREAM_TIMEOUT_MS: int(60_000),
   LOG_LEVEL: z.enum(['silent', 'error', 'warn', 'info', 'debug']).catch('info').default('info'),
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional().catch(undefined),
+  RATE_LIMIT_PER_MINUTE: int(100),
+  TRUST_PROXY: optional,
+  CORS_ORIGINS: z.preprocess(blankToUndefined, z.string().default('*')),
+  METRICS_TOKEN: optional,
+  BACKUP_DIR: optional,
 })
 
 export type GatewayConfig = ReturnType<typeof loadConfig>
@@ -49,6 +57,14 @@ function loadConfig(env: NodeJS.ProcessEnv) {
     maxBodyBytes: e.MAX_BODY_BYTES,
     upstreamTimeoutMs: e.UPSTREAM_TIMEOUT_MS,
     logLevel: e.LOG_LEVEL,
+    /** JSON lines in production; readable lines in development unless LOG_FORMAT says otherwise. */
+    logFormat: e.LOG_FORMAT ?? (process.env.NODE_ENV === 'development' ? 'pretty' : 'json'),
+    rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    /** How many proxy hops to believe in X-Forwarded-For (TRUST_PROXY=true means one: nginx). */
+    trustedProxyHops: !e.TRUST_PROXY || e.TRUST_PROXY === 'false' ? 0 : /^\d+$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : 1,
+    corsOrigins: e.CORS_ORIGINS.split(',').map(o => o.trim()).filter(Boolean),
+    metricsToken: e.METRICS_TOKEN,
+    backupDir: resolve(e.BACKUP_DIR ?? resolve(dataDir, 'backups')),
   }
 }
 

@@ -1,4 +1,6 @@
 // Start-up and shut-down of the gateway's state: secrets, database (migrated), registry, credentials.
+import { rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { consola } from 'consola'
 import { database } from '../db'
 import { reloadCredentials } from '../gateway/credentials'
@@ -14,6 +16,8 @@ export function startGateway(): Promise<void> {
   starting ??= (async () => {
     const s = secrets()
     await database()
+    // Tells `npm run restore` that a gateway is using this DATA_DIR.
+    writeFileSync(pidFile(), String(process.pid))
     const registry = await loadRegistry()
     await reloadCredentials()
     consola.info(`[gateway] data in ${config().dataDir}; ${registry.models.length} models in the registry`)
@@ -25,8 +29,11 @@ export function startGateway(): Promise<void> {
   return starting
 }
 
+const pidFile = () => join(config().dataDir, 'gateway.pid')
+
 export async function stopGateway(): Promise<void> {
   await flushRequestLog().catch(error => consola.error('[gateway] could not write the request log at shutdown:', error))
   await closeUpstreamPool()
   await (await database()).close()
+  rmSync(pidFile(), { force: true })
 }

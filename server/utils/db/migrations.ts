@@ -72,4 +72,21 @@ export const migrations: Migration[] = [
       )`,
     ],
   },
+  {
+    version: 2,
+    name: 'price_history',
+    statements: d => [
+      `CREATE TABLE price_history (
+        id TEXT PRIMARY KEY,
+        model_id TEXT NOT NULL,
+        provider TEXT NOT NULL,
+        field TEXT NOT NULL,
+        old_value TEXT,
+        new_value TEXT,
+        source TEXT NOT NULL,
+        changed_at ${d.bigint} NOT NULL
+      )`,
+      'CREATE INDEX price_history_model ON price_history (model_id, changed_at)',
+    ],
+  },
 ]

@@ -1,9 +1,10 @@
 // Per-key limits checked before a request goes upstream: the model allow-list, the spend budget and
 // requests per minute (a fixed one-minute window per key, kept in memory).
+import { MinuteCounter } from '../ops/fixed-window'
 import type { GatewayKey } from '../store/keys'
 import { GatewayError } from './errors'
 
-const windows = new Map<string, { minute: number, count: number }>()
+const perKey = new MinuteCounter()
 
 export function checkModelAllowed(key: GatewayKey, ...names: string[]): void {
   if (!key.models) return
@@ -19,15 +20,8 @@ export function checkBudget(key: GatewayKey): void {
 
 export function checkRpm(key: GatewayKey, now = Date.now()): void {
   if (key.rpm === null) return
-  const minute = Math.floor(now / 60_000)
-  let w = windows.get(key.id)
-  if (!w || w.minute !== minute) {
-    w = { minute, count: 0 }
-    windows.set(key.id, w)
+  const retryAfter = perKey.hit(key.id, key.rpm, now)
+  if (retryAfter !== undefined) {
+    throw new GatewayError(429, `Rate limit reached: this API key allows ${key.rpm} requests per minute.`, 'rate_limit_error', 'rate_limit_exceeded', null, { 'retry-after': String(retryAfter) })
   }
-  if (w.count >= key.rpm) {
-    const retryAfter = String(Math.max(1, Math.ceil(((minute + 1) * 60_000 - now) / 1000)))
-    throw new GatewayError(429, `Rate limit reached: this API key allows ${key.rpm} requests per minute.`, 'rate_limit_error', 'rate_limit_exceeded', null, { 'retry-after': retryAfter })
-  }
-  w.count++
 }

@@ -1,9 +1,9 @@
 // Metering: every request that passed authentication ends here, exactly once, with its status, usage
 // and cost from the registry prices. The row goes to the buffered request log.
-import { randomUUID } from 'node:crypto'
 import { type TokenUsage, ZERO_USAGE, costUsd } from '../registry/cost'
 import type { ModelEntry, ProviderId } from '../registry/schema'
 import type { GatewayKey } from '../store/keys'
+import { observeRequest } from '../ops/metrics'
 import { recordRequest, type RequestRecord } from '../store/request-log'
 import { addCachedSpend } from './auth'
 
@@ -16,11 +16,12 @@ export interface RequestContext {
   provider?: ProviderId
   entry?: ModelEntry
   ttftMs: number | null
-  done: boolean
+  /** The request-log row, once the request has ended. */
+  record?: RequestRecord
 }
 
-export function beginRequest(endpoint: RequestRecord['endpoint'], incomingId?: string): RequestContext {
-  return { id: incomingId || `req_${randomUUID().replaceAll('-', '')}`, startedAt: Date.now(), endpoint, stream: false, ttftMs: null, done: false }
+export function beginRequest(endpoint: RequestRecord['endpoint'], id: string): RequestContext {
+  return { id, startedAt: Date.now(), endpoint, stream: false, ttftMs: null }
 }
 
 export function markFirstByte(ctx: RequestContext): void {
@@ -28,10 +29,9 @@ export function markFirstByte(ctx: RequestContext): void {
 }
 
 export function finishRequest(ctx: RequestContext, status: number, usage: TokenUsage = ZERO_USAGE, opts: { errorCode?: string | null, estimated?: boolean } = {}): number {
-  if (ctx.done || !ctx.key) return 0
-  ctx.done = true
+  if (ctx.record || !ctx.key) return 0
   const cost = ctx.entry ? costUsd(ctx.entry.pricing, usage) : 0
-  recordRequest({
+  ctx.record = {
     id: ctx.id,
     createdAt: ctx.startedAt,
     keyId: ctx.key.id,
@@ -46,7 +46,9 @@ export function finishRequest(ctx: RequestContext, status: number, usage: TokenU
     estimated: opts.estimated ?? false,
     latencyMs: Date.now() - ctx.startedAt,
     ttftMs: ctx.ttftMs,
-  })
+  }
+  recordRequest(ctx.record)
+  observeRequest(ctx.record)
   if (cost > 0) addCachedSpend(ctx.key.id, cost)
   return cost
 }

@@ -2,7 +2,7 @@
 // Route handlers are one line each; everything a request goes through is in this file, in order.
 import { createParser } from 'eventsource-parser'
 import type { H3Event } from 'h3'
-import type { ChatStreamTranslator, ProviderAdapter, ProviderFailure } from '../providers/types'
+import type { ProviderAdapter, ProviderFailure } from '../providers/types'
 import { StreamFailure } from '../providers/types'
 import { ZERO_USAGE } from '../registry/cost'
 import { authenticate } from './auth'
@@ -13,24 +13,29 @@ import { beginRequest, finishRequest, markFirstByte, type RequestContext } from 
 import { resolveModel } from './resolve'
 import { clientAbortSignal, sendOpenAIError, sendJsonText, startEventStream, writeEvents } from './respond'
 import { ChatCompletionRequest, EmbeddingsRequest } from './schemas'
+import { openaiChunks, type StreamOutput } from './stream-output'
 import { callUpstream, type UpstreamResponse, upstreamTransportError } from './upstream'
 
-const failureError = (f: ProviderFailure) => new GatewayError(f.status, f.message, f.type, f.code)
+export const failureError = (f: ProviderFailure) => new GatewayError(f.status, f.message, f.type, f.code)
 
-function requestId(event: H3Event): string | undefined {
-  const incoming = event.node.req.headers['x-request-id']
-  return typeof incoming === 'string' && /^[\w.:-]{1,128}$/.test(incoming) ? incoming : undefined
+/** The request's context, also left on the event for the access log. */
+export function begin(event: H3Event, endpoint: RequestContext['endpoint']): RequestContext {
+  const ctx = beginRequest(endpoint, event.context.requestId)
+  event.context.gateway = ctx
+  return ctx
 }
 
-function gatewayHeaders(ctx: RequestContext): Record<string, string> {
-  const headers: Record<string, string> = { 'x-request-id': ctx.id }
+export function gatewayHeaders(ctx: RequestContext): Record<string, string> {
+  const headers: Record<string, string> = {}
   if (ctx.provider) headers['x-gateway-provider'] = ctx.provider
   if (ctx.entry) headers['x-gateway-model'] = ctx.entry.id
   return headers
 }
 
-/** Runs `body` for an authenticated, limit-checked request; any failure is logged and sent as OpenAI's error. */
-async function run(event: H3Event, ctx: RequestContext, body: (ctx: RequestContext) => Promise<void>): Promise<void> {
+type ErrorSender = (event: H3Event, error: GatewayError) => void
+
+/** Runs `body` for an authenticated, limit-checked request; any failure is logged and sent in the client's error shape. */
+export async function run(event: H3Event, ctx: RequestContext, body: (ctx: RequestContext) => Promise<void>, sendError: ErrorSender = sendOpenAIError): Promise<void> {
   try {
     ctx.key = await authenticate(event)
     checkBudget(ctx.key)
@@ -41,18 +46,23 @@ async function run(event: H3Event, ctx: RequestContext, body: (ctx: RequestConte
     const err = toGatewayError(error)
     if (err.status >= 500 && !(error instanceof GatewayError)) console.error(`[gateway] ${ctx.id} failed:`, error)
     finishRequest(ctx, err.status, undefined, { errorCode: err.code })
-    sendOpenAIError(event, err, { 'x-request-id': ctx.id })
+    sendError(event, err)
   }
 }
 
-async function upstreamOrFail(adapter: ProviderAdapter, res: UpstreamResponse): Promise<void> {
+export async function upstreamOrFail(adapter: ProviderAdapter, res: UpstreamResponse): Promise<void> {
   if (res.statusCode < 400) return
   const text = await res.body.text().catch(() => '')
   throw failureError(adapter.error(res.statusCode, text))
 }
 
+/** The whole upstream body as text; a connection lost midway is the upstream's failure. */
+export function upstreamText(upstream: UpstreamResponse): Promise<string> {
+  return upstream.body.text().catch((e) => { throw upstreamTransportError(e) })
+}
+
 export function handleChatCompletions(event: H3Event): Promise<void> {
-  const ctx = beginRequest('chat', requestId(event))
+  const ctx = begin(event, 'chat')
   return run(event, ctx, async () => {
     const req = await readJsonBody(event, ChatCompletionRequest)
     const { adapter, target } = resolveModel(req.model, ctx.key!, 'chat')
@@ -63,7 +73,7 @@ export function handleChatCompletions(event: H3Event): Promise<void> {
     const upstream = await callUpstream(adapter.chat.request(req, target, ctx.stream), signal)
     await upstreamOrFail(adapter, upstream)
     if (!ctx.stream) {
-      const text = await upstream.body.text().catch((e) => { throw upstreamTransportError(e) })
+      const text = await upstreamText(upstream)
       markFirstByte(ctx)
       const result = adapter.chat.response(text, target)
       finishRequest(ctx, 200, result.usage)
@@ -75,21 +85,19 @@ export function handleChatCompletions(event: H3Event): Promise<void> {
       id: `chatcmpl-${ctx.id}`,
       created: Math.floor(ctx.startedAt / 1000),
     })
-    await pipeStream(event, ctx, upstream, translator)
+    await pipeStream(event, ctx, upstream, openaiChunks(translator))
   })
 }
 
 /**
- * Pipes an upstream event stream to the client as OpenAI chunks, one write per upstream read. Errors
- * after the first byte reach the client as a `data: {"error":…}` event, which the SDKs raise.
+ * Pipes an upstream event stream to the client in its dialect, one write per upstream read. Errors
+ * after the first byte reach the client as an error event its SDK raises.
  */
-async function pipeStream(event: H3Event, ctx: RequestContext, upstream: UpstreamResponse, translator: ChatStreamTranslator): Promise<void> {
+export async function pipeStream(event: H3Event, ctx: RequestContext, upstream: UpstreamResponse, output: StreamOutput): Promise<void> {
   const res = event.node.res
   let out = ''
   const parser = createParser({
-    onEvent: (e) => {
-      for (const payload of translator.push({ event: e.event, data: e.data })) out += `data: ${payload}\n\n`
-    },
+    onEvent: (e) => { out += output.event({ event: e.event, data: e.data }) },
   })
   startEventStream(res, gatewayHeaders(ctx))
   let status = 200
@@ -105,23 +113,22 @@ async function pipeStream(event: H3Event, ctx: RequestContext, upstream: Upstrea
         await writeEvents(res, text)
       }
     }
-    for (const payload of translator.end()) out += `data: ${payload}\n\n`
-    await writeEvents(res, `${out}data: [DONE]\n\n`)
+    await writeEvents(res, out + output.end())
   }
   catch (error) {
     const err = error instanceof StreamFailure ? failureError(error.failure) : upstreamTransportError(error)
     status = err.status
     errorCode = err.code
-    if (!res.destroyed) await writeEvents(res, `${out}data: ${JSON.stringify(err)}\n\n`)
+    if (!res.destroyed) await writeEvents(res, out + output.error(err))
   }
   finally {
     if (!res.writableEnded) res.end()
   }
-  finishRequest(ctx, status, translator.usage() ?? ZERO_USAGE, { errorCode, estimated: status === 499 && !translator.usage() })
+  finishRequest(ctx, status, output.usage() ?? ZERO_USAGE, { errorCode, estimated: status === 499 && !output.usage() })
 }
 
 export function handleEmbeddings(event: H3Event): Promise<void> {
-  const ctx = beginRequest('embeddings', requestId(event))
+  const ctx = begin(event, 'embeddings')
   return run(event, ctx, async () => {
     const req = await readJsonBody(event, EmbeddingsRequest)
     const { adapter, target } = resolveModel(req.model, ctx.key!, 'embedding')
@@ -132,7 +139,7 @@ export function handleEmbeddings(event: H3Event): Promise<void> {
     }
     const upstream = await callUpstream(adapter.embeddings.request(req, target), clientAbortSignal(event))
     await upstreamOrFail(adapter, upstream)
-    const text = await upstream.body.text().catch((e) => { throw upstreamTransportError(e) })
+    const text = await upstreamText(upstream)
     markFirstByte(ctx)
     const result = adapter.embeddings.response(text, target, req)
     finishRequest(ctx, 200, result.usage)

@@ -9,13 +9,18 @@ export function sendJsonText(event: H3Event, status: number, body: string, heade
   res.end(body)
 }
 
-export function sendOpenAIError(event: H3Event, error: GatewayError, headers: Record<string, string> = {}): void {
+/** Sends an error body unless the response has started (then it can only be ended). */
+export function sendErrorBody(event: H3Event, error: GatewayError, body: unknown): void {
   const res = event.node.res
   if (res.headersSent) {
     if (!res.writableEnded) res.end()
     return
   }
-  sendJsonText(event, error.status, JSON.stringify(error), { ...headers, ...error.headers })
+  sendJsonText(event, error.status, JSON.stringify(body), error.headers)
+}
+
+export function sendOpenAIError(event: H3Event, error: GatewayError): void {
+  sendErrorBody(event, error, error)
 }
 
 export function startEventStream(res: ServerResponse, headers: Record<string, string>): void {

@@ -47,6 +47,8 @@ export const ModelEntry = z.object({
   aliases: z.array(z.string()).default([]),
   status: ModelStatus.default('active'),
   source: z.enum(['scraped', 'seed', 'manual']),
+  /** While an admin's manual price is in force (source "manual"): the last scraped or seed price. */
+  scrapedPricing: Pricing.optional(),
   /** Set when a scrape no longer finds the model on its page; models are never deleted. */
   notSeenSince: z.string().optional(),
   updatedAt: z.string(),
@@ -58,6 +60,10 @@ export const SourceStatus = z.object({
   fetchedAt: z.string().optional(),
   ok: z.boolean(),
   error: z.string().optional(),
+  /** When this provider's prices were last taken successfully. */
+  lastSuccessAt: z.string().optional(),
+  /** Models found on the page at the last successful update. */
+  models: z.number().int().nonnegative().optional(),
 })
 
 export const Registry = z.object({

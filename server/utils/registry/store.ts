@@ -1,9 +1,9 @@
 // The registry in unstorage (mount "registry": models.json and models.json.bak), and the in-memory
 // index the hot path reads. First start seeds it from the shipped data/models.json.
 import { createStorage, type Storage } from 'unstorage'
-import fsDriver from 'unstorage/drivers/fs'
 import seed from '../../../data/models.json'
 import { config } from '../core/config'
+import { atomicFsDriver } from './atomic-fs-driver'
 import { type ModelEntry, Registry } from './schema'
 
 export const REGISTRY_KEY = 'models.json'
@@ -19,7 +19,7 @@ let storage: Storage | undefined
 let loaded: LoadedRegistry | undefined
 
 export function registryStorage(): Storage {
-  storage ??= createStorage({ driver: fsDriver({ base: config().registryDir }) })
+  storage ??= createStorage({ driver: atomicFsDriver({ base: config().registryDir }) })
   return storage
 }
 
@@ -33,7 +33,7 @@ function indexOf(registry: Registry): LoadedRegistry {
   return { registry, index }
 }
 
-async function readStored(key: string): Promise<Registry | undefined> {
+export async function readStored(key: string): Promise<Registry | undefined> {
   const raw = await registryStorage().getItem(key)
   if (raw === null || raw === undefined) return undefined
   return Registry.parse(typeof raw === 'string' ? JSON.parse(raw) : raw)
@@ -61,4 +61,15 @@ export function findModel(idOrAlias: string): ModelEntry | undefined {
 /** Replaces the live registry (after an update or rollback has stored it). */
 export function useRegistry(registry: Registry): void {
   loaded = indexOf(registry)
+}
+
+/** Stores a new registry (keeping the current one as models.json.bak when asked) and puts it in force. */
+export async function saveRegistry(next: Registry, opts: { backupCurrent: boolean }): Promise<void> {
+  const store = registryStorage()
+  if (opts.backupCurrent) {
+    const current = await store.getItemRaw(REGISTRY_KEY)
+    if (current !== null && current !== undefined) await store.setItemRaw(REGISTRY_BACKUP_KEY, current)
+  }
+  await store.setItem(REGISTRY_KEY, JSON.stringify(next, null, 2))
+  useRegistry(next)
 }

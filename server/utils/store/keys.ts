@@ -2,6 +2,7 @@
 import { z } from 'zod'
 import { hmacHex, randomToken, secretHint } from '../core/crypto'
 import { secrets } from '../core/secrets'
+import type { Primitive } from 'db0'
 import { database } from '../db'
 
 export const KEY_PREFIX = 'sk-gw-'
@@ -112,12 +113,12 @@ const UPDATABLE: Record<keyof UpdateKeyInput, string> = {
 export async function updateKey(id: string, patch: UpdateKeyInput): Promise<GatewayKey | undefined> {
   const { db, transaction } = await database()
   const sets: string[] = []
-  const values: unknown[] = []
+  const values: Primitive[] = []
   for (const [field, column] of Object.entries(UPDATABLE) as [keyof UpdateKeyInput, string][]) {
     if (patch[field] === undefined) continue
     sets.push(`${column} = ?`)
     const value = patch[field]
-    values.push(field === 'models' && value !== null ? JSON.stringify(value) : value)
+    values.push(field === 'models' && value !== null ? JSON.stringify(value) : value as Primitive)
   }
   if (sets.length) await transaction(() => db.prepare(`UPDATE gateway_keys SET ${sets.join(', ')} WHERE id = ?`).run(...values, id))
   return getKey(id)

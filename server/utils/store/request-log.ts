@@ -1,6 +1,7 @@
 // The request log. Rows are buffered in memory and written in one transaction every FLUSH_MS (or
 // sooner when many are waiting), together with the daily usage rollups and each key's spend, so the
 // hot path never waits on the database. flushRequestLog() runs at shutdown and before admin reads.
+import type { Primitive } from 'db0'
 import { database } from '../db'
 
 export interface RequestRecord {
@@ -107,6 +108,11 @@ export interface RequestQuery {
   cursor?: string
   keyId?: string
   model?: string
+  /** `ok` (status below 400), `error` (400 and above) or one HTTP status. */
+  status?: 'ok' | 'error' | number
+  /** Epoch ms: rows created at or after `from` and before `to`. */
+  from?: number
+  to?: number
 }
 
 interface RequestRow {
@@ -167,9 +173,14 @@ export async function listRequests(q: RequestQuery): Promise<{ data: RequestLogE
   await flushRequestLog()
   const { db } = await database()
   const where: string[] = []
-  const params: unknown[] = []
+  const params: Primitive[] = []
   if (q.keyId) { where.push('key_id = ?'); params.push(q.keyId) }
   if (q.model) { where.push('model = ?'); params.push(q.model) }
+  if (q.status === 'ok') where.push('status < 400')
+  else if (q.status === 'error') where.push('status >= 400')
+  else if (q.status !== undefined) { where.push('status = ?'); params.push(q.status) }
+  if (q.from !== undefined) { where.push('created_at >= ?'); params.push(q.from) }
+  if (q.to !== undefined) { where.push('created_at < ?'); params.push(q.to) }
   const after = q.cursor ? decodeCursor(q.cursor) : undefined
   if (q.cursor && !after) throw new RangeError('cursor is not valid')
   if (after) { where.push('(created_at < ? OR (created_at = ? AND id < ?))'); params.push(after[0], after[0], after[1]) }

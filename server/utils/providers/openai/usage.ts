@@ -1,4 +1,4 @@
-// OpenAI usage objects → TokenUsage. prompt_tokens already includes cached tokens and
+// OpenAI usage objects ↔ TokenUsage. prompt_tokens already includes cached tokens and
 // completion_tokens already includes reasoning tokens.
 import type { TokenUsage } from '../../registry/cost'
 
@@ -16,5 +16,16 @@ export function fromOpenAIUsage(u: OpenAIUsage | null | undefined): TokenUsage {
     cacheWriteTokens: 0,
     completionTokens: u?.completion_tokens ?? 0,
     reasoningTokens: u?.completion_tokens_details?.reasoning_tokens ?? 0,
+  }
+}
+
+/** OpenAI's `usage` object for a chat completion (or its final stream chunk). */
+export function toOpenAIUsage(u: TokenUsage) {
+  return {
+    prompt_tokens: u.promptTokens,
+    completion_tokens: u.completionTokens,
+    total_tokens: u.promptTokens + u.completionTokens,
+    prompt_tokens_details: { cached_tokens: u.cachedTokens },
+    completion_tokens_details: { reasoning_tokens: u.reasoningTokens },
   }
 }

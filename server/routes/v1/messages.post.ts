@@ -1,0 +1,3 @@
+import { handleMessages } from '../../utils/gateway/messages'
+
+export default defineEventHandler(handleMessages)

@@ -1,0 +1,88 @@
+// Backups: a consistent copy of the SQLite database (VACUUM INTO, safe while the gateway serves), the
+// registry files and a redacted copy of the effective configuration, in BACKUP_DIR/<timestamp>/;
+// then retention pruning.
+import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { config } from '../core/config'
+import { database } from '../db'
+import { REGISTRY_BACKUP_KEY, REGISTRY_KEY, registryStorage } from '../registry/store'
+import { backupsToKeep } from './retention'
+
+const NAME = /^(\d{4}-\d{2}-\d{2})T(\d{2})-(\d{2})-(\d{2})Z$/
+
+export const backupName = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/:/g, '-')
+
+function nameToDate(name: string): Date | undefined {
+  const m = NAME.exec(name)
+  return m ? new Date(`${m[1]}T${m[2]}:${m[3]}:${m[4]}Z`) : undefined
+}
+
+/** Configuration as in force, with every secret replaced by whether it is set. */
+export function redactedConfig() {
+  const c = config()
+  const set = (v: string | undefined) => (v ? '(set)' : '(unset)')
+  return {
+    dataDir: c.dataDir,
+    databaseUrl: c.databaseUrl ? c.databaseUrl.replace(/\/\/[^@]*@/, '//(credentials)@') : null,
+    redisUrl: c.redisUrl ? c.redisUrl.replace(/\/\/[^@]*@/, '//(credentials)@') : null,
+    adminApiKey: set(c.adminApiKey),
+    encryptionKey: set(c.encryptionKey),
+    secretKey: set(c.secretKey),
+    providers: Object.fromEntries(Object.entries(c.providerEnv).map(([p, v]) => [p, { apiKey: set(v.apiKey), baseUrl: v.baseUrl ?? null }])),
+    maxBodyBytes: c.maxBodyBytes,
+    upstreamTimeoutMs: c.upstreamTimeoutMs,
+    rateLimitPerMinute: c.rateLimitPerMinute,
+    trustedProxyHops: c.trustedProxyHops,
+    corsOrigins: c.corsOrigins,
+    metricsToken: set(c.metricsToken),
+    backupDir: c.backupDir,
+    logLevel: c.logLevel,
+  }
+}
+
+export interface BackupResult {
+  name: string
+  path: string
+  files: Record<string, number>
+  pruned: string[]
+}
+
+export async function runBackup(now = new Date()): Promise<BackupResult> {
+  const { db, dialect } = await database()
+  if (dialect.name !== 'sqlite') throw new Error('db:backup copies the embedded SQLite database; back up PostgreSQL with pg_dump')
+  const name = backupName(now)
+  const dir = join(config().backupDir, name)
+  await mkdir(dir, { recursive: true })
+  const dbFile = join(dir, 'gateway.db')
+  await db.exec(`VACUUM INTO '${dbFile.replace(/'/g, '\'\'')}'`)
+  const registry = registryStorage()
+  for (const key of [REGISTRY_KEY, REGISTRY_BACKUP_KEY]) {
+    const raw = await registry.getItemRaw(key)
+    if (raw !== null && raw !== undefined) await writeFile(join(dir, key), raw as Buffer | string)
+  }
+  await writeFile(join(dir, 'config.redacted.json'), `${JSON.stringify(redactedConfig(), null, 2)}\n`)
+  const files: Record<string, number> = {}
+  for (const f of await readdir(dir)) files[f] = (await stat(join(dir, f))).size
+  return { name, path: dir, files, pruned: await pruneBackups(now) }
+}
+
+export async function listBackups(): Promise<{ name: string, createdAt: string }[]> {
+  const names = await readdir(config().backupDir).catch(() => [] as string[])
+  return names.flatMap((n) => {
+    const d = nameToDate(n)
+    return d ? [{ name: n, createdAt: d.toISOString() }] : []
+  }).sort((a, b) => b.name.localeCompare(a.name))
+}
+
+/** Deletes backups that retention does not keep; returns their names. */
+export async function pruneBackups(now = new Date()): Promise<string[]> {
+  const backups = (await listBackups()).map(b => ({ ...b, date: new Date(b.createdAt) })).filter(b => b.date <= now)
+  const keep = backupsToKeep(backups.map(b => b.date))
+  const pruned: string[] = []
+  for (const b of backups) {
+    if (keep.has(b.date.getTime())) continue
+    await rm(join(config().backupDir, b.name), { recursive: true, force: true })
+    pruned.push(b.name)
+  }
+  return pruned
+}

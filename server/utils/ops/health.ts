@@ -1,0 +1,35 @@
+// Readiness checks: the database answers, the registry is loaded, and the instance is not draining.
+import { database } from '../db'
+import { currentRegistry } from '../registry/store'
+import { isDraining } from './drain'
+
+export interface Check {
+  ok: boolean
+  detail?: string
+}
+
+const DB_TIMEOUT_MS = 2000
+
+export async function databaseCheck(): Promise<Check> {
+  try {
+    const { db } = await database()
+    await Promise.race([
+      db.prepare('SELECT 1 AS ok').get(),
+      new Promise((_, reject) => setTimeout(() => reject(new Error('timed out')), DB_TIMEOUT_MS).unref()),
+    ])
+    return { ok: true }
+  }
+  catch (error) {
+    return { ok: false, detail: error instanceof Error ? error.message : 'unavailable' }
+  }
+}
+
+export async function readiness(): Promise<{ ok: boolean, checks: Record<string, Check> }> {
+  const registry = currentRegistry()
+  const checks: Record<string, Check> = {
+    database: await databaseCheck(),
+    registry: registry ? { ok: true, detail: `${registry.models.length} models` } : { ok: false, detail: 'not loaded' },
+    draining: { ok: !isDraining(), ...(isDraining() ? { detail: 'shutting down' } : {}) },
+  }
+  return { ok: Object.values(checks).every(c => c.ok), checks }
+}

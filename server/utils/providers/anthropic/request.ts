@@ -1,0 +1,181 @@
+// OpenAI chat request → Anthropic Messages request. Anthropic rejects unknown fields, so the body is
+// built field by field: anything without an Anthropic counterpart is left out.
+//
+// Choices made where the APIs differ:
+// - system/developer messages, wherever they stand, are joined into the top-level `system`.
+// - Consecutive turns of one role are merged (tool results are user turns, so a run of tool
+//   messages and the user text after it become one user turn, results first as Anthropic wants).
+// - Anthropic wants the first turn to be the user's. When a conversation opens with the assistant
+//   (or holds only system messages), a one-character user turn is put in front: the least text that
+//   satisfies the rule without telling the model anything.
+// - temperature: OpenAI allows 0..2, Anthropic 0..1. Values above 1 are clamped to 1 (not rescaled),
+//   so the common values (0, 0.2, 0.7, 1) keep their meaning. Current Claude models refuse temperature
+//   and top_p together, which OpenAI clients often send: top_p then stays out.
+// - Tool call ids are reduced to the characters Anthropic allows ([A-Za-z0-9_-]), the same way in
+//   tool_use and tool_result blocks, so ids minted by other providers still pair up.
+// - response_format json_schema and json_object are both answered through one forced tool whose
+//   input schema is the requested schema (json_object: any object). Tool input is always a JSON
+//   object, which a system-prompt instruction could not guarantee. The response side turns that
+//   tool call back into the message content.
+import { badRequest } from '../../gateway/errors'
+import type { ChatCompletionRequest, ChatMessage } from '../../gateway/schemas'
+import type { UpstreamRequest, UpstreamTarget } from '../types'
+
+export const ANTHROPIC_VERSION = '2023-06-01'
+/** The tool a response_format is answered through; a name no client tool is likely to have. */
+export const JSON_TOOL = 'gateway_json_response'
+const DEFAULT_MAX_TOKENS = 4096
+const OPENING_USER_TEXT = '.'
+
+type Block = Record<string, unknown>
+interface Turn { role: 'user' | 'assistant', content: Block[] }
+type Part = Exclude<ChatMessage['content'], string | null | undefined>[number]
+
+/** POST {base}/v1/messages with Anthropic's headers. A base URL given with a trailing /v1 is accepted too. */
+export function messagesPost(target: UpstreamTarget, body: unknown, headers: Record<string, string> = {}): UpstreamRequest {
+  const base = target.baseUrl.replace(/\/+$/, '').replace(/\/v1$/, '')
+  return {
+    url: `${base}/v1/messages`,
+    headers: { 'content-type': 'application/json', 'x-api-key': target.apiKey, 'anthropic-version': ANTHROPIC_VERSION, ...headers },
+    body: JSON.stringify(body),
+  }
+}
+
+const partsOf = (content: ChatMessage['content']): Part[] =>
+  typeof content === 'string' ? [{ type: 'text', text: content }] : content ?? []
+
+const textOf = (content: ChatMessage['content']): string =>
+  partsOf(content).map(p => (typeof p.text === 'string' ? p.text : '')).join('')
+
+/** Keeps a client's `cache_control` marker (a common extension of OpenAI content parts). */
+const withCacheControl = (block: Block, part: Part): Block =>
+  part.cache_control ? { ...block, cache_control: part.cache_control } : block
+
+function imageBlock(url: string, where: string): Block {
+  const data = /^data:([^;,]+);base64,(.*)$/s.exec(url)
+  if (data) return { type: 'image', source: { type: 'base64', media_type: data[1], data: data[2] } }
+  if (/^https?:\/\//i.test(url)) return { type: 'image', source: { type: 'url', url } }
+  throw badRequest('Images must be base64 data: URIs or http(s) URLs.', where, 'invalid_image_url')
+}
+
+function partBlock(part: Part, where: string): Block {
+  if (part.type === 'text' && typeof part.text === 'string') return withCacheControl({ type: 'text', text: part.text }, part)
+  if (part.type === 'refusal' && typeof part.refusal === 'string') return { type: 'text', text: part.refusal }
+  if (part.type === 'image_url') {
+    const image = part.image_url as string | { url?: string } | undefined
+    return withCacheControl(imageBlock((typeof image === 'string' ? image : image?.url) ?? '', where), part)
+  }
+  throw badRequest(`Content parts of type '${part.type}' are not supported for Anthropic models.`, where, 'unsupported_content')
+}
+
+const toolId = (id: string) => id.replace(/[^\w-]/g, '_')
+
+/** Tool call arguments as an object: Anthropic needs one, and a model's bad JSON must not fail the request. */
+export function parseToolArguments(args: string): Record<string, unknown> {
+  try {
+    const value = JSON.parse(args)
+    return value && typeof value === 'object' && !Array.isArray(value) ? value : {}
+  }
+  catch {
+    return {}
+  }
+}
+
+function systemPrompt(messages: ChatMessage[]): string | Block[] | undefined {
+  const blocks = messages
+    .filter(m => m.role === 'system' || m.role === 'developer')
+    .flatMap(m => partsOf(m.content))
+    .filter(p => typeof p.text === 'string' && p.text.trim())
+    .map(p => withCacheControl({ type: 'text', text: p.text }, p))
+  if (!blocks.length) return undefined
+  return blocks.some(b => b.cache_control) ? blocks : blocks.map(b => b.text).join('\n\n')
+}
+
+/** Anthropic rejects empty and whitespace-only text blocks. */
+const hasContent = (b: Block) => b.type !== 'text' || (typeof b.text === 'string' && b.text.trim() !== '')
+
+function turns(messages: ChatMessage[]): Turn[] {
+  const out: Turn[] = []
+  const push = (role: Turn['role'], blocks: Block[]) => {
+    const content = blocks.filter(hasContent)
+    if (!content.length) return
+    const last = out.at(-1)
+    if (last?.role === role) last.content.push(...content)
+    else out.push({ role, content })
+  }
+  messages.forEach((m, i) => {
+    const where = `messages[${i}]`
+    const blocks = () => partsOf(m.content).map(p => partBlock(p, `${where}.content`))
+    switch (m.role) {
+      case 'system':
+      case 'developer':
+        return
+      case 'assistant':
+        return push('assistant', [
+          ...blocks(),
+          ...(m.tool_calls ?? []).map(c => ({ type: 'tool_use', id: toolId(c.id), name: c.function.name, input: parseToolArguments(c.function.arguments) })),
+        ])
+      case 'tool': {
+        if (!m.tool_call_id) throw badRequest(`Missing required parameter: '${where}.tool_call_id'.`, `${where}.tool_call_id`, 'missing_required_parameter')
+        const text = textOf(m.content)
+        return push('user', [{ type: 'tool_result', tool_use_id: toolId(m.tool_call_id), ...(text ? { content: text } : {}) }])
+      }
+      default: // user, and the legacy `function` role (no call id to pair it with, so plain user text)
+        return push('user', blocks())
+    }
+  })
+  if (out[0]?.role !== 'user') out.unshift({ role: 'user', content: [{ type: 'text', text: OPENING_USER_TEXT }] })
+  return out
+}
+
+function jsonTool(format: ChatCompletionRequest['response_format']): Block | undefined {
+  if (format?.type !== 'json_object' && format?.type !== 'json_schema') return undefined
+  const spec = (format.type === 'json_schema' ? format.json_schema : {}) as { schema?: Record<string, unknown>, description?: string }
+  return {
+    name: JSON_TOOL,
+    description: spec.description ?? 'Give the final answer as a JSON object: the input of this tool.',
+    input_schema: spec.schema ?? { type: 'object', additionalProperties: true },
+  }
+}
+
+function clientTools(req: ChatCompletionRequest): Block[] {
+  return (req.tools ?? []).map(t => ({
+    name: t.function.name,
+    ...(t.function.description ? { description: t.function.description } : {}),
+    input_schema: { type: 'object', properties: {}, ...t.function.parameters },
+    ...(t.function.strict ? { strict: true } : {}),
+  }))
+}
+
+function toolChoice(req: ChatCompletionRequest, hasClientTools: boolean, json: boolean): Block | undefined {
+  const choice = req.tool_choice
+  let out: Block | undefined
+  // A response_format must be answered through its tool unless client tools may be called first.
+  if (json && (!hasClientTools || choice === 'none')) out = { type: 'tool', name: JSON_TOOL }
+  else if (choice && typeof choice === 'object') out = { type: 'tool', name: choice.function.name }
+  else if (json || choice === 'required') out = { type: 'any' }
+  else if (choice === 'none') out = { type: 'none' }
+  else if (choice === 'auto' || req.parallel_tool_calls === false) out = { type: 'auto' }
+  if (out && out.type !== 'none' && req.parallel_tool_calls === false) out.disable_parallel_tool_use = true
+  return out
+}
+
+export function chatRequest(req: ChatCompletionRequest, target: UpstreamTarget, stream: boolean): UpstreamRequest {
+  if ((req.n ?? 1) > 1) throw badRequest('Anthropic models return a single choice: n must be 1.', 'n', 'unsupported_parameter')
+  const json = jsonTool(req.response_format)
+  const own = clientTools(req)
+  const tools = json ? [...own, json] : own
+  return messagesPost(target, {
+    model: target.model,
+    max_tokens: req.max_completion_tokens ?? req.max_tokens ?? target.entry.maxOutputTokens ?? DEFAULT_MAX_TOKENS,
+    system: systemPrompt(req.messages),
+    messages: turns(req.messages),
+    stop_sequences: req.stop == null ? undefined : [req.stop].flat(),
+    temperature: req.temperature == null ? undefined : Math.min(req.temperature, 1),
+    top_p: req.temperature == null ? req.top_p ?? undefined : undefined,
+    tools: tools.length ? tools : undefined,
+    tool_choice: tools.length ? toolChoice(req, own.length > 0, !!json) : undefined,
+    metadata: req.user ? { user_id: req.user } : undefined,
+    stream: stream || undefined,
+  })
+}

@@ -1,0 +1,66 @@
+// OpenAI chat requests → Gemini generateContent / streamGenerateContent. Fields Gemini has no
+// counterpart for (user, logit_bias, parallel_tool_calls, …) are dropped.
+//
+// Schemas go to Gemini as plain JSON Schema: `responseJsonSchema` for response_format and
+// `parametersJsonSchema` for tools. Both take the schema an OpenAI client sends as it is, where the
+// older `responseSchema`/`parameters` fields want Gemini's OpenAPI subset and reject keys such as
+// additionalProperties.
+import type { ChatCompletionRequest } from '../../gateway/schemas'
+import type { UpstreamRequest, UpstreamTarget } from '../types'
+import { toGeminiContents } from './contents'
+
+/** A POST to `models/{model}:{method}`; the key goes in a header, never in the URL. */
+export function geminiPost(target: UpstreamTarget, method: string, body: unknown): UpstreamRequest {
+  return {
+    url: `${target.baseUrl.replace(/\/+$/, '')}/v1beta/models/${encodeURIComponent(target.model)}:${method}`,
+    headers: { 'content-type': 'application/json', 'x-goog-api-key': target.apiKey },
+    body: JSON.stringify(body),
+  }
+}
+
+const num = (v: unknown) => (typeof v === 'number' ? v : undefined)
+
+function responseFormat(format: ChatCompletionRequest['response_format']) {
+  if (format?.type === 'json_object') return { responseMimeType: 'application/json' }
+  if (format?.type === 'json_schema') return { responseMimeType: 'application/json', responseJsonSchema: format.json_schema.schema }
+  return {}
+}
+
+function generationConfig(req: ChatCompletionRequest) {
+  const config = {
+    maxOutputTokens: req.max_completion_tokens ?? req.max_tokens,
+    temperature: req.temperature,
+    topP: req.top_p,
+    stopSequences: typeof req.stop === 'string' ? [req.stop] : req.stop,
+    candidateCount: req.n,
+    seed: num(req.seed),
+    presencePenalty: num(req.presence_penalty),
+    frequencyPenalty: num(req.frequency_penalty),
+    ...responseFormat(req.response_format),
+  }
+  const set = Object.entries(config).filter(([, v]) => v !== undefined && v !== null)
+  return set.length ? { generationConfig: Object.fromEntries(set) } : {}
+}
+
+const MODES = { auto: 'AUTO', none: 'NONE', required: 'ANY' } as const
+
+function tools(req: ChatCompletionRequest) {
+  if (!req.tools?.length) return {}
+  const functionDeclarations = req.tools.map(t => ({
+    name: t.function.name,
+    description: t.function.description,
+    parametersJsonSchema: t.function.parameters,
+  }))
+  const choice = req.tool_choice
+  const functionCallingConfig = !choice
+    ? undefined
+    : typeof choice === 'string'
+      ? { mode: MODES[choice] }
+      : { mode: 'ANY', allowedFunctionNames: [choice.function.name] }
+  return { tools: [{ functionDeclarations }], ...(functionCallingConfig ? { toolConfig: { functionCallingConfig } } : {}) }
+}
+
+export function chatRequest(req: ChatCompletionRequest, target: UpstreamTarget, stream: boolean): UpstreamRequest {
+  const body = { ...toGeminiContents(req.messages), ...generationConfig(req), ...tools(req) }
+  return geminiPost(target, stream ? 'streamGenerateContent?alt=sse' : 'generateContent', body)
+}

@@ -1,0 +1,18 @@
+// Gemini usageMetadata → TokenUsage.
+// promptTokenCount already includes cached tokens; thinking tokens come separately
+// (thoughtsTokenCount) and, being billed at the output price, join the completion tokens as
+// OpenAI's completion_tokens does with reasoning tokens.
+import type { TokenUsage } from '../../registry/cost'
+import type { GeminiUsage } from './wire'
+
+export function fromGeminiUsage(u: GeminiUsage | null | undefined): TokenUsage {
+  const thoughts = u?.thoughtsTokenCount ?? 0
+  return {
+    // Tool-use prompt tokens (results of built-in tools fed back to the model) are billed as input.
+    promptTokens: (u?.promptTokenCount ?? 0) + (u?.toolUsePromptTokenCount ?? 0),
+    cachedTokens: u?.cachedContentTokenCount ?? 0,
+    cacheWriteTokens: 0,
+    completionTokens: (u?.candidatesTokenCount ?? 0) + thoughts,
+    reasoningTokens: thoughts,
+  }
+}

@@ -1,0 +1,25 @@
+// Manual price overrides: an admin's price wins over scraped ones until cleared; the scraped price is
+// kept beside it and comes back when the override is cleared.
+import { recordPriceChanges } from '../store/price-history'
+import { diffPricing } from './diff'
+import { type ModelEntry, Pricing, Registry } from './schema'
+import { currentRegistry, loadRegistry, saveRegistry } from './store'
+
+export async function setManualPricing(id: string, pricing: Pricing | null): Promise<ModelEntry | undefined> {
+  const current = currentRegistry() ?? await loadRegistry()
+  const entry = current.models.find(m => m.id === id)
+  if (!entry) return undefined
+  let next: ModelEntry
+  if (pricing) {
+    next = { ...entry, pricing, source: 'manual', scrapedPricing: entry.source === 'manual' ? entry.scrapedPricing : entry.pricing, updatedAt: new Date().toISOString() }
+  }
+  else {
+    if (entry.source !== 'manual') return entry
+    const { scrapedPricing, ...rest } = entry
+    next = { ...rest, pricing: scrapedPricing ?? entry.pricing, source: 'scraped', updatedAt: new Date().toISOString() }
+  }
+  const registry = Registry.parse({ ...current, version: current.version + 1, updatedAt: next.updatedAt, models: current.models.map(m => (m === entry ? next : m)) })
+  await saveRegistry(registry, { backupCurrent: true })
+  await recordPriceChanges(diffPricing(entry.pricing, next.pricing).map(c => ({ id, provider: entry.provider, ...c })), 'manual')
+  return next
+}

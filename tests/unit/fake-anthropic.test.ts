@@ -1,0 +1,150 @@
+// The fake Anthropic server speaks the real protocol: the official SDK talks to it, parses its
+// answers and streams, and raises its errors; and it refuses what the real API refuses.
+import Anthropic from '@anthropic-ai/sdk'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type FakeAnthropic, startFakeAnthropic } from '../helpers/fake-anthropic'
+
+let fake: FakeAnthropic
+let client: Anthropic
+const MODEL = 'claude-opus-4-8'
+const weatherTool = { name: 'get_weather', description: 'Weather of a city', input_schema: { type: 'object' as const, properties: { city: { type: 'string' } } } }
+
+beforeAll(async () => {
+  fake = await startFakeAnthropic()
+  client = new Anthropic({ apiKey: fake.apiKey, baseURL: fake.url, maxRetries: 0 })
+})
+afterAll(() => fake?.close())
+
+/** A raw request with the 2023-06-01 headers the gateway sends. */
+async function post(body: unknown, headers: Record<string, string> = {}) {
+  const res = await fetch(`${fake.url}/v1/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-api-key': fake.apiKey, 'anthropic-version': '2023-06-01', ...headers },
+    body: JSON.stringify(body),
+  })
+  return { status: res.status, body: await res.json() }
+}
+
+describe('fake Anthropic with the official SDK', () => {
+  it('answers a message with deterministic text and usage', async () => {
+    const msg = await client.messages.create({ model: MODEL, max_tokens: 100, system: 'Be brief.', messages: [{ role: 'user', content: 'hello there [cached]' }] })
+    expect(msg.content).toEqual([{ type: 'text', text: 'echo: [cached] there hello' }])
+    expect(msg.stop_reason).toBe('end_turn')
+    expect(msg.usage).toMatchObject({ cache_read_input_tokens: 1024, cache_creation_input_tokens: 0, output_tokens: 4 })
+    expect(msg.usage.input_tokens).toBeGreaterThan(0)
+    expect(fake.requests.at(-1)!.headers['anthropic-version']).toBe('2026-10-21')
+  })
+
+  it('streams a tool call the SDK accumulates', async () => {
+    const stream = client.messages.stream({ model: MODEL, max_tokens: 100, tools: [weatherTool], messages: [{ role: 'user', content: 'What is the weather in Paris?' }] })
+    const msg = await stream.finalMessage()
+    expect(msg.stop_reason).toBe('tool_use')
+    expect(msg.content[0]).toMatchObject({ type: 'text', text: 'Let me check the weather.' })
+    expect(msg.content[1]).toMatchObject({ type: 'tool_use', name: 'get_weather', input: { city: 'Paris' } })
+    expect((msg.content[1] as { id: string }).id).toMatch(/^toolu_/)
+    expect(msg.usage.output_tokens).toBe(5 + 12)
+  })
+
+  it('answers a tool result with its content', async () => {
+    const first = await client.messages.create({ model: MODEL, max_tokens: 100, tools: [weatherTool], messages: [{ role: 'user', content: 'weather in Paris?' }] })
+    const call = first.content.find(b => b.type === 'tool_use')!
+    const msg = await client.messages.create({
+      model: MODEL,
+      max_tokens: 100,
+      tools: [weatherTool],
+      messages: [
+        { role: 'user', content: 'weather in Paris?' },
+        { role: 'assistant', content: first.content },
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: call.id, content: '18°C and sunny' }] },
+      ],
+    })
+    expect(msg.content).toEqual([{ type: 'text', text: 'tool result: 18°C and sunny' }])
+  })
+
+  it('stops at stop sequences and max_tokens', async () => {
+    const stopped = await client.messages.create({ model: MODEL, max_tokens: 100, stop_sequences: ['three'], messages: [{ role: 'user', content: 'one two three four' }] })
+    expect(stopped).toMatchObject({ stop_reason: 'stop_sequence', stop_sequence: 'three', content: [{ type: 'text', text: 'echo: four ' }] })
+    const cut = await client.messages.create({ model: MODEL, max_tokens: 2, messages: [{ role: 'user', content: 'one two three four' }] })
+    expect(cut).toMatchObject({ stop_reason: 'max_tokens', content: [{ type: 'text', text: 'echo: four' }] })
+  })
+
+  it('raises the SDK\'s errors: bad key, 529, an error event mid-stream', async () => {
+    const bad = new Anthropic({ apiKey: 'sk-ant-wrong', baseURL: fake.url, maxRetries: 0 })
+    await expect(bad.messages.create({ model: MODEL, max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] })).rejects.toBeInstanceOf(Anthropic.AuthenticationError)
+    await expect(client.messages.create({ model: MODEL, max_tokens: 10, messages: [{ role: 'user', content: 'hi [fail-529]' }] })).rejects.toMatchObject({ status: 529 })
+    const stream = client.messages.stream({ model: MODEL, max_tokens: 10, messages: [{ role: 'user', content: 'hi [fail-midstream]' }] })
+    await expect(stream.finalMessage()).rejects.toMatchObject({ error: { type: 'error', error: { type: 'overloaded_error' } } })
+  })
+})
+
+describe('fake Anthropic refuses what the API refuses', () => {
+  const ok = { model: MODEL, max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] }
+  const cases: [string, unknown, RegExp, Record<string, string>?][] = [
+    ['a missing max_tokens', { ...ok, max_tokens: undefined }, /max_tokens: Field required/],
+    ['an unknown field', { ...ok, stream_options: { include_usage: true } }, /stream_options: Extra inputs are not permitted/],
+    ['OpenAI\'s response_format', { ...ok, response_format: { type: 'json_object' } }, /response_format: Extra inputs/],
+    ['temperature above 1', { ...ok, temperature: 1.5 }, /temperature/],
+    ['temperature beside top_p', { ...ok, temperature: 0.5, top_p: 0.9 }, /cannot both be specified/],
+    ['a tool_use id with a dot', {
+      ...ok,
+      messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: [{ type: 'tool_use', id: 'call.1', name: 'f', input: {} }] }],
+    }, /tool_use.id/],
+    ['sampling parameters under 2026-10-21', { ...ok, temperature: 0.5 }, /temperature: Extra inputs/, { 'anthropic-version': '2026-10-21' }],
+    ['a system turn', { ...ok, messages: [{ role: 'system', content: 'x' }, { role: 'user', content: 'hi' }] }, /messages.0.role/],
+    ['a tool role', { ...ok, messages: [{ role: 'user', content: 'hi' }, { role: 'tool', content: 'x' }] }, /messages.1.role/],
+    ['an assistant first turn', { ...ok, messages: [{ role: 'assistant', content: 'hi' }, { role: 'user', content: 'hi' }] }, /first message must use the "user" role/],
+    ['two user turns in a row', { ...ok, messages: [{ role: 'user', content: 'a' }, { role: 'user', content: 'b' }] }, /roles must alternate/],
+    ['an empty text block', { ...ok, messages: [{ role: 'user', content: [{ type: 'text', text: '' }] }] }, /must be non-empty/],
+    ['an OpenAI image part', { ...ok, messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'https://x/y.png' } }] }] }, /Input tag 'image_url'/],
+    ['a bad image media type', { ...ok, messages: [{ role: 'user', content: [{ type: 'image', source: { type: 'base64', media_type: 'image/bmp', data: 'AA==' } }] }] }, /media_type/],
+    ['an unmatched tool_result', {
+      ...ok,
+      messages: [
+        { role: 'user', content: 'hi' },
+        { role: 'assistant', content: 'hello' },
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_x', content: 'r' }] },
+      ],
+    }, /unexpected `tool_use_id`/],
+    ['a tool_use without its result', {
+      ...ok,
+      messages: [
+        { role: 'user', content: 'hi' },
+        { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_1', name: 'get_weather', input: {} }] },
+        { role: 'user', content: 'well?' },
+      ],
+    }, /without `tool_result` blocks/],
+    ['a tool without input_schema', { ...ok, tools: [{ name: 'f' }] }, /input_schema: Field required/],
+    ['tool_choice naming no tool', { ...ok, tools: [weatherTool], tool_choice: { type: 'tool', name: 'nope' } }, /not found/],
+  ]
+  it.each(cases)('refuses %s', async (_name, body, message, headers) => {
+    const res = await post(body, headers)
+    expect(res.status).toBe(400)
+    expect(res.body.type).toBe('error')
+    expect(res.body.error.type).toBe('invalid_request_error')
+    expect(res.body.error.message).toMatch(message)
+  })
+
+  it('requires the key and the version header', async () => {
+    const noKey = await post(ok, { 'x-api-key': '' })
+    expect(noKey).toMatchObject({ status: 401, body: { type: 'error', error: { type: 'authentication_error' } } })
+    const res = await fetch(`${fake.url}/v1/messages`, { method: 'POST', headers: { 'x-api-key': fake.apiKey, 'content-type': 'application/json' }, body: JSON.stringify(ok) })
+    expect(res.status).toBe(400)
+    expect((await res.json()).error.message).toMatch(/anthropic-version/)
+  })
+
+  it('accepts images given as base64 and as URLs', async () => {
+    const res = await post({
+      ...ok,
+      messages: [{
+        role: 'user',
+        content: [
+          { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'iVBORw0KGgo=' } },
+          { type: 'image', source: { type: 'url', url: 'https://example.com/cat.jpg' } },
+          { type: 'text', text: 'describe' },
+        ],
+      }],
+    })
+    expect(res.status).toBe(200)
+    expect(res.body.content[0].text).toBe('echo: describe')
+  })
+})
