@@ -88,8 +88,20 @@ function chat(res: ServerResponse, body: any) {
     chunks.push({ ...base, choices: [], usage })
   }
   res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' })
-  for (const c of chunks) res.write(`data: ${JSON.stringify(c)}\n\n`)
-  res.end('data: [DONE]\n\n')
+  // "[slow:N]" in a message spaces the chunks N ms apart (a long-running stream).
+  const delay = Number(/\[slow:(\d+)\]/.exec(JSON.stringify(body.messages))?.[1] ?? 0)
+  if (!delay) {
+    for (const c of chunks) res.write(`data: ${JSON.stringify(c)}\n\n`)
+    res.end('data: [DONE]\n\n')
+    return
+  }
+  let i = 0
+  const timer = setInterval(() => {
+    if (i < chunks.length) return void res.write(`data: ${JSON.stringify(chunks[i++])}\n\n`)
+    clearInterval(timer)
+    res.end('data: [DONE]\n\n')
+  }, delay)
+  res.on('close', () => clearInterval(timer))
 }
 
 /** Deterministic vector for a text: the same input always embeds the same way. */

@@ -29,7 +29,8 @@ export async function startGateway(env: Record<string, string> = {}, opts: { dat
 
   async function launch() {
     child = spawn(process.execPath, [serverEntry], {
-      env: { ...baseEnv, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), DATA_DIR: dataDir, ...env },
+      // Tests send more than a person would: the per-IP limit is raised unless a test sets it.
+      env: { ...baseEnv, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), DATA_DIR: dataDir, RATE_LIMIT_PER_MINUTE: '100000', REGISTRY_CRON: 'off', BACKUP_CRON: 'off', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     child.stdout!.on('data', (d) => { out += d })

@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { config } from '../core/config'
 import { database } from '../db'
 import { REGISTRY_BACKUP_KEY, REGISTRY_KEY, registryStorage } from '../registry/store'
+import { flushRequestLog } from '../store/request-log'
 import { backupsToKeep } from './retention'
 
 const NAME = /^(\d{4}-\d{2}-\d{2})T(\d{2})-(\d{2})-(\d{2})Z$/
@@ -48,6 +49,8 @@ export interface BackupResult {
 }
 
 export async function runBackup(now = new Date()): Promise<BackupResult> {
+  // Rows still in the log buffer belong in the backup.
+  await flushRequestLog()
   const { db, dialect } = await database()
   if (dialect.name !== 'sqlite') throw new Error('db:backup copies the embedded SQLite database; back up PostgreSQL with pg_dump')
   const name = backupName(now)

@@ -1,4 +1,6 @@
 // Readiness checks: the database answers, the registry is loaded, and the instance is not draining.
+import { existsSync } from 'node:fs'
+import { config } from '../core/config'
 import { database } from '../db'
 import { currentRegistry } from '../registry/store'
 import { isDraining } from './drain'
@@ -12,7 +14,9 @@ const DB_TIMEOUT_MS = 2000
 
 export async function databaseCheck(): Promise<Check> {
   try {
-    const { db } = await database()
+    const { db, dialect } = await database()
+    // SQLite keeps answering from an open file that was deleted (a lost volume): check the path too.
+    if (dialect.name === 'sqlite' && !existsSync(config().databasePath)) return { ok: false, detail: 'database file is missing' }
     await Promise.race([
       db.prepare('SELECT 1 AS ok').get(),
       new Promise((_, reject) => setTimeout(() => reject(new Error('timed out')), DB_TIMEOUT_MS).unref()),
