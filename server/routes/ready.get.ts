@@ -2,7 +2,7 @@
 import { readiness } from '../utils/ops/health'
 
 export default defineEventHandler(async (event) => {
-  const { ok, checks } = await readiness()
+  const { ok, checks, circuits } = await readiness()
   setResponseStatus(event, ok ? 200 : 503)
-  return { status: ok ? 'ok' : 'unavailable', checks }
+  return { status: ok ? 'ok' : 'unavailable', checks, circuits }
 })

@@ -10,10 +10,22 @@ export interface RecordedRequest {
   body: any
 }
 
+export interface Faults {
+  /** Answer the next calls with these statuses (one each), before any other handling. */
+  statuses: { status: number, retryAfter?: string }[]
+  /** Destroy the connection of this many next calls without answering. */
+  resets: number
+  /** Wait this long before answering each call. */
+  delayMs: number
+}
+
 export interface FakeOpenAI {
   url: string
   apiKey: string
   requests: RecordedRequest[]
+  faults: Faults
+  /** Streams whose client went away before the stream ended. */
+  abortedStreams: number
   close: () => Promise<void>
 }
 
@@ -129,6 +141,8 @@ function embeddings(res: ServerResponse, body: any) {
 
 export async function startFakeOpenAI(apiKey = 'sk-fake-openai-provider-key-0123456789'): Promise<FakeOpenAI> {
   const requests: RecordedRequest[] = []
+  const faults: Faults = { statuses: [], resets: 0, delayMs: 0 }
+  const fake = { abortedStreams: 0 }
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = []
     for await (const c of req) chunks.push(c as Buffer)
@@ -142,6 +156,17 @@ export async function startFakeOpenAI(apiKey = 'sk-fake-openai-provider-key-0123
     }
     const path = (req.url ?? '').split('?')[0]!
     requests.push({ method: req.method ?? '', path, headers: req.headers, body })
+    if (faults.resets > 0) {
+      faults.resets--
+      return void req.socket.destroy()
+    }
+    if (faults.delayMs) await new Promise(r => setTimeout(r, faults.delayMs))
+    const fault = faults.statuses.shift()
+    if (fault) {
+      res.writeHead(fault.status, { 'content-type': 'application/json', ...(fault.retryAfter ? { 'retry-after': fault.retryAfter } : {}) })
+      return void res.end(JSON.stringify({ error: { message: `Injected failure ${fault.status}`, type: fault.status === 429 ? 'rate_limit_error' : 'server_error', param: null, code: null } }))
+    }
+    res.on('close', () => { if (!res.writableFinished) fake.abortedStreams++ })
     if (req.headers.authorization !== `Bearer ${apiKey}`) {
       const shown = (req.headers.authorization ?? '').replace('Bearer ', '')
       return error(res, 401, `Incorrect API key provided: ${shown.slice(0, 6)}****${shown.slice(-4)}.`, 'invalid_request_error', 'invalid_api_key')
@@ -152,10 +177,14 @@ export async function startFakeOpenAI(apiKey = 'sk-fake-openai-provider-key-0123
   })
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as { port: number }
-  return {
+  return Object.assign(fake, {
     url: `http://127.0.0.1:${port}/v1`,
     apiKey,
     requests,
-    close: () => new Promise(resolve => server.close(() => resolve())),
-  }
+    faults,
+    close: () => new Promise<void>((resolve) => {
+      server.closeAllConnections()
+      server.close(() => resolve())
+    }),
+  })
 }

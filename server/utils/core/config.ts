@@ -24,6 +24,12 @@ const EnvSchema = z.object({
   GEMINI_BASE_URL: optional,
   MAX_BODY_BYTES: int(20 * 1024 * 1024),
   UPSTREAM_TIMEOUT_MS: int(60_000),
+  UPSTREAM_IDLE_TIMEOUT_MS: int(60_000),
+  UPSTREAM_MAX_RETRIES: int(2),
+  RETRY_AFTER_MAX_MS: int(10_000),
+  CIRCUIT_FAILURE_THRESHOLD: int(5),
+  CIRCUIT_COOLDOWN_MS: int(30_000),
+  ROUTES_FILE: optional,
   LOG_LEVEL: z.enum(['silent', 'error', 'warn', 'info', 'debug']).catch('info').default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty']).optional().catch(undefined),
   RATE_LIMIT_PER_MINUTE: int(100),
@@ -31,6 +37,12 @@ const EnvSchema = z.object({
   CORS_ORIGINS: z.preprocess(blankToUndefined, z.string().default('*')),
   METRICS_TOKEN: optional,
   BACKUP_DIR: optional,
+  BACKUP_S3_ENDPOINT: optional,
+  BACKUP_S3_BUCKET: optional,
+  BACKUP_S3_ACCESS_KEY_ID: optional,
+  BACKUP_S3_SECRET_ACCESS_KEY: optional,
+  BACKUP_S3_REGION: z.preprocess(blankToUndefined, z.string().trim().default('us-east-1')),
+  BACKUP_S3_PREFIX: z.preprocess(blankToUndefined, z.string().trim().default('gateway-backups/')),
 })
 
 export type GatewayConfig = ReturnType<typeof loadConfig>
@@ -56,6 +68,12 @@ function loadConfig(env: NodeJS.ProcessEnv) {
     },
     maxBodyBytes: e.MAX_BODY_BYTES,
     upstreamTimeoutMs: e.UPSTREAM_TIMEOUT_MS,
+    upstreamIdleTimeoutMs: e.UPSTREAM_IDLE_TIMEOUT_MS,
+    maxRetries: e.UPSTREAM_MAX_RETRIES,
+    retryAfterMaxMs: e.RETRY_AFTER_MAX_MS,
+    circuitFailureThreshold: Math.max(1, e.CIRCUIT_FAILURE_THRESHOLD),
+    circuitCooldownMs: e.CIRCUIT_COOLDOWN_MS,
+    routesFile: e.ROUTES_FILE ? resolve(e.ROUTES_FILE) : undefined,
     logLevel: e.LOG_LEVEL,
     /** JSON lines in production; readable lines in development unless LOG_FORMAT says otherwise. */
     logFormat: e.LOG_FORMAT ?? (process.env.NODE_ENV === 'development' ? 'pretty' : 'json'),
@@ -65,6 +83,18 @@ function loadConfig(env: NodeJS.ProcessEnv) {
     corsOrigins: e.CORS_ORIGINS.split(',').map(o => o.trim()).filter(Boolean),
     metricsToken: e.METRICS_TOKEN,
     backupDir: resolve(e.BACKUP_DIR ?? resolve(dataDir, 'backups')),
+    /** Off-site copies of backups: set when any BACKUP_S3_* connection variable is (the S3 client names the missing ones). */
+    backupS3: e.BACKUP_S3_ENDPOINT || e.BACKUP_S3_BUCKET || e.BACKUP_S3_ACCESS_KEY_ID || e.BACKUP_S3_SECRET_ACCESS_KEY
+      ? {
+          endpoint: e.BACKUP_S3_ENDPOINT,
+          bucket: e.BACKUP_S3_BUCKET,
+          accessKeyId: e.BACKUP_S3_ACCESS_KEY_ID,
+          secretAccessKey: e.BACKUP_S3_SECRET_ACCESS_KEY,
+          region: e.BACKUP_S3_REGION,
+          /** Key prefix ending in '/', or '' for the bucket's root. */
+          prefix: e.BACKUP_S3_PREFIX.replace(/^\/+|\/+$/g, '').replace(/.+/, '$&/'),
+        }
+      : undefined,
   }
 }
 

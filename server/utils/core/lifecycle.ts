@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { consola } from 'consola'
 import { database } from '../db'
 import { reloadCredentials } from '../gateway/credentials'
+import { reloadRoutes } from '../gateway/routes'
 import { closeUpstreamPool } from '../gateway/upstream'
 import { loadRegistry } from '../registry/store'
 import { flushRequestLog } from '../store/request-log'
@@ -20,6 +21,7 @@ export function startGateway(): Promise<void> {
     writeFileSync(pidFile(), String(process.pid))
     const registry = await loadRegistry()
     await reloadCredentials()
+    await reloadRoutes()
     consola.info(`[gateway] data in ${config().dataDir}; ${registry.models.length} models in the registry`)
     if (s.generatedAdminKey) {
       // Shown once: only its digest is kept. Set ADMIN_API_KEY in production.

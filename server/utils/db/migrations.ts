@@ -89,4 +89,17 @@ export const migrations: Migration[] = [
       'CREATE INDEX price_history_model ON price_history (model_id, changed_at)',
     ],
   },
+  {
+    version: 4,
+    name: 'routes',
+    // Virtual models: a name that /v1 clients use as `model`, answered by the first target that works.
+    statements: d => [
+      `CREATE TABLE routes (
+        name TEXT PRIMARY KEY,
+        strategy TEXT NOT NULL,
+        targets TEXT NOT NULL,
+        updated_at ${d.bigint} NOT NULL
+      )`,
+    ],
+  },
 ]

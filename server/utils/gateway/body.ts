@@ -26,7 +26,8 @@ async function readRaw(event: H3Event, max: number): Promise<string> {
   return Buffer.concat(chunks, size).toString('utf8')
 }
 
-export async function readJsonBody<T extends z.ZodType>(event: H3Event, schema: T): Promise<z.infer<T>> {
+/** The validated body, and its size (the cheap basis of a prompt-size estimate). */
+export async function readJsonBody<T extends z.ZodType>(event: H3Event, schema: T): Promise<{ body: z.infer<T>, size: number }> {
   const text = await readRaw(event, config().maxBodyBytes)
   let json: unknown
   try {
@@ -40,5 +41,5 @@ export async function readJsonBody<T extends z.ZodType>(event: H3Event, schema: 
   }
   const parsed = schema.safeParse(json)
   if (!parsed.success) throw fromZodError(parsed.error)
-  return parsed.data
+  return { body: parsed.data, size: text.length }
 }

@@ -11,11 +11,12 @@ import { messagesToChatRequest } from '../inbound/anthropic/to-openai'
 import { readJsonBody } from './body'
 import type { GatewayError } from './errors'
 import { finishRequest, markFirstByte } from './meter'
-import { begin, gatewayHeaders, pipeStream, run, upstreamOrFail, upstreamText } from './pipeline'
-import { resolveModel } from './resolve'
+import { dispatch } from './dispatch'
+import { estimateCostUsd } from './limits'
+import { begin, gatewayHeaders, pipeStream, run, upstreamText } from './pipeline'
+import { type ResolvedModel, resolveTargets } from './resolve'
 import { clientAbortSignal, sendErrorBody, sendJsonText } from './respond'
 import { anthropicFromChunks, anthropicNative } from './stream-output'
-import { callUpstream } from './upstream'
 
 function sendAnthropicError(event: H3Event, error: GatewayError): void {
   sendErrorBody(event, error, toAnthropicError(error.status, error.message, error.type))
@@ -24,18 +25,21 @@ function sendAnthropicError(event: H3Event, error: GatewayError): void {
 export function handleMessages(event: H3Event): Promise<void> {
   const ctx = begin(event, 'messages')
   return run(event, ctx, async () => {
-    const req = await readJsonBody(event, MessagesRequest)
-    const { adapter, target } = resolveModel(req.model, ctx.key!, 'chat')
-    ctx.provider = target.provider
-    ctx.entry = target.entry
+    const { body: req, size } = await readJsonBody(event, MessagesRequest)
     ctx.stream = req.stream === true
-    const signal = clientAbortSignal(event)
-    const native = target.provider === 'anthropic'
-    const upstreamRequest = native
-      ? nativeMessagesRequest(req, target, ctx.stream, event.node.req.headers)
-      : adapter.chat.request(messagesToChatRequest(req), target, ctx.stream)
-    const upstream = await callUpstream(upstreamRequest, signal)
-    await upstreamOrFail(adapter, upstream)
+    ctx.promptText = () => JSON.stringify([req.system ?? '', req.messages])
+    const isNative = (c: ResolvedModel) => c.target.provider === 'anthropic'
+    const dispatched = await dispatch(
+      ctx,
+      resolveTargets(req.model, ctx.key!, 'chat'),
+      c => (isNative(c)
+        ? nativeMessagesRequest(req, c.target, ctx.stream, event.node.req.headers)
+        : c.adapter.chat.request(messagesToChatRequest(req), c.target, ctx.stream)),
+      c => estimateCostUsd(c.target.entry, size, req.max_tokens),
+      clientAbortSignal(event),
+    )
+    const { adapter, target, upstream } = dispatched
+    const native = isNative(dispatched)
 
     if (ctx.stream) {
       const output = native

@@ -6,6 +6,7 @@ import type { GatewayKey } from '../store/keys'
 import { observeRequest } from '../ops/metrics'
 import { recordRequest, type RequestRecord } from '../store/request-log'
 import { addCachedSpend } from './auth'
+import { countTokens } from './limits'
 
 export interface RequestContext {
   id: string
@@ -18,6 +19,10 @@ export interface RequestContext {
   ttftMs: number | null
   /** The request-log row, once the request has ended. */
   record?: RequestRecord
+  /** Gives back the budget reserved for the request. */
+  release?: () => void
+  /** The prompt as text, for counting tokens when a request is cut short. */
+  promptText?: () => string
 }
 
 export function beginRequest(endpoint: RequestRecord['endpoint'], id: string): RequestContext {
@@ -30,6 +35,8 @@ export function markFirstByte(ctx: RequestContext): void {
 
 export function finishRequest(ctx: RequestContext, status: number, usage: TokenUsage = ZERO_USAGE, opts: { errorCode?: string | null, estimated?: boolean } = {}): number {
   if (ctx.record || !ctx.key) return 0
+  ctx.release?.()
+  countTokens(ctx.key, usage.promptTokens + usage.completionTokens)
   const cost = ctx.entry ? costUsd(ctx.entry.pricing, usage) : 0
   ctx.record = {
     id: ctx.id,

@@ -1,22 +1,23 @@
-// The /v1 request walk: auth → limits → body → resolve model → provider adapter → upstream → meter → log.
+// The /v1 request walk: auth → limits → body → resolve model or route → dispatch to a provider
+// adapter (retries, fallback, circuit breaker, budget reservation) → upstream → meter → log.
 // Route handlers are one line each; everything a request goes through is in this file, in order.
 import { createParser } from 'eventsource-parser'
 import type { H3Event } from 'h3'
-import type { ProviderAdapter, ProviderFailure } from '../providers/types'
 import { StreamFailure } from '../providers/types'
 import { ZERO_USAGE } from '../registry/cost'
 import { authenticate } from './auth'
 import { readJsonBody } from './body'
+import { dispatch } from './dispatch'
 import { GatewayError, toGatewayError } from './errors'
-import { checkBudget, checkRpm } from './limits'
+import { estimateUsage } from './estimate'
+import { checkRates, estimateCostUsd } from './limits'
 import { beginRequest, finishRequest, markFirstByte, type RequestContext } from './meter'
-import { resolveModel } from './resolve'
-import { clientAbortSignal, sendOpenAIError, sendJsonText, startEventStream, writeEvents } from './respond'
+import { resolveTargets } from './resolve'
+import { clientAbortSignal, sendJsonText, sendOpenAIError, startEventStream, writeEvents } from './respond'
+import { failureError } from './retry'
 import { ChatCompletionRequest, EmbeddingsRequest } from './schemas'
 import { openaiChunks, type StreamOutput } from './stream-output'
-import { callUpstream, type UpstreamResponse, upstreamTransportError } from './upstream'
-
-export const failureError = (f: ProviderFailure) => new GatewayError(f.status, f.message, f.type, f.code)
+import { type UpstreamResponse, upstreamTransportError } from './upstream'
 
 /** The request's context, also left on the event for the access log. */
 export function begin(event: H3Event, endpoint: RequestContext['endpoint']): RequestContext {
@@ -34,12 +35,11 @@ export function gatewayHeaders(ctx: RequestContext): Record<string, string> {
 
 type ErrorSender = (event: H3Event, error: GatewayError) => void
 
-/** Runs `body` for an authenticated, limit-checked request; any failure is logged and sent in the client's error shape. */
+/** Runs `body` for an authenticated, rate-checked request; any failure is logged and sent in the client's error shape. */
 export async function run(event: H3Event, ctx: RequestContext, body: (ctx: RequestContext) => Promise<void>, sendError: ErrorSender = sendOpenAIError): Promise<void> {
   try {
     ctx.key = await authenticate(event)
-    checkBudget(ctx.key)
-    checkRpm(ctx.key)
+    checkRates(ctx.key)
     await body(ctx)
   }
   catch (error) {
@@ -50,12 +50,6 @@ export async function run(event: H3Event, ctx: RequestContext, body: (ctx: Reque
   }
 }
 
-export async function upstreamOrFail(adapter: ProviderAdapter, res: UpstreamResponse): Promise<void> {
-  if (res.statusCode < 400) return
-  const text = await res.body.text().catch(() => '')
-  throw failureError(adapter.error(res.statusCode, text))
-}
-
 /** The whole upstream body as text; a connection lost midway is the upstream's failure. */
 export function upstreamText(upstream: UpstreamResponse): Promise<string> {
   return upstream.body.text().catch((e) => { throw upstreamTransportError(e) })
@@ -64,14 +58,16 @@ export function upstreamText(upstream: UpstreamResponse): Promise<string> {
 export function handleChatCompletions(event: H3Event): Promise<void> {
   const ctx = begin(event, 'chat')
   return run(event, ctx, async () => {
-    const req = await readJsonBody(event, ChatCompletionRequest)
-    const { adapter, target } = resolveModel(req.model, ctx.key!, 'chat')
-    ctx.provider = target.provider
-    ctx.entry = target.entry
+    const { body: req, size } = await readJsonBody(event, ChatCompletionRequest)
     ctx.stream = req.stream === true
-    const signal = clientAbortSignal(event)
-    const upstream = await callUpstream(adapter.chat.request(req, target, ctx.stream), signal)
-    await upstreamOrFail(adapter, upstream)
+    ctx.promptText = () => JSON.stringify(req.messages)
+    const { adapter, target, upstream } = await dispatch(
+      ctx,
+      resolveTargets(req.model, ctx.key!, 'chat'),
+      c => c.adapter.chat.request(req, c.target, ctx.stream),
+      c => estimateCostUsd(c.target.entry, size, req.max_completion_tokens ?? req.max_tokens),
+      clientAbortSignal(event),
+    )
     if (!ctx.stream) {
       const text = await upstreamText(upstream)
       markFirstByte(ctx)
@@ -91,11 +87,13 @@ export function handleChatCompletions(event: H3Event): Promise<void> {
 
 /**
  * Pipes an upstream event stream to the client in its dialect, one write per upstream read. Errors
- * after the first byte reach the client as an error event its SDK raises.
+ * after the first byte reach the client as an error event its SDK raises. A client that goes away
+ * aborts the upstream call; the request is still metered, from usage seen or by counting.
  */
 export async function pipeStream(event: H3Event, ctx: RequestContext, upstream: UpstreamResponse, output: StreamOutput): Promise<void> {
   const res = event.node.res
   let out = ''
+  const sent: string[] = []
   const parser = createParser({
     onEvent: (e) => { out += output.event({ event: e.event, data: e.data }) },
   })
@@ -108,6 +106,7 @@ export async function pipeStream(event: H3Event, ctx: RequestContext, upstream: 
       parser.feed(decoder.decode(chunk as Buffer, { stream: true }))
       if (out) {
         markFirstByte(ctx)
+        sent.push(out)
         const text = out
         out = ''
         await writeEvents(res, text)
@@ -124,24 +123,33 @@ export async function pipeStream(event: H3Event, ctx: RequestContext, upstream: 
   finally {
     if (!res.writableEnded) res.end()
   }
-  finishRequest(ctx, status, output.usage() ?? ZERO_USAGE, { errorCode, estimated: status === 499 && !output.usage() })
+  if (status === 499) {
+    const usage = await estimateUsage(output.usage(), ctx.promptText?.() ?? '', sent.join(''))
+    finishRequest(ctx, status, usage, { errorCode, estimated: true })
+    return
+  }
+  finishRequest(ctx, status, output.usage() ?? ZERO_USAGE, { errorCode })
 }
 
 export function handleEmbeddings(event: H3Event): Promise<void> {
   const ctx = begin(event, 'embeddings')
   return run(event, ctx, async () => {
-    const req = await readJsonBody(event, EmbeddingsRequest)
-    const { adapter, target } = resolveModel(req.model, ctx.key!, 'embedding')
-    ctx.provider = target.provider
-    ctx.entry = target.entry
-    if (!adapter.embeddings) {
-      throw new GatewayError(400, `The provider of '${req.model}' offers no embeddings through this gateway.`, 'invalid_request_error', 'model_not_supported', 'model')
+    const { body: req, size } = await readJsonBody(event, EmbeddingsRequest)
+    const candidates = resolveTargets(req.model, ctx.key!, 'embedding')
+    const unsupported = candidates.find(c => !c.adapter.embeddings)
+    if (unsupported) {
+      throw new GatewayError(400, `The provider of '${unsupported.target.model}' offers no embeddings through this gateway.`, 'invalid_request_error', 'model_not_supported', 'model')
     }
-    const upstream = await callUpstream(adapter.embeddings.request(req, target), clientAbortSignal(event))
-    await upstreamOrFail(adapter, upstream)
+    const { adapter, target, upstream } = await dispatch(
+      ctx,
+      candidates,
+      c => c.adapter.embeddings!.request(req, c.target),
+      c => estimateCostUsd(c.target.entry, size, 0),
+      clientAbortSignal(event),
+    )
     const text = await upstreamText(upstream)
     markFirstByte(ctx)
-    const result = adapter.embeddings.response(text, target, req)
+    const result = adapter.embeddings!.response(text, target, req)
     finishRequest(ctx, 200, result.usage)
     sendJsonText(event, 200, result.body, gatewayHeaders(ctx))
   })

@@ -7,6 +7,7 @@ import type { GatewayKey } from '../store/keys'
 import { providerAccess } from './credentials'
 import { GatewayError } from './errors'
 import { checkModelAllowed } from './limits'
+import { findRoute, targetOrder } from './routes'
 
 export interface ResolvedModel {
   adapter: ProviderAdapter
@@ -32,11 +33,33 @@ function lookup(name: string): { entry: ModelEntry, provider: ProviderId } | und
   return entry && { entry, provider: entry.provider }
 }
 
-export function resolveModel(name: string, key: GatewayKey, mode: ModelEntry['mode']): ResolvedModel {
+/**
+ * The targets that may answer `name`, in the order to try them: one for a registry model, the route's
+ * targets for a route (virtual model). The key's allow-list is checked against the name it used.
+ */
+export function resolveTargets(name: string, key: GatewayKey, mode: ModelEntry['mode']): ResolvedModel[] {
+  const route = findRoute(name)
+  if (!route) return [resolveModel(name, key, mode)]
+  checkModelAllowed(key, name)
+  const resolved: ResolvedModel[] = []
+  let firstError: unknown
+  for (const model of targetOrder(route)) {
+    try {
+      resolved.push(resolveModel(model, null, mode))
+    }
+    catch (error) {
+      firstError ??= error
+    }
+  }
+  if (!resolved.length) throw firstError
+  return resolved
+}
+
+export function resolveModel(name: string, key: GatewayKey | null, mode: ModelEntry['mode']): ResolvedModel {
   const found = lookup(name)
   if (!found) throw notFound(name)
   const { entry, provider } = found
-  checkModelAllowed(key, name, entry.id)
+  if (key) checkModelAllowed(key, name, entry.id)
   if (entry.mode !== mode) {
     throw new GatewayError(400, `The model '${name}' is a${mode === 'chat' ? 'n embedding' : ' chat'} model and cannot be used on this endpoint.`, 'invalid_request_error', 'model_not_supported', 'model')
   }

@@ -8,8 +8,9 @@ import { GatewayError } from './errors'
 let agent: Agent | undefined
 
 function dispatcher(): Agent {
-  const timeout = config().upstreamTimeoutMs
-  agent ??= new Agent({ keepAliveTimeout: 30_000, connections: 256, headersTimeout: timeout, bodyTimeout: timeout })
+  const { upstreamTimeoutMs, upstreamIdleTimeoutMs } = config()
+  // headersTimeout: until the first byte; bodyTimeout: the longest silence between body chunks.
+  agent ??= new Agent({ keepAliveTimeout: 30_000, headersTimeout: upstreamTimeoutMs, bodyTimeout: upstreamIdleTimeoutMs })
   return agent
 }
 

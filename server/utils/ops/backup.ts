@@ -1,19 +1,22 @@
 // Backups: a consistent copy of the SQLite database (VACUUM INTO, safe while the gateway serves), the
 // registry files and a redacted copy of the effective configuration, in BACKUP_DIR/<timestamp>/;
-// then retention pruning.
+// then retention pruning, and a copy to the S3 store when BACKUP_S3_* is set (s3-backup.ts).
 import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { consola } from 'consola'
 import { config } from '../core/config'
 import { database } from '../db'
 import { REGISTRY_BACKUP_KEY, REGISTRY_KEY, registryStorage } from '../registry/store'
 import { flushRequestLog } from '../store/request-log'
+import { countUploadFailure, recordBackupSuccess } from './backup-metrics'
 import { backupsToKeep } from './retention'
+import type { UploadedBackup } from './s3-backup'
 
 const NAME = /^(\d{4}-\d{2}-\d{2})T(\d{2})-(\d{2})-(\d{2})Z$/
 
 export const backupName = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/:/g, '-')
 
-function nameToDate(name: string): Date | undefined {
+export function nameToDate(name: string): Date | undefined {
   const m = NAME.exec(name)
   return m ? new Date(`${m[1]}T${m[2]}:${m[3]}:${m[4]}Z`) : undefined
 }
@@ -37,6 +40,7 @@ export function redactedConfig() {
     corsOrigins: c.corsOrigins,
     metricsToken: set(c.metricsToken),
     backupDir: c.backupDir,
+    backupS3: c.backupS3 ? { ...c.backupS3, accessKeyId: set(c.backupS3.accessKeyId), secretAccessKey: set(c.backupS3.secretAccessKey) } : null,
     logLevel: c.logLevel,
   }
 }
@@ -46,6 +50,8 @@ export interface BackupResult {
   path: string
   files: Record<string, number>
   pruned: string[]
+  /** Only when BACKUP_S3_* is set. */
+  upload?: ({ ok: true } & UploadedBackup) | { ok: false, error: string }
 }
 
 export async function runBackup(now = new Date()): Promise<BackupResult> {
@@ -66,7 +72,25 @@ export async function runBackup(now = new Date()): Promise<BackupResult> {
   await writeFile(join(dir, 'config.redacted.json'), `${JSON.stringify(redactedConfig(), null, 2)}\n`)
   const files: Record<string, number> = {}
   for (const f of await readdir(dir)) files[f] = (await stat(join(dir, f))).size
-  return { name, path: dir, files, pruned: await pruneBackups(now) }
+  const result: BackupResult = { name, path: dir, files, pruned: await pruneBackups(now) }
+  recordBackupSuccess()
+  if (config().backupS3) result.upload = await uploadOffsite(dir, name, now)
+  return result
+}
+
+/** Copies the backup to the S3 store. A failure is logged and counted; the local backup stays. */
+async function uploadOffsite(dir: string, name: string, now: Date): Promise<BackupResult['upload']> {
+  try {
+    // Loaded only here: the S3 client is large and most installations do not use it.
+    const { uploadBackup } = await import('./s3-backup')
+    return { ok: true, ...(await uploadBackup(dir, name, now)) }
+  }
+  catch (error) {
+    const message = error instanceof Error ? error.message : String(error)
+    consola.warn(`[backup] upload of ${name} to S3 failed, the local backup is kept: ${message}`)
+    countUploadFailure()
+    return { ok: false, error: message }
+  }
 }
 
 export async function listBackups(): Promise<{ name: string, createdAt: string }[]> {

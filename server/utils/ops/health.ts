@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs'
 import { config } from '../core/config'
 import { database } from '../db'
+import { openCircuits } from '../gateway/circuit'
 import { currentRegistry } from '../registry/store'
 import { isDraining } from './drain'
 
@@ -28,12 +29,13 @@ export async function databaseCheck(): Promise<Check> {
   }
 }
 
-export async function readiness(): Promise<{ ok: boolean, checks: Record<string, Check> }> {
+export async function readiness(): Promise<{ ok: boolean, checks: Record<string, Check>, circuits: ReturnType<typeof openCircuits> }> {
   const registry = currentRegistry()
   const checks: Record<string, Check> = {
     database: await databaseCheck(),
     registry: registry ? { ok: true, detail: `${registry.models.length} models` } : { ok: false, detail: 'not loaded' },
     draining: { ok: !isDraining(), ...(isDraining() ? { detail: 'shutting down' } : {}) },
   }
-  return { ok: Object.values(checks).every(c => c.ok), checks }
+  // Open circuits are reported, not failed on: the instance itself can still serve other targets.
+  return { ok: Object.values(checks).every(c => c.ok), checks, circuits: openCircuits() }
 }

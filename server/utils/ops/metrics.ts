@@ -1,12 +1,17 @@
-// Prometheus metrics (prom-client). Labels carry provider, model and status only: never keys or secrets.
+// Prometheus metrics (prom-client). Labels carry provider, model and status, and key ids (not secrets) on
+// the budget gauge: never keys or secrets.
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client'
+import { openCircuits } from '../gateway/circuit'
 import { currentRegistry } from '../registry/store'
+import { listKeys } from '../store/keys'
 import type { RequestRecord } from '../store/request-log'
+import { backupMetrics } from './backup-metrics'
 
 export const metricsRegistry = new Registry()
 collectDefaultMetrics({ register: metricsRegistry })
 
 const registers = [metricsRegistry]
+for (const metric of backupMetrics) metricsRegistry.registerMetric(metric)
 
 const requests = new Counter({ name: 'gateway_requests_total', help: 'Requests answered on /v1, by provider, model and HTTP status', labelNames: ['provider', 'model', 'status'], registers })
 const duration = new Histogram({
@@ -37,6 +42,33 @@ new Gauge({
     this.reset()
     for (const [provider, s] of Object.entries(currentRegistry()?.sources ?? {})) {
       if (s.lastSuccessAt) this.set({ provider }, Date.parse(s.lastSuccessAt) / 1000)
+    }
+  },
+})
+
+new Gauge({
+  name: 'gateway_circuit_open',
+  help: 'Whether a provider/model circuit is open (1) or half-open (0.5); closed circuits are absent',
+  labelNames: ['provider', 'model'],
+  registers,
+  collect() {
+    this.reset()
+    for (const c of openCircuits()) this.set({ provider: c.provider, model: c.model }, c.state === 'open' ? 1 : 0.5)
+  },
+})
+
+new Gauge({
+  name: 'gateway_key_budget_used_ratio',
+  help: 'Share of its budget that each active key with a budget has spent',
+  labelNames: ['key_id'],
+  registers,
+  async collect() {
+    this.reset()
+    const now = Date.now()
+    // A scrape must not fail while the database is unavailable: the series are then missing.
+    for (const k of await listKeys().catch(() => [])) {
+      if (k.budgetUsd === null || k.revokedAt !== null || (k.expiresAt !== null && k.expiresAt <= now)) continue
+      this.set({ key_id: k.id }, k.budgetUsd > 0 ? k.spentUsd / k.budgetUsd : 1)
     }
   },
 })

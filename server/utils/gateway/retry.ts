@@ -1,0 +1,64 @@
+// One target's upstream call with retries: 429, 500, 502, 503, 504, 529, refused or reset
+// connections and timeouts before the first byte are retried up to UPSTREAM_MAX_RETRIES times with
+// exponential backoff and full jitter, honouring Retry-After up to RETRY_AFTER_MAX_MS. Nothing is
+// retried once a response is accepted (so never after the client saw a byte), nor 4xx answers.
+import { config } from '../core/config'
+import type { ProviderAdapter, ProviderFailure, UpstreamRequest } from '../providers/types'
+import { GatewayError } from './errors'
+import { callUpstream, type UpstreamResponse, upstreamTransportError } from './upstream'
+
+const RETRY_STATUSES = new Set([429, 500, 502, 503, 504, 529])
+const BASE_DELAY_MS = 200
+
+export const failureError = (f: ProviderFailure) => new GatewayError(f.status, f.message, f.type, f.code)
+
+/** Retry-After as seconds or an HTTP date, in ms. */
+function retryAfterMs(header: string | string[] | undefined, now = Date.now()): number | undefined {
+  const value = Array.isArray(header) ? header[0] : header
+  if (!value) return undefined
+  const seconds = Number(value)
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000)
+  const at = Date.parse(value)
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now)
+}
+
+function backoffMs(attempt: number, retryAfter?: number): number {
+  const cap = config().retryAfterMaxMs
+  if (retryAfter !== undefined) return Math.min(retryAfter, cap)
+  return Math.min(cap, BASE_DELAY_MS * 2 ** attempt * (0.5 + Math.random() / 2))
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(upstreamTransportError(signal.reason))
+    const timer = setTimeout(() => { signal.removeEventListener('abort', onAbort); resolve() }, ms)
+    function onAbort() {
+      clearTimeout(timer)
+      reject(new GatewayError(499, 'The client closed the request.', 'api_error', 'client_closed_request'))
+    }
+    signal.addEventListener('abort', onAbort, { once: true })
+  })
+}
+
+const retryableTransport = (e: GatewayError) => e.code === 'upstream_timeout' || e.code === 'upstream_unreachable'
+
+export async function callWithRetries(adapter: ProviderAdapter, req: UpstreamRequest, signal: AbortSignal, onAttempt?: () => void): Promise<UpstreamResponse> {
+  const maxRetries = config().maxRetries
+  for (let attempt = 0; ; attempt++) {
+    onAttempt?.()
+    let res: UpstreamResponse
+    try {
+      res = await callUpstream(req, signal)
+    }
+    catch (error) {
+      const err = upstreamTransportError(error)
+      if (attempt >= maxRetries || !retryableTransport(err)) throw err
+      await sleep(backoffMs(attempt), signal)
+      continue
+    }
+    if (res.statusCode < 400) return res
+    const text = await res.body.text().catch(() => '')
+    if (attempt >= maxRetries || !RETRY_STATUSES.has(res.statusCode)) throw failureError(adapter.error(res.statusCode, text))
+    await sleep(backoffMs(attempt, retryAfterMs(res.headers['retry-after'])), signal)
+  }
+}
