@@ -5,10 +5,10 @@ import { clientIp } from '../utils/ops/client-ip'
 import { countIpRateLimited } from '../utils/ops/metrics'
 import { hitIpLimit } from '../utils/ops/rate-limit'
 
-export default defineEventHandler((event) => {
+export default defineEventHandler(async (event) => {
   const url = event.node.req.url ?? ''
   if (!url.startsWith('/v1/') && !url.startsWith('/api/')) return
-  const retryAfter = hitIpLimit(clientIp(event.node.req))
+  const retryAfter = await hitIpLimit(clientIp(event.node.req))
   if (retryAfter === undefined) return
   countIpRateLimited()
   sendOpenAIError(event, new GatewayError(429, 'Too many requests from this address; slow down.', 'rate_limit_error', 'rate_limit_exceeded', null, { 'retry-after': String(retryAfter) }))

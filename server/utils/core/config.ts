@@ -12,6 +12,7 @@ const EnvSchema = z.object({
   DATA_DIR: z.preprocess(blankToUndefined, z.string().default('./data')),
   DATABASE_URL: optional,
   REDIS_URL: optional,
+  REDIS_PREFIX: z.preprocess(blankToUndefined, z.string().default('gw:')),
   ADMIN_API_KEY: optional,
   ENCRYPTION_KEY: optional,
   ENCRYPTION_KEY_PREVIOUS: optional,
@@ -57,6 +58,8 @@ function loadConfig(env: NodeJS.ProcessEnv) {
     secretsPath: resolve(dataDir, 'secrets.json'),
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
+    /** Prefix of every Redis key and channel, so several gateways (or tests) can share one Redis. */
+    redisPrefix: e.REDIS_PREFIX,
     adminApiKey: e.ADMIN_API_KEY,
     encryptionKey: e.ENCRYPTION_KEY,
     encryptionKeyPrevious: e.ENCRYPTION_KEY_PREVIOUS,

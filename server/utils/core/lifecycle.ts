@@ -1,12 +1,15 @@
 // Start-up and shut-down of the gateway's state: secrets, database (migrated), registry, credentials.
-import { rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { consola } from 'consola'
 import { database } from '../db'
+import { forgetKey } from '../gateway/auth'
 import { reloadCredentials } from '../gateway/credentials'
 import { reloadRoutes } from '../gateway/routes'
 import { closeUpstreamPool } from '../gateway/upstream'
-import { loadRegistry } from '../registry/store'
+import { loadRegistry, registryStorage } from '../registry/store'
+import { onBroadcast } from '../shared/broadcast'
+import { closeRedis } from '../shared/redis'
 import { flushRequestLog } from '../store/request-log'
 import { config } from './config'
 import { secrets } from './secrets'
@@ -18,10 +21,16 @@ export function startGateway(): Promise<void> {
     const s = secrets()
     await database()
     // Tells `npm run restore` that a gateway is using this DATA_DIR.
+    mkdirSync(config().dataDir, { recursive: true })
     writeFileSync(pidFile(), String(process.pid))
     const registry = await loadRegistry()
     await reloadCredentials()
     await reloadRoutes()
+    // Other instances' changes (through Redis when REDIS_URL is set).
+    await onBroadcast('keys', forgetKey)
+    await onBroadcast('routes', reloadRoutes)
+    await onBroadcast('credentials', reloadCredentials)
+    await onBroadcast('registry', loadRegistry)
     consola.info(`[gateway] data in ${config().dataDir}; ${registry.models.length} models in the registry`)
     if (s.generatedAdminKey) {
       // Shown once: only its digest is kept. Set ADMIN_API_KEY in production.
@@ -36,6 +45,8 @@ const pidFile = () => join(config().dataDir, 'gateway.pid')
 export async function stopGateway(): Promise<void> {
   await flushRequestLog().catch(error => consola.error('[gateway] could not write the request log at shutdown:', error))
   await closeUpstreamPool()
+  await closeRedis()
+  await registryStorage().dispose()
   await (await database()).close()
   rmSync(pidFile(), { force: true })
 }

@@ -1,15 +1,16 @@
 // The database handle. db0's connector is made here at run time (Nitro's own database option is fixed
-// at build time): SQLite in DATA_DIR by default.
+// at build time): SQLite in DATA_DIR by default, PostgreSQL (pooled) when DATABASE_URL is set.
 import { createDatabase, type Database } from 'db0'
 import sqliteConnector from 'db0/connectors/better-sqlite3'
 import { config } from '../core/config'
 import { type Dialect, dialects } from './dialect'
 import { migrations } from './migrations'
+import { createPgPool } from './postgres'
 
 export interface Db {
   db: Database
   dialect: Dialect
-  /** Runs `fn` inside one transaction; transactions are serialised so statements never interleave. */
+  /** Runs `fn` inside one transaction; every write goes through here. */
   transaction<T>(fn: () => Promise<T>): Promise<T>
   close(): Promise<void>
 }
@@ -17,28 +18,40 @@ export interface Db {
 let current: Promise<Db> | undefined
 
 export function database(): Promise<Db> {
-  current ??= open()
+  current ??= open().catch((error) => {
+    current = undefined
+    throw error
+  })
   return current
 }
 
 async function open(): Promise<Db> {
-  const cfg = config()
-  if (cfg.databaseUrl) {
-    throw new Error('DATABASE_URL is set, but this build supports only the embedded SQLite database: unset it')
+  const url = config().databaseUrl
+  if (!url) return openSqlite()
+  if (!/^postgres(ql)?:\/\//.test(url)) throw new Error('DATABASE_URL must be a postgres:// or postgresql:// URL')
+  const pool = createPgPool(url)
+  const handle: Db = {
+    db: createDatabase(pool.connector),
+    dialect: dialects.postgresql,
+    transaction: pool.transaction,
+    async close() {
+      await pool.end()
+      current = undefined
+    },
   }
-  const db = createDatabase(sqliteConnector({ path: cfg.databasePath }))
-  // WAL lets readers run beside the single writer; NORMAL sync is durable across process crashes.
-  await db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;')
-  const handle = withTransactions(db, dialects.sqlite)
-  await migrate(handle)
+  await pool.withMigrationLock(() => migrate(handle))
   return handle
 }
 
-function withTransactions(db: Database, dialect: Dialect): Db {
+async function openSqlite(): Promise<Db> {
+  const db = createDatabase(sqliteConnector({ path: config().databasePath }))
+  // WAL lets readers run beside the single writer; NORMAL sync is durable across process crashes.
+  await db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;')
+  // One connection: transactions are queued so that their statements never interleave.
   let queue: Promise<unknown> = Promise.resolve()
-  return {
+  const handle: Db = {
     db,
-    dialect,
+    dialect: dialects.sqlite,
     transaction<T>(fn: () => Promise<T>) {
       const run = queue.then(async () => {
         await db.exec('BEGIN')
@@ -61,6 +74,8 @@ function withTransactions(db: Database, dialect: Dialect): Db {
       current = undefined
     },
   }
+  await migrate(handle)
+  return handle
 }
 
 /** Applies the migrations not yet recorded in schema_migrations, each in its own transaction. */

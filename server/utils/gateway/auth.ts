@@ -3,6 +3,7 @@
 // once through forgetKey().
 import type { H3Event } from 'h3'
 import { type GatewayKey, findKeyByHash, hashKeySecret, KEY_PREFIX } from '../store/keys'
+import { broadcast } from '../shared/broadcast'
 import { GatewayError } from './errors'
 
 const byHash = new Map<string, GatewayKey>()
@@ -42,9 +43,8 @@ export function forgetKey(id: string): void {
   hashById.delete(id)
 }
 
-/** Adds spend to the cached key at once; the database catches up when the request log is flushed. */
-export function addCachedSpend(keyId: string, usd: number): void {
-  const hash = hashById.get(keyId)
-  const key = hash && byHash.get(hash)
-  if (key) key.spentUsd += usd
+/** A key was revoked or edited: every instance drops it from its cache. */
+export function keyChanged(id: string): void {
+  forgetKey(id)
+  broadcast('keys', id)
 }

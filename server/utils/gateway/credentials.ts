@@ -4,6 +4,7 @@ import { config } from '../core/config'
 import { secretHint } from '../core/crypto'
 import { adapters } from '../providers'
 import { PROVIDERS, type ProviderId } from '../registry/schema'
+import { broadcast } from '../shared/broadcast'
 import { loadCredentials } from '../store/credentials'
 
 export interface ProviderAccess {
@@ -27,6 +28,12 @@ export async function reloadCredentials(): Promise<void> {
     else if (env.apiKey) next.set(provider, { provider, apiKey: env.apiKey, baseUrl: env.baseUrl ?? defaultBaseUrl, source: 'env', keyHint: secretHint(env.apiKey) })
   }
   access = next
+}
+
+/** After an admin change: reload here and tell the other instances. */
+export async function credentialsChanged(): Promise<void> {
+  await reloadCredentials()
+  broadcast('credentials')
 }
 
 export function providerAccess(provider: ProviderId): ProviderAccess | undefined {

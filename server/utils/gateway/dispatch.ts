@@ -33,7 +33,7 @@ export async function dispatch(
     ctx.provider = provider
     ctx.entry = c.target.entry
     ctx.release?.()
-    ctx.release = reserveBudget(ctx.key!, estimateUsd(c))
+    ctx.release = await reserveBudget(ctx.key!, estimateUsd(c))
     try {
       const upstream = await callWithRetries(c.adapter, build(c), signal)
       recordSuccess(provider, model)

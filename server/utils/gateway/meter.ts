@@ -5,8 +5,7 @@ import type { ModelEntry, ProviderId } from '../registry/schema'
 import type { GatewayKey } from '../store/keys'
 import { observeRequest } from '../ops/metrics'
 import { recordRequest, type RequestRecord } from '../store/request-log'
-import { addCachedSpend } from './auth'
-import { countTokens } from './limits'
+import { countTokens, settleSpend } from './limits'
 
 export interface RequestContext {
   id: string
@@ -56,6 +55,6 @@ export function finishRequest(ctx: RequestContext, status: number, usage: TokenU
   }
   recordRequest(ctx.record)
   observeRequest(ctx.record)
-  if (cost > 0) addCachedSpend(ctx.key.id, cost)
+  settleSpend(ctx.key, cost)
   return cost
 }

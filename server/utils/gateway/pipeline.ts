@@ -39,7 +39,7 @@ type ErrorSender = (event: H3Event, error: GatewayError) => void
 export async function run(event: H3Event, ctx: RequestContext, body: (ctx: RequestContext) => Promise<void>, sendError: ErrorSender = sendOpenAIError): Promise<void> {
   try {
     ctx.key = await authenticate(event)
-    checkRates(ctx.key)
+    await checkRates(ctx.key)
     await body(ctx)
   }
   catch (error) {

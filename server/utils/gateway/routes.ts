@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs'
 import { z } from 'zod'
 import { config } from '../core/config'
+import { broadcast } from '../shared/broadcast'
 import { listStoredRoutes, RouteInput, RouteName } from '../store/routes'
 
 export interface Route extends RouteInput {
@@ -26,6 +27,12 @@ export async function reloadRoutes(): Promise<void> {
   for (const r of fileRoutes()) next.set(r.name, r)
   for (const r of await listStoredRoutes()) next.set(r.name, { name: r.name, strategy: r.strategy, targets: r.targets, source: 'db' })
   routes = next
+}
+
+/** After an admin change: reload here and tell the other instances. */
+export async function routesChanged(): Promise<void> {
+  await reloadRoutes()
+  broadcast('routes')
 }
 
 export function findRoute(name: string): Route | undefined {

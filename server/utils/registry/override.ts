@@ -3,10 +3,13 @@
 import { recordPriceChanges } from '../store/price-history'
 import { diffPricing } from './diff'
 import { type ModelEntry, Pricing, Registry } from './schema'
-import { currentRegistry, loadRegistry, saveRegistry } from './store'
+import { changeRegistry, saveRegistry } from './store'
 
-export async function setManualPricing(id: string, pricing: Pricing | null): Promise<ModelEntry | undefined> {
-  const current = currentRegistry() ?? await loadRegistry()
+export function setManualPricing(id: string, pricing: Pricing | null): Promise<ModelEntry | undefined> {
+  return changeRegistry(current => applyOverride(current, id, pricing))
+}
+
+async function applyOverride(current: Registry, id: string, pricing: Pricing | null): Promise<ModelEntry | undefined> {
   const entry = current.models.find(m => m.id === id)
   if (!entry) return undefined
   let next: ModelEntry

@@ -1,8 +1,11 @@
 // The registry in unstorage (mount "registry": models.json and models.json.bak), and the in-memory
 // index the hot path reads. First start seeds it from the shipped data/models.json.
 import { createStorage, type Storage } from 'unstorage'
+import redisDriver from 'unstorage/drivers/redis'
 import seed from '../../../data/models.json'
 import { config } from '../core/config'
+import { broadcast } from '../shared/broadcast'
+import { withLock } from '../shared/lock'
 import { atomicFsDriver } from './atomic-fs-driver'
 import { type ModelEntry, Registry } from './schema'
 
@@ -18,8 +21,12 @@ interface LoadedRegistry {
 let storage: Storage | undefined
 let loaded: LoadedRegistry | undefined
 
+/** The "registry" mount: files in DATA_DIR/registry, or Redis (shared by every instance) with REDIS_URL. */
 export function registryStorage(): Storage {
-  storage ??= createStorage({ driver: atomicFsDriver({ base: config().registryDir }) })
+  const { redisUrl, redisPrefix, registryDir } = config()
+  storage ??= createStorage({
+    driver: redisUrl ? redisDriver({ url: redisUrl, base: `${redisPrefix}registry` }) : atomicFsDriver({ base: registryDir }),
+  })
   return storage
 }
 
@@ -72,4 +79,16 @@ export async function saveRegistry(next: Registry, opts: { backupCurrent: boolea
   }
   await store.setItem(REGISTRY_KEY, JSON.stringify(next, null, 2))
   useRegistry(next)
+  broadcast('registry')
+}
+
+/**
+ * Runs a read-modify-write of the registry under a lock (across instances too), starting from the
+ * registry as stored now rather than this instance's copy, which another instance may have replaced.
+ */
+export function changeRegistry<T>(fn: (current: Registry) => Promise<T>): Promise<T> {
+  return withLock('registry', async () => {
+    const current = await readStored(REGISTRY_KEY) ?? currentRegistry() ?? await loadRegistry()
+    return fn(current)
+  })
 }

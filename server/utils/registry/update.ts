@@ -9,7 +9,7 @@ import { type ModelLimits, mergeProvider, type PriceChange } from './merge'
 import { parsePricingPage } from './parsers'
 import { type ModelEntry, PROVIDERS, type ProviderId, Registry } from './schema'
 import { fetchPage, sourceUrls } from './sources'
-import { currentRegistry, loadRegistry, readStored, REGISTRY_BACKUP_KEY, saveRegistry } from './store'
+import { changeRegistry, readStored, REGISTRY_BACKUP_KEY, saveRegistry } from './store'
 import { refuseReason } from './validate'
 import modelData from '../../../data/model-aliases.json'
 
@@ -55,9 +55,13 @@ export function updateRegistry(fetcher: (url: string) => Promise<string> = fetch
 const limits = (modelData as { models?: ModelLimits }).models ?? {}
 
 async function runUpdate(fetcher: (url: string) => Promise<string>): Promise<UpdateSummary> {
-  const current = currentRegistry() ?? await loadRegistry()
-  const now = new Date().toISOString()
+  // Pages are read before the lock is taken: the lock is held only while the registry changes.
   const pages = await Promise.all(PROVIDERS.map(p => readProvider(p, fetcher)))
+  return changeRegistry(current => applyPages(current, pages))
+}
+
+async function applyPages(current: Registry, pages: ProviderPage[]): Promise<UpdateSummary> {
+  const now = new Date().toISOString()
   const summary: UpdateSummary = { changed: [], added: [], notSeen: [], failed: {}, unchanged: 0, updatedAt: now }
   const history: PriceChange[] = []
   let models: ModelEntry[] = current.models
@@ -99,10 +103,13 @@ async function runUpdate(fetcher: (url: string) => Promise<string>): Promise<Upd
 }
 
 /** Puts models.json.bak back in force; the registry it replaces becomes the new .bak. */
-export async function rollbackRegistry(): Promise<{ version: number, changed: PriceChange[] } | undefined> {
+export function rollbackRegistry(): Promise<{ version: number, changed: PriceChange[] } | undefined> {
+  return changeRegistry(current => rollbackFrom(current))
+}
+
+async function rollbackFrom(current: Registry): Promise<{ version: number, changed: PriceChange[] } | undefined> {
   const backup = await readStored(REGISTRY_BACKUP_KEY)
   if (!backup) return undefined
-  const current = currentRegistry() ?? await loadRegistry()
   const changed: PriceChange[] = []
   for (const m of backup.models) {
     const before = current.models.find(c => c.id === m.id && c.provider === m.provider)

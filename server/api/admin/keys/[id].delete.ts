@@ -1,11 +1,11 @@
 import { defineAdminHandler, notFound, routeParam } from '../../../utils/admin/handler'
 import { keyView } from '../../../utils/admin/keys'
-import { forgetKey } from '../../../utils/gateway/auth'
+import { keyChanged } from '../../../utils/gateway/auth'
 import { revokeKey } from '../../../utils/store/keys'
 
 export default defineAdminHandler(async (event) => {
   const key = await revokeKey(routeParam(event, 'id'))
   if (!key) throw notFound('Key')
-  forgetKey(key.id)
+  keyChanged(key.id)
   return keyView(key)
 })

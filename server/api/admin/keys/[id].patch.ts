@@ -1,6 +1,6 @@
 import { adminBody, defineAdminHandler, notFound, routeParam } from '../../../utils/admin/handler'
 import { keyView } from '../../../utils/admin/keys'
-import { forgetKey } from '../../../utils/gateway/auth'
+import { keyChanged } from '../../../utils/gateway/auth'
 import { flushRequestLog } from '../../../utils/store/request-log'
 import { updateKey, UpdateKeyInput } from '../../../utils/store/keys'
 
@@ -10,6 +10,6 @@ export default defineAdminHandler(async (event) => {
   await flushRequestLog()
   const key = await updateKey(routeParam(event, 'id'), patch)
   if (!key) throw notFound('Key')
-  forgetKey(key.id)
+  keyChanged(key.id)
   return keyView(key)
 })

@@ -1,10 +1,10 @@
 import { defineAdminHandler, notFound, routeParam } from '../../../utils/admin/handler'
-import { reloadRoutes } from '../../../utils/gateway/routes'
+import { routesChanged } from '../../../utils/gateway/routes'
 import { deleteRoute } from '../../../utils/store/routes'
 
 export default defineAdminHandler(async (event) => {
   const name = routeParam(event, 'name')
   if (!(await deleteRoute(name))) throw notFound('Stored route')
-  await reloadRoutes()
+  await routesChanged()
   return { deleted: name }
 })

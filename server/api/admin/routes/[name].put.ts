@@ -1,6 +1,6 @@
 import { adminBody, defineAdminHandler, routeParam } from '../../../utils/admin/handler'
 import { GatewayError, fromZodError } from '../../../utils/gateway/errors'
-import { findRoute, reloadRoutes } from '../../../utils/gateway/routes'
+import { findRoute, routesChanged } from '../../../utils/gateway/routes'
 import { findModel } from '../../../utils/registry/store'
 import { RouteInput, RouteName, saveRoute } from '../../../utils/store/routes'
 
@@ -11,6 +11,6 @@ export default defineAdminHandler(async (event) => {
   const unknown = route.targets.find(t => !findModel(t.model.replace(/^(openai|anthropic|google|gemini)\//, '')))
   if (unknown) throw new GatewayError(400, `The target model '${unknown.model}' is not in the registry.`, 'invalid_request_error', 'model_not_found', 'targets')
   await saveRoute(name.data, route)
-  await reloadRoutes()
+  await routesChanged()
   return findRoute(name.data)
 })

@@ -1,0 +1,127 @@
+// The storage layer run in-process against both databases it supports: the embedded SQLite file and
+// PostgreSQL (a database made for this run on this machine's server). Same code, same assertions.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { createTestDatabase, servicesAvailable, type TestDatabase } from '../helpers/services'
+
+const missing = await servicesAvailable()
+if (missing) console.warn(`[storage] PostgreSQL leg skipped: ${missing}`)
+
+describe.each([
+  ['SQLite', false],
+  ['PostgreSQL', true],
+])('storage on %s', (_name, usePostgres) => {
+  const skip = usePostgres && Boolean(missing)
+  let dataDir: string
+  let pg: TestDatabase | undefined
+  let s: {
+    db: typeof import('../../server/utils/db')
+    keys: typeof import('../../server/utils/store/keys')
+    log: typeof import('../../server/utils/store/request-log')
+    creds: typeof import('../../server/utils/store/credentials')
+    history: typeof import('../../server/utils/store/price-history')
+    routes: typeof import('../../server/utils/store/routes')
+  }
+
+  beforeAll(async () => {
+    if (skip) return
+    dataDir = mkdtempSync(join(tmpdir(), 'gw-storage-'))
+    pg = usePostgres ? await createTestDatabase() : undefined
+    vi.resetModules()
+    vi.stubEnv('DATA_DIR', dataDir)
+    vi.stubEnv('DATABASE_URL', pg?.url ?? '')
+    vi.stubEnv('REDIS_URL', '')
+    vi.stubEnv('SECRET_KEY', 'storage-test-secret-key-0123456789abcdef')
+    vi.stubEnv('ENCRYPTION_KEY', 'storage-test-encryption-key-0123456789ab')
+    vi.stubEnv('ADMIN_API_KEY', 'storage-test-admin-key-0123456789abcdef')
+    s = {
+      db: await import('../../server/utils/db'),
+      keys: await import('../../server/utils/store/keys'),
+      log: await import('../../server/utils/store/request-log'),
+      creds: await import('../../server/utils/store/credentials'),
+      history: await import('../../server/utils/store/price-history'),
+      routes: await import('../../server/utils/store/routes'),
+    }
+  })
+
+  afterAll(async () => {
+    if (skip) return
+    await (await s.db.database()).close()
+    vi.unstubAllEnvs()
+    await pg?.drop()
+    rmSync(dataDir, { recursive: true, force: true })
+  })
+
+  it.skipIf(skip)('applies every migration once', async () => {
+    const handle = await s.db.database()
+    expect(handle.dialect.name).toBe(usePostgres ? 'postgresql' : 'sqlite')
+    const rows = await handle.db.prepare('SELECT version FROM schema_migrations ORDER BY version').all() as { version: number }[]
+    const { migrations } = await import('../../server/utils/db/migrations')
+    expect(rows.map(r => Number(r.version))).toEqual(migrations.map(m => m.version))
+    expect(await s.db.migrate(handle)).toEqual([])
+  })
+
+  it.skipIf(skip)('creates, finds, updates and revokes keys', async () => {
+    const { key, secret } = await s.keys.createKey({ name: 'k', budgetUsd: 2.5, rpm: 10, models: ['gpt-4o-mini'], expiresAt: Date.UTC(2030, 0, 1) })
+    expect(await s.keys.findKeyByHash(s.keys.hashKeySecret(secret))).toEqual(key)
+    expect(key).toMatchObject({ name: 'k', budgetUsd: 2.5, rpm: 10, models: ['gpt-4o-mini'], expiresAt: Date.UTC(2030, 0, 1), spentUsd: 0, revokedAt: null })
+    expect(await s.keys.updateKey(key.id, { rpm: null, name: 'renamed' })).toMatchObject({ rpm: null, name: 'renamed' })
+    expect((await s.keys.revokeKey(key.id))!.revokedAt).toBeGreaterThan(0)
+    expect((await s.keys.listKeys()).map(k => k.id)).toContain(key.id)
+  })
+
+  it.skipIf(skip)('writes request rows with rollups and spend in one batch, and pages them', async () => {
+    const { key } = await s.keys.createKey({ name: 'logged' })
+    const base = Date.UTC(2026, 10, 20, 12)
+    for (let i = 0; i < 5; i++) {
+      s.log.recordRequest({
+        id: `req_storage_${usePostgres}_${i}`, createdAt: base + i * 1000, keyId: key.id, endpoint: 'chat', provider: 'openai', model: i < 3 ? 'gpt-4o-mini' : 'gpt-4.1',
+        stream: i % 2 === 0, status: i === 4 ? 502 : 200, errorCode: i === 4 ? 'upstream_error' : null, promptTokens: 100, cachedTokens: 20, cacheWriteTokens: 0,
+        completionTokens: 10, reasoningTokens: 0, costUsd: 0.001, estimated: false, latencyMs: 50, ttftMs: 10,
+      })
+    }
+    await s.log.flushRequestLog()
+    const page1 = await s.log.listRequests({ limit: 2, keyId: key.id })
+    expect(page1.data.map(r => r.id)).toEqual([`req_storage_${usePostgres}_4`, `req_storage_${usePostgres}_3`])
+    const page2 = await s.log.listRequests({ limit: 10, keyId: key.id, cursor: page1.nextCursor! })
+    expect(page2.data).toHaveLength(3)
+    expect(page2.nextCursor).toBeNull()
+    expect(page2.data[0]).toMatchObject({ stream: true, status: 200, promptTokens: 100, cachedTokens: 20, costUsd: 0.001, ttftMs: 10 })
+    const byModel = await s.log.usageBetween('2026-11-20', '2026-11-20', 'model')
+    expect(byModel).toEqual([
+      { model: 'gpt-4.1', requests: 2, errors: 1, promptTokens: 200, cachedTokens: 40, completionTokens: 20, costUsd: expect.closeTo(0.002, 12) },
+      { model: 'gpt-4o-mini', requests: 3, errors: 0, promptTokens: 300, cachedTokens: 60, completionTokens: 30, costUsd: expect.closeTo(0.003, 12) },
+    ])
+    expect((await s.keys.getKey(key.id))!.spentUsd).toBeCloseTo(0.005, 12)
+  })
+
+  it.skipIf(skip)('seals provider credentials and opens them again', async () => {
+    await s.creds.saveCredential('anthropic', 'sk-ant-storage-test-key-0123456789', 'https://example.test')
+    const handle = await s.db.database()
+    const raw = await handle.db.prepare('SELECT api_key_enc FROM provider_credentials WHERE provider = ?').get('anthropic') as { api_key_enc: string }
+    expect(raw.api_key_enc).not.toContain('sk-ant')
+    expect(await s.creds.loadCredentials()).toEqual([expect.objectContaining({ provider: 'anthropic', apiKey: 'sk-ant-storage-test-key-0123456789', keyHint: '6789', baseUrl: 'https://example.test' })])
+    expect(await s.creds.deleteCredential('anthropic')).toBe(true)
+    expect(await s.creds.deleteCredential('anthropic')).toBe(false)
+  })
+
+  it.skipIf(skip)('keeps price history and routes', async () => {
+    await s.history.recordPriceChanges([{ id: 'gpt-4o-mini', provider: 'openai', field: 'input', from: 0.15, to: 0.2 }], 'scrape', 1000)
+    expect(await s.history.priceHistory('gpt-4o-mini')).toEqual([{ field: 'input', from: 0.15, to: 0.2, source: 'scrape', changedAt: new Date(1000).toISOString() }])
+    await s.routes.saveRoute('smart', { strategy: 'fallback', targets: [{ model: 'gpt-4o-mini' }, { model: 'claude-haiku-4-5' }] })
+    await s.routes.saveRoute('smart', { strategy: 'weighted', targets: [{ model: 'gpt-4o-mini', weight: 2 }] })
+    expect(await s.routes.listStoredRoutes()).toEqual([expect.objectContaining({ name: 'smart', strategy: 'weighted', targets: [{ model: 'gpt-4o-mini', weight: 2 }] })])
+    expect(await s.routes.deleteRoute('smart')).toBe(true)
+  })
+
+  it.skipIf(skip)('rolls a failed transaction back whole', async () => {
+    const handle = await s.db.database()
+    await expect(handle.transaction(async () => {
+      await handle.db.prepare('INSERT INTO routes (name, strategy, targets, updated_at) VALUES (?, ?, ?, ?)').run('doomed', 'fallback', '[]', 1)
+      throw new Error('abort')
+    })).rejects.toThrow('abort')
+    expect(await handle.db.prepare('SELECT name FROM routes WHERE name = ?').get('doomed')).toBeUndefined()
+  })
+})
