@@ -2,12 +2,12 @@
 // docker/Dockerfile, .dockerignore, .env.example and the GitHub workflows.
 import { spawnSync } from 'node:child_process'
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
+import { freePort } from '../helpers/net'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
 const read = (rel: string) => readFileSync(join(root, rel), 'utf8')
@@ -174,17 +174,6 @@ if (!canRunNginx) {
 }
 
 const DOMAIN = 'gateway.test.invalid'
-
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const srv = createServer()
-    srv.once('error', reject)
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number }
-      srv.close(() => resolvePort(port))
-    })
-  })
-}
 
 /** Replaces every occurrence and fails when there is none, so a renamed path cannot slip through. */
 function replaceAll(text: string, from: string | RegExp, to: string, what: string): string {

@@ -12,6 +12,7 @@
 import { randomBytes } from 'node:crypto'
 import { createServer, type ServerResponse } from 'node:http'
 import { fakeReply, type RecordedRequest } from './fake-openai'
+import { listenOnLoopback } from './net'
 
 export interface FakeAnthropic {
   /** Base URL, without /v1 (like https://api.anthropic.com). */
@@ -350,12 +351,6 @@ export async function startFakeAnthropic(apiKey = 'sk-ant-fake-provider-key-0123
       sendError(res, e)
     }
   })
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  return {
-    url: `http://127.0.0.1:${port}`,
-    apiKey,
-    requests,
-    close: () => new Promise(resolve => server.close(() => resolve())),
-  }
+  const { url, close } = await listenOnLoopback(server)
+  return { url, apiKey, requests, close }
 }

@@ -14,6 +14,7 @@
 import { createHash } from 'node:crypto'
 import { createServer, type ServerResponse } from 'node:http'
 import { fakeReply, fakeVector, type RecordedRequest } from './fake-openai'
+import { listenOnLoopback } from './net'
 
 export interface GeminiRecordedRequest extends RecordedRequest {
   /** The query string, `?` included ('' when none). */
@@ -417,12 +418,6 @@ export async function startFakeGemini(apiKey = 'AIzaSyFakeGeminiProviderKey01234
       sendError(res, err instanceof ApiError ? err : new ApiError(500, 'INTERNAL', `fake-gemini: ${String(err)}`))
     }
   })
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  return {
-    url: `http://127.0.0.1:${port}`,
-    apiKey,
-    requests,
-    close: () => new Promise(resolve => server.close(() => resolve())),
-  }
+  const { url, close } = await listenOnLoopback(server)
+  return { url, apiKey, requests, close }
 }

@@ -2,6 +2,7 @@
 // rejects, answers chat completions (JSON or real chat.completion.chunk streams) and embeddings with
 // deterministic content and usage, and records every request it received.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import { listenOnLoopback } from './net'
 
 export interface RecordedRequest {
   method: string
@@ -175,16 +176,6 @@ export async function startFakeOpenAI(apiKey = 'sk-fake-openai-provider-key-0123
     if (req.method === 'POST' && path === '/v1/embeddings') return embeddings(res, body)
     error(res, 404, `Unknown request URL: ${req.method} ${path}.`, 'invalid_request_error', 'unknown_url')
   })
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  return Object.assign(fake, {
-    url: `http://127.0.0.1:${port}/v1`,
-    apiKey,
-    requests,
-    faults,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections()
-      server.close(() => resolve())
-    }),
-  })
+  const { url, close } = await listenOnLoopback(server)
+  return Object.assign(fake, { url: `${url}/v1`, apiKey, requests, faults, close })
 }

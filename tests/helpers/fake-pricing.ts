@@ -1,6 +1,7 @@
 // Serves pricing pages on loopback, as the providers' sites would, with pages and statuses the test
 // can change between registry updates.
 import { createServer } from 'node:http'
+import { listenOnLoopback } from './net'
 
 export interface FakePricingSite {
   url: string
@@ -25,7 +26,6 @@ export async function startFakePricingSite(): Promise<FakePricingSite> {
     res.writeHead(200, { 'content-type': path.endsWith('.md') || path.endsWith('.txt') ? 'text/markdown; charset=utf-8' : 'text/html; charset=utf-8' })
     res.end(page)
   })
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  return { url: `http://127.0.0.1:${port}`, pages, hits, close: () => new Promise(resolve => server.close(() => resolve())) }
+  const { url, close } = await listenOnLoopback(server)
+  return { url, pages, hits, close }
 }
