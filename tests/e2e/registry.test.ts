@@ -195,6 +195,20 @@ describe('rollback, overrides and tasks', () => {
     expect((await gw.admin('POST', '/api/admin/tasks/no:such')).status).toBe(404)
   })
 
+  it('maps a new display name to its API id through the provider\'s model list when a credential is set', async () => {
+    const page = original.anthropic.replace('| Claude Haiku 4.5 |', '| Claude Nova 9 | $2 / MTok | $2.50 / MTok | $4 / MTok | $0.20 / MTok | $9 / MTok |\n| Claude Haiku 4.5 |')
+    servePages({ anthropic: page })
+    // Without a model list the name is unknown: the page is refused, and says why.
+    expect((await update()).failed.anthropic).toMatch(/no API id for "Claude Nova 9"/)
+    site.pages.set('/v1/models?limit=1000', JSON.stringify({ data: [{ type: 'model', id: 'claude-nova-9', display_name: 'Claude Nova 9' }], has_more: false }))
+    await gw.admin('PUT', '/api/admin/providers/anthropic', { apiKey: 'sk-ant-model-list-key-0123456789', baseUrl: site.url })
+    const summary = await update()
+    await gw.admin('DELETE', '/api/admin/providers/anthropic')
+    expect(summary.failed).toEqual({})
+    expect(summary.added).toEqual(['claude-nova-9'])
+    expect(await model('claude-nova-9')).toMatchObject({ provider: 'anthropic', displayName: 'Claude Nova 9', pricing: { input: 2, cacheWrite: 2.5, cachedInput: 0.2, output: 9 } })
+  })
+
   it('keeps the registry files under DATA_DIR/registry', () => {
     expect(existsSync(join(gw.dataDir, 'registry', 'models.json'))).toBe(true)
     expect(existsSync(join(gw.dataDir, 'registry', 'models.json.bak'))).toBe(true)

@@ -1,5 +1,5 @@
-// Serves pricing pages on loopback, as the providers' sites would, with pages and statuses the test
-// can change between registry updates.
+// Serves pricing pages (and a provider's model list) on loopback, as the providers' sites would, with
+// pages and statuses the test can change between registry updates.
 import { createServer } from 'node:http'
 import { listenOnLoopback } from './net'
 
@@ -23,7 +23,8 @@ export async function startFakePricingSite(): Promise<FakePricingSite> {
       res.end('not available')
       return
     }
-    res.writeHead(200, { 'content-type': path.endsWith('.md') || path.endsWith('.txt') ? 'text/markdown; charset=utf-8' : 'text/html; charset=utf-8' })
+    const type = page.startsWith('{') ? 'application/json' : path.endsWith('.md') || path.endsWith('.txt') ? 'text/markdown; charset=utf-8' : 'text/html; charset=utf-8'
+    res.writeHead(200, { 'content-type': type })
     res.end(page)
   })
   const { url, close } = await listenOnLoopback(server)

@@ -6,6 +6,7 @@ import { recordPriceChanges } from '../store/price-history'
 import { diffPricing } from './diff'
 import { htmlToMarkdown } from './html-to-markdown'
 import { type ModelLimits, mergeProvider, type PriceChange } from './merge'
+import { providerDisplayNames } from './model-list'
 import { parsePricingPage } from './parsers'
 import { type ModelEntry, PROVIDERS, type ProviderId, Registry } from './schema'
 import { fetchPage, sourceUrls } from './sources'
@@ -29,12 +30,13 @@ const looksLikeHtml = (text: string) => /^\s*(<!doctype html|<html)/i.test(text)
 /** Tries the Markdown twin, then the HTML page; the first that parses wins. */
 async function readProvider(provider: ProviderId, fetcher: (url: string) => Promise<string>): Promise<ProviderPage> {
   const errors: string[] = []
+  const displayNames = await providerDisplayNames(provider)
   for (const url of sourceUrls(provider)) {
     try {
       const text = await fetcher(url)
       // The OpenAI parser reads its HTML page natively; the others read the HTML's tables as Markdown.
       const page = looksLikeHtml(text) && provider !== 'openai' ? htmlToMarkdown(text) : text
-      return { provider, url, models: parsePricingPage(provider, page) }
+      return { provider, url, models: parsePricingPage(provider, page, { displayNames }) }
     }
     catch (error) {
       errors.push(`${url}: ${error instanceof Error ? error.message : String(error)}`)

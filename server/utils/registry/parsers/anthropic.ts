@@ -3,7 +3,7 @@
 import { z } from 'zod'
 import aliasFile from '../../../../data/model-aliases.json'
 import type { ParsedModel } from '../schema'
-import { assertPageText, compact, finishModels, headerKey, markdownBlocks, type MarkdownBlock, parsePrice, PricingParseError } from './common'
+import { assertPageText, compact, finishModels, headerKey, markdownBlocks, type MarkdownBlock, type ParseOptions, parsePrice, PricingParseError } from './common'
 
 const PAGE = 'Anthropic pricing page'
 
@@ -23,16 +23,17 @@ const ROLES: Record<string, Role | null> = {
   'output tokens': 'output',
 }
 
-export function parseAnthropicPricing(text: string): ParsedModel[] {
+export function parseAnthropicPricing(text: string, options: ParseOptions = {}): ParsedModel[] {
   assertPageText(text, PAGE)
+  const ids = { ...API_IDS, ...options.displayNames }
   const blocks = markdownBlocks(text)
   refuseLongContextTables(blocks)
   const rows = blocks.flatMap(b => b.kind === 'table' ? standardRows(b.header, b.rows) : [])
-  const unmapped = rows.map(r => r.get('model')!).map(displayName).filter(n => !API_IDS[n])
+  const unmapped = rows.map(r => r.get('model')!).map(displayName).filter(n => !ids[n])
   if (unmapped.length > 0) {
     throw new PricingParseError(`${PAGE}: no API id for ${unmapped.map(n => `"${n}"`).join(', ')}; add them to data/model-aliases.json`)
   }
-  return finishModels(rows.map(modelOf), PAGE)
+  return finishModels(rows.map(row => modelOf(row, ids)), PAGE)
 }
 
 /** The rows of a standard model-pricing table keyed by role, or none for any other table. */
@@ -42,9 +43,9 @@ function standardRows(header: string[], rows: string[][]): Map<Role, string>[] {
   return rows.map(cells => new Map(roles.flatMap((role, i) => role ? [[role, cells[i] ?? ''] as const] : [])))
 }
 
-function modelOf(row: Map<Role, string>): ParsedModel {
+function modelOf(row: Map<Role, string>, ids: Record<string, string>): ParsedModel {
   const name = row.get('model')!
-  const id = API_IDS[displayName(name)]!
+  const id = ids[displayName(name)]!
   const input = parsePrice(row.get('input'))
   const output = parsePrice(row.get('output'))
   if (input === undefined || output === undefined) throw new PricingParseError(`${PAGE}: ${id} lacks an input or output price`)

@@ -13,6 +13,8 @@ export type LongContextTier = NonNullable<Pricing['tiers']>[number]
 export interface ParseOptions {
   /** The moment prices must be valid at (pages announce dated price changes). Defaults to now. */
   now?: Date
+  /** Display name → API id from the provider's model-list API; wins over data/model-aliases.json. */
+  displayNames?: Record<string, string>
 }
 
 // Interstitials served instead of the page to clients that look automated. Markers are specific
