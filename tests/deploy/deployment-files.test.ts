@@ -553,11 +553,11 @@ describe('GitHub workflows', () => {
     expect([...order].sort((a, b) => a - b)).toEqual(order)
   })
 
-  it('Security: npm audit (high) and CodeQL for javascript-typescript, on push, PR and weekly', () => {
+  it('Security: npm audit (high, production dependencies) and CodeQL for javascript-typescript, on push, PR and weekly', () => {
     expect(Object.keys(security.on)).toEqual(expect.arrayContaining(['push', 'pull_request', 'schedule']))
     expect(security.on.schedule[0].cron.split(/\s+/)).toHaveLength(5)
     const all = Object.values(security.jobs) as any[]
-    expect(all.map(runs).join('\n')).toContain('npm audit --audit-level=high')
+    expect(all.map(runs).join('\n')).toContain('npm audit --omit=dev --audit-level=high')
     const init = all.flatMap(j => j.steps as any[]).find(s => String(s.uses).startsWith('github/codeql-action/init@'))
     expect(init.with.languages).toBe('javascript-typescript')
     expect(all.flatMap(uses).some(u => u.startsWith('github/codeql-action/analyze@'))).toBe(true)

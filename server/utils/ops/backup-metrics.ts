@@ -25,7 +25,8 @@ const uploadFailures = new Counter({
   registers: [],
 })
 
-export const backupMetrics = [lastSuccessGauge, uploadFailures]
+/** The metrics to register: none on PostgreSQL, which is backed up with pg_dump, not by the gateway. */
+export const backupMetrics = () => (config().databaseUrl ? [] : [lastSuccessGauge, uploadFailures])
 
 export function recordBackupSuccess(at = new Date()): void {
   lastSuccess = at.getTime() / 1000

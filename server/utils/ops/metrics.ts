@@ -11,7 +11,7 @@ export const metricsRegistry = new Registry()
 collectDefaultMetrics({ register: metricsRegistry })
 
 const registers = [metricsRegistry]
-for (const metric of backupMetrics) metricsRegistry.registerMetric(metric)
+for (const metric of backupMetrics()) metricsRegistry.registerMetric(metric)
 
 const requests = new Counter({ name: 'gateway_requests_total', help: 'Requests answered on /v1, by provider, model and HTTP status', labelNames: ['provider', 'model', 'status'], registers })
 const duration = new Histogram({

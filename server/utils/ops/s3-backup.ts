@@ -18,10 +18,10 @@ export interface UploadedBackup {
   pruned: string[]
 }
 
-export async function uploadBackup(dir: string, name: string, now = new Date()): Promise<UploadedBackup> {
+export async function uploadBackup(dir: string, name: string, now: Date): Promise<UploadedBackup> {
   const { client, bucket, prefix } = s3Store()
   // The database goes last: a remote backup that has it is complete.
-  const files = (await readdir(dir)).sort((a, b) => Number(a === 'gateway.db') - Number(b === 'gateway.db'))
+  const files = (await readdir(dir)).sort((a, b) => Number(a === 'gateway.db') - Number(b === 'gateway.db') || a.localeCompare(b))
   for (const file of files) {
     const path = join(dir, file)
     await client.send(new PutObjectCommand({
@@ -35,7 +35,7 @@ export async function uploadBackup(dir: string, name: string, now = new Date()):
 }
 
 /** Deletes the remote backups that retention does not keep; returns their names. */
-async function pruneRemoteBackups(now = new Date()): Promise<string[]> {
+async function pruneRemoteBackups(now: Date): Promise<string[]> {
   const { client, bucket } = s3Store()
   const backups = await remoteBackups()
   const dated = [...backups.keys()].flatMap((name) => {
