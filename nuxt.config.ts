@@ -5,6 +5,9 @@ export default defineNuxtConfig({
   // Top-level pages/ and components/ (the project layout), not Nuxt 4's app/ folder.
   srcDir: '.',
   serverDir: 'server',
+  // The admin dashboard renders in the browser: it is behind a sign-in, shows times in the viewer's
+  // zone and numbers in the viewer's locale, which a server render could not match.
+  ssr: false,
   modules: ['@nuxt/ui'],
   css: ['~/assets/css/main.css'],
   ui: { fonts: false },

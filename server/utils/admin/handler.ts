@@ -1,24 +1,34 @@
-// Admin API handlers: bearer ADMIN_API_KEY required, bodies and queries validated with zod, errors
-// in the same {"error":{…}} shape as /v1.
+// Admin API handlers: bearer ADMIN_API_KEY or a dashboard session required, bodies and queries
+// validated with zod, errors in the same {"error":{…}} shape as /v1.
 import type { EventHandlerRequest, H3Event } from 'h3'
 import { defineEventHandler, getQuery, getRouterParam, readBody, setResponseStatus } from 'h3'
 import { z } from 'zod'
 import { secrets } from '../core/secrets'
 import { GatewayError, fromZodError, toGatewayError } from '../gateway/errors'
 import { sendOpenAIError } from '../gateway/respond'
+import { assertSameOrigin, sessionAdmin } from './session'
 
-function requireAdmin(event: H3Event): void {
+async function requireAdmin(event: H3Event): Promise<void> {
   const auth = event.node.req.headers.authorization
+  // A dashboard session (cookie) counts only for requests without an Authorization header.
+  if (auth === undefined) {
+    const admin = await sessionAdmin(event)
+    if (admin) {
+      assertSameOrigin(event)
+      event.context.admin = admin
+      return
+    }
+  }
   const token = auth?.startsWith('Bearer ') ? auth.slice(7).trim() : undefined
   if (!token || !secrets().isAdminKey(token)) {
-    throw new GatewayError(401, 'Admin authentication required: send "Authorization: Bearer <ADMIN_API_KEY>".', 'authentication_error', 'invalid_admin_key')
+    throw new GatewayError(401, 'Admin authentication required: sign in to the dashboard or send "Authorization: Bearer <ADMIN_API_KEY>".', 'authentication_error', 'invalid_admin_key')
   }
 }
 
 export function defineAdminHandler<T>(fn: (event: H3Event<EventHandlerRequest>) => Promise<T> | T) {
   return defineEventHandler(async (event) => {
     try {
-      requireAdmin(event)
+      await requireAdmin(event)
       return await fn(event)
     }
     catch (error) {

@@ -90,6 +90,22 @@ export const migrations: Migration[] = [
     ],
   },
   {
+    version: 3,
+    name: 'admin_users',
+    // Dashboard sign-in accounts; passwords as `scrypt$N$r$p$salt$hash`. Sessions issued before
+    // sessions_revoked_at (set at sign-out) are refused.
+    statements: d => [
+      `CREATE TABLE admin_users (
+        id TEXT PRIMARY KEY,
+        email TEXT NOT NULL UNIQUE,
+        password_hash TEXT NOT NULL,
+        created_at ${d.bigint} NOT NULL,
+        last_login_at ${d.bigint},
+        sessions_revoked_at ${d.bigint}
+      )`,
+    ],
+  },
+  {
     version: 4,
     name: 'routes',
     // Virtual models: a name that /v1 clients use as `model`, answered by the first target that works.

@@ -1,0 +1,28 @@
+import { z } from 'zod'
+import { adminBody } from '../../utils/admin/handler'
+import { adminView, findAdminForLogin, recordLogin } from '../../utils/admin/accounts'
+import { defineAuthHandler } from '../../utils/admin/auth-handler'
+import { assertLoginAllowed, recordLoginFailure, recordLoginSuccess } from '../../utils/admin/login-limiter'
+import { decoyHash, verifyPassword } from '../../utils/admin/passwords'
+import { startSession } from '../../utils/admin/session'
+import { GatewayError } from '../../utils/gateway/errors'
+import { clientIp } from '../../utils/ops/client-ip'
+
+const Body = z.object({ email: z.string().trim().min(1).max(254), password: z.string().min(1).max(256) }).strict()
+
+export default defineAuthHandler(async (event) => {
+  const { email, password } = await adminBody(event, Body)
+  const ip = clientIp(event.node.req)
+  assertLoginAllowed(ip, email)
+  const found = await findAdminForLogin(email)
+  // An unknown email costs the same scrypt run as a wrong password.
+  const valid = await verifyPassword(password, found?.passwordHash ?? await decoyHash())
+  if (!found || !valid) {
+    recordLoginFailure(ip, email)
+    throw new GatewayError(401, 'Invalid email or password.', 'authentication_error', 'invalid_credentials')
+  }
+  recordLoginSuccess(email)
+  await recordLogin(found.account.id)
+  await startSession(event, found.account)
+  return { user: adminView(found.account) }
+})
