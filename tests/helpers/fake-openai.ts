@@ -161,8 +161,9 @@ export async function startFakeOpenAI(apiKey = 'sk-fake-openai-provider-key-0123
       faults.resets--
       return void req.socket.destroy()
     }
-    if (faults.delayMs) await new Promise(r => setTimeout(r, faults.delayMs))
+    // The fault is taken on arrival, so a call still waiting out a delay cannot take a later one's.
     const fault = faults.statuses.shift()
+    if (faults.delayMs) await new Promise(r => setTimeout(r, faults.delayMs))
     if (fault) {
       res.writeHead(fault.status, { 'content-type': 'application/json', ...(fault.retryAfter ? { 'retry-after': fault.retryAfter } : {}) })
       return void res.end(JSON.stringify({ error: { message: `Injected failure ${fault.status}`, type: fault.status === 429 ? 'rate_limit_error' : 'server_error', param: null, code: null } }))

@@ -10,6 +10,7 @@ import { closeUpstreamPool } from '../gateway/upstream'
 import { loadRegistry, registryStorage } from '../registry/store'
 import { onBroadcast } from '../shared/broadcast'
 import { closeRedis } from '../shared/redis'
+import { flushAccessLog } from '../ops/access-log'
 import { flushRequestLog } from '../store/request-log'
 import { config } from './config'
 import { secrets } from './secrets'
@@ -43,6 +44,7 @@ export function startGateway(): Promise<void> {
 const pidFile = () => join(config().dataDir, 'gateway.pid')
 
 export async function stopGateway(): Promise<void> {
+  flushAccessLog()
   await flushRequestLog().catch(error => consola.error('[gateway] could not write the request log at shutdown:', error))
   await closeUpstreamPool()
   await closeRedis()

@@ -1,7 +1,30 @@
 // One log line per request on stdout: JSON in production, readable in development. Never secrets,
-// never message contents.
+// never message contents. Lines are gathered and written once per event-loop turn (or sooner when
+// many wait): one write call for many requests instead of one each.
 import { config } from '../core/config'
 import type { RequestRecord } from '../store/request-log'
+
+const FLUSH_AT_BYTES = 64 * 1024
+let pending = ''
+let scheduled = false
+
+/** Writes the lines gathered so far (also called at shutdown). */
+export function flushAccessLog(): void {
+  scheduled = false
+  if (!pending) return
+  const text = pending
+  pending = ''
+  process.stdout.write(text)
+}
+
+function emit(line: string): void {
+  pending += line
+  if (pending.length >= FLUSH_AT_BYTES) flushAccessLog()
+  else if (!scheduled) {
+    scheduled = true
+    setImmediate(flushAccessLog)
+  }
+}
 
 export interface AccessLogEntry {
   requestId: string
@@ -19,10 +42,10 @@ export function writeAccessLog(e: AccessLogEntry): void {
   const r = e.record
   if (logFormat === 'pretty') {
     const usage = r ? ` ${r.provider}/${r.model} ${r.promptTokens}+${r.completionTokens} tok $${r.costUsd.toFixed(6)}` : ''
-    process.stdout.write(`${new Date().toISOString()} ${level.toUpperCase()} ${e.method} ${e.path} ${e.status} ${e.durationMs}ms${usage} [${e.requestId}]\n`)
+    emit(`${new Date().toISOString()} ${level.toUpperCase()} ${e.method} ${e.path} ${e.status} ${e.durationMs}ms${usage} [${e.requestId}]\n`)
     return
   }
-  process.stdout.write(`${JSON.stringify({
+  emit(`${JSON.stringify({
     time: new Date().toISOString(),
     level,
     requestId: e.requestId,

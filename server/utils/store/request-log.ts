@@ -85,22 +85,36 @@ async function writeBatch(batch: RequestRecord[]): Promise<void> {
     spend.set(r.keyId, s)
   }
   await transaction(async () => {
-    const insert = db.prepare(`INSERT INTO request_log (id, created_at, key_id, endpoint, provider, model, stream, status, error_code, prompt_tokens, cached_tokens,
-      cache_write_tokens, completion_tokens, reasoning_tokens, cost_usd, estimated, latency_ms, ttft_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-      ON CONFLICT (id) DO NOTHING`)
-    for (const r of batch) {
-      await insert.run(r.id, r.createdAt, r.keyId, r.endpoint, r.provider, r.model, r.stream ? 1 : 0, r.status, r.errorCode, r.promptTokens, r.cachedTokens,
-        r.cacheWriteTokens, r.completionTokens, r.reasoningTokens, r.costUsd, r.estimated ? 1 : 0, r.latencyMs, r.ttftMs)
+    // Multi-row INSERTs: one statement per chunk of rows rather than one per row.
+    for (const rows of chunks(batch, ROWS_PER_STATEMENT)) {
+      await db.prepare(`INSERT INTO request_log (id, created_at, key_id, endpoint, provider, model, stream, status, error_code, prompt_tokens, cached_tokens,
+        cache_write_tokens, completion_tokens, reasoning_tokens, cost_usd, estimated, latency_ms, ttft_ms) VALUES ${placeholders(rows.length, 18)}
+        ON CONFLICT (id) DO NOTHING`).run(...rows.flatMap(r => [r.id, r.createdAt, r.keyId, r.endpoint, r.provider, r.model, r.stream ? 1 : 0, r.status, r.errorCode,
+        r.promptTokens, r.cachedTokens, r.cacheWriteTokens, r.completionTokens, r.reasoningTokens, r.costUsd, r.estimated ? 1 : 0, r.latencyMs, r.ttftMs]))
     }
-    const upsert = db.prepare(`INSERT INTO usage_daily (day, key_id, provider, model, requests, errors, prompt_tokens, cached_tokens, completion_tokens, cost_usd)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (day, key_id, provider, model) DO UPDATE SET
-      requests = usage_daily.requests + excluded.requests, errors = usage_daily.errors + excluded.errors,
-      prompt_tokens = usage_daily.prompt_tokens + excluded.prompt_tokens, cached_tokens = usage_daily.cached_tokens + excluded.cached_tokens,
-      completion_tokens = usage_daily.completion_tokens + excluded.completion_tokens, cost_usd = usage_daily.cost_usd + excluded.cost_usd`)
-    for (const a of rollups.values()) await upsert.run(a.day, a.keyId, a.provider, a.model, a.requests, a.errors, a.prompt, a.cached, a.completion, a.cost)
+    for (const aggs of chunks([...rollups.values()], ROWS_PER_STATEMENT)) {
+      await db.prepare(`INSERT INTO usage_daily (day, key_id, provider, model, requests, errors, prompt_tokens, cached_tokens, completion_tokens, cost_usd)
+        VALUES ${placeholders(aggs.length, 10)} ON CONFLICT (day, key_id, provider, model) DO UPDATE SET
+        requests = usage_daily.requests + excluded.requests, errors = usage_daily.errors + excluded.errors,
+        prompt_tokens = usage_daily.prompt_tokens + excluded.prompt_tokens, cached_tokens = usage_daily.cached_tokens + excluded.cached_tokens,
+        completion_tokens = usage_daily.completion_tokens + excluded.completion_tokens, cost_usd = usage_daily.cost_usd + excluded.cost_usd`)
+        .run(...aggs.flatMap(a => [a.day, a.keyId, a.provider, a.model, a.requests, a.errors, a.prompt, a.cached, a.completion, a.cost]))
+    }
     const addSpend = db.prepare('UPDATE gateway_keys SET spent_usd = spent_usd + ?, last_used_at = ? WHERE id = ?')
-    for (const [keyId, s] of spend) await addSpend.run(s.cost, s.lastUsedAt, keyId)
+    for (const [keyId, spent] of spend) await addSpend.run(spent.cost, spent.lastUsedAt, keyId)
   })
+}
+
+/** Rows per INSERT: 100 × 18 values stays far below SQLite's and PostgreSQL's parameter limits. */
+const ROWS_PER_STATEMENT = 100
+
+function* chunks<T>(items: T[], size: number): Generator<T[]> {
+  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size)
+}
+
+const placeholders = (rows: number, columns: number) => {
+  const row = `(${Array.from({ length: columns }, () => '?').join(', ')})`
+  return Array.from({ length: rows }, () => row).join(', ')
 }
 
 export interface RequestQuery {
