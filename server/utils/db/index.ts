@@ -5,6 +5,7 @@ import sqliteConnector from 'db0/connectors/better-sqlite3'
 import { config } from '../core/config'
 import { type Dialect, dialects } from './dialect'
 import { migrations } from './migrations'
+import { startCheckpointer } from './checkpointer'
 import { createPgPool } from './postgres'
 
 export interface Db {
@@ -47,6 +48,12 @@ async function openSqlite(): Promise<Db> {
   const db = createDatabase(sqliteConnector({ path: config().databasePath }))
   // WAL lets readers run beside the single writer; NORMAL sync is durable across process crashes.
   await db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;')
+  // Checkpoints move to a worker thread; if it cannot start, SQLite keeps checkpointing itself.
+  const checkpointer = await startCheckpointer(config().databasePath).catch((error) => {
+    console.warn('[db] WAL checkpoints stay on the main thread:', error instanceof Error ? error.message : error)
+    return undefined
+  })
+  if (checkpointer) await db.exec('PRAGMA wal_autocheckpoint = 0')
   // One connection: transactions are queued so that their statements never interleave.
   let queue: Promise<unknown> = Promise.resolve()
   const handle: Db = {
@@ -70,6 +77,7 @@ async function openSqlite(): Promise<Db> {
     },
     async close() {
       await queue
+      await checkpointer?.stop()
       await db.dispose()
       current = undefined
     },

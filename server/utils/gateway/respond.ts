@@ -24,8 +24,8 @@ export function sendOpenAIError(event: H3Event, error: GatewayError): void {
 }
 
 export function startEventStream(res: ServerResponse, headers: Record<string, string>): void {
+  // The headers leave with the first event: one socket write, not two.
   res.writeHead(200, { ...headers, 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'connection': 'keep-alive', 'x-accel-buffering': 'no' })
-  res.flushHeaders()
 }
 
 /** Writes and waits for the socket to drain when the client reads slower than the upstream sends. */

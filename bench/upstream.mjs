@@ -1,0 +1,120 @@
+// A deliberately cheap fake OpenAI upstream for the benchmark, run in its own process (bench/run.mjs
+// forks it) so it never shares an event loop with the load generator or the server under test.
+// Every answer is canned; the only per-request work is reading the body and one regex on it.
+//
+// Behaviour is chosen per request by a marker anywhere in the body: `[bench:DELAY,CHUNKS,GAP]`
+//   DELAY  ms before the answer starts (non-streaming: the whole answer; streaming: the first token)
+//   CHUNKS content chunks in a stream (default 3)
+//   GAP    ms between stream chunks after the first (0: written back to back)
+// A body containing `"stream":true` gets an SSE stream, with the usage chunk when it asks for
+// `"include_usage":true` (the gateway always does; bench clients do too, so every target gets the same bytes).
+// IPC: {cmd:'stats'} → {requests, inflight, maxInflight, connections (opened)}; {cmd:'reset'} zeroes them and replies too.
+import { createServer } from 'node:http'
+
+const MARKER = /\[bench:(\d+),(\d+),(\d+)\]/
+
+const USAGE = {
+  prompt_tokens: 42,
+  completion_tokens: 14,
+  total_tokens: 56,
+  prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
+  completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
+}
+const BASE = { id: 'chatcmpl-bench', created: 1_700_000_000, model: 'gpt-4o-mini-2024-07-18', system_fingerprint: 'fp_bench' }
+
+const JSON_ANSWER = JSON.stringify({
+  ...BASE,
+  object: 'chat.completion',
+  choices: [{ index: 0, message: { role: 'assistant', content: 'Hello! This is a canned benchmark answer of a typical short length.', refusal: null, annotations: [] }, logprobs: null, finish_reason: 'stop' }],
+  usage: USAGE,
+  service_tier: 'default',
+})
+const JSON_LENGTH = String(Buffer.byteLength(JSON_ANSWER))
+
+const sse = obj => `data: ${JSON.stringify(obj)}\n\n`
+const chunk = (delta, finish = null) => ({ ...BASE, object: 'chat.completion.chunk', service_tier: 'default', choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] })
+const ROLE = sse(chunk({ role: 'assistant', content: '', refusal: null }))
+const CONTENT = sse(chunk({ content: 'Hello there, ' }))
+const FINISH = sse(chunk({}, 'stop'))
+const USAGE_CHUNK = sse({ ...BASE, object: 'chat.completion.chunk', service_tier: 'default', choices: [], usage: USAGE })
+const DONE = 'data: [DONE]\n\n'
+
+let requests = 0
+let inflight = 0
+let maxInflight = 0
+let connections = 0
+
+function answer(req, res, raw) {
+  const m = MARKER.exec(raw)
+  const delay = m ? Number(m[1]) : 0
+  const chunks = m ? Math.max(1, Number(m[2])) : 3
+  const gap = m ? Number(m[3]) : 0
+  const stream = raw.includes('"stream":true')
+  const usage = raw.includes('"include_usage":true')
+  const timers = new Set()
+  const later = (ms, fn) => {
+    if (!ms) return fn()
+    const t = setTimeout(() => { timers.delete(t); fn() }, ms)
+    timers.add(t)
+  }
+  res.once('close', () => {
+    inflight--
+    for (const t of timers) clearTimeout(t)
+  })
+  if (!stream) {
+    return later(delay, () => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': JSON_LENGTH })
+      res.end(JSON_ANSWER)
+    })
+  }
+  later(delay, () => {
+    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' })
+    res.write(ROLE + CONTENT)
+    let sent = 1
+    const tail = () => res.end(FINISH + (usage ? USAGE_CHUNK : '') + DONE)
+    if (!gap) {
+      while (sent++ < chunks) res.write(CONTENT)
+      return tail()
+    }
+    const next = () => {
+      if (res.destroyed) return
+      if (sent++ < chunks) {
+        res.write(CONTENT)
+        later(gap, next)
+      }
+      else { tail() }
+    }
+    later(gap, next)
+  })
+}
+
+const server = createServer((req, res) => {
+  requests++
+  if (++inflight > maxInflight) maxInflight = inflight
+  let raw = ''
+  req.setEncoding('utf8')
+  req.on('data', (d) => { raw += d })
+  req.on('end', () => answer(req, res, raw))
+})
+server.on('connection', () => { connections++ })
+server.keepAliveTimeout = 60_000
+server.headersTimeout = 65_000
+server.maxRequestsPerSocket = 0
+
+server.listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => {
+  const { port } = server.address()
+  if (process.send) process.send({ ready: true, port })
+  else console.log(`fake upstream on http://127.0.0.1:${port}`)
+})
+
+process.on('message', (msg) => {
+  if (msg?.cmd === 'stats') process.send({ stats: { requests, inflight, maxInflight, connections } })
+  if (msg?.cmd === 'reset') {
+    requests = 0
+    connections = 0
+    maxInflight = inflight
+    process.send({ stats: { requests, inflight, maxInflight, connections } })
+  }
+})
+process.on('disconnect', () => process.exit(0))
+process.on('SIGTERM', () => process.exit(0))
