@@ -30,7 +30,8 @@ export interface Checkpointer {
 /** Starts the checkpointing worker; resolves once it has opened the database. */
 export function startCheckpointer(path: string): Promise<Checkpointer> {
   const driver = createRequire(import.meta.url).resolve('better-sqlite3')
-  const worker = new Worker(WORKER, { eval: true, workerData: { path, driver, interval: INTERVAL_MS } })
+  // A small heap: the worker only runs one pragma, and its memory counts against the gateway's RSS.
+  const worker = new Worker(WORKER, { eval: true, workerData: { path, driver, interval: INTERVAL_MS }, resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 4 } })
   worker.unref()
   return new Promise((resolve, reject) => {
     worker.once('error', reject)
