@@ -26,6 +26,12 @@ async function call(path: string, init: { method?: string, body?: unknown, cooki
   return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined }
 }
 
+/** Failed sign-ins are counted in fixed 15-minute windows: a test must not straddle two. */
+async function awayFromWindowEnd() {
+  const left = 900_000 - (Date.now() % 900_000)
+  if (left < 15_000) await new Promise(r => setTimeout(r, left + 500))
+}
+
 const login = (credentials: { email: string, password: string }, ip = nextIp(), headers: Record<string, string> = DASHBOARD) =>
   call('/api/auth/login', { method: 'POST', body: credentials, headers, ip })
 
@@ -92,6 +98,7 @@ describe('sign-in', () => {
   })
 
   it('rate-limits failed attempts per client address', async () => {
+    await awayFromWindowEnd()
     const ip = nextIp()
     for (let i = 0; i < 10; i++) {
       expect((await login({ email: `guess${i}@example.com`, password: 'not the password' }, ip)).status).toBe(401)
@@ -106,6 +113,7 @@ describe('sign-in', () => {
   })
 
   it('rate-limits failed attempts per email, whatever the address', async () => {
+    await awayFromWindowEnd()
     const victim = { email: 'victim@example.com', password: 'not the password' }
     for (let i = 0; i < 10; i++) expect((await login(victim)).status).toBe(401)
     const blocked = await login(victim)

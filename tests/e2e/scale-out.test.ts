@@ -131,6 +131,21 @@ describe.skipIf(Boolean(missing))('two instances on PostgreSQL and Redis', () =>
     expect(spent).toBeCloseTo(ok * oneCost, 12)
   })
 
+  it('throttles failed sign-ins for an email across both instances', async () => {
+    const attempt = (gw: GatewayProcess) => fetch(`${gw.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-requested-with': 'gateway-dashboard' },
+      body: JSON.stringify({ email: 'nobody@example.com', password: 'not-the-password' }),
+    }).then(r => r.status)
+    // Stay inside one 15-minute window.
+    const left = 900_000 - (Date.now() % 900_000)
+    if (left < 10_000) await new Promise(r => setTimeout(r, left + 500))
+    const statuses: number[] = []
+    for (let i = 0; i < 12; i++) statuses.push(await attempt(i % 2 ? b : a))
+    expect(statuses.slice(0, 10)).toEqual(Array(10).fill(401))
+    expect(statuses.slice(10)).toEqual([429, 429])
+  })
+
   it('creates no SQLite database', () => {
     for (const gw of [a, b]) {
       expect(existsSync(join(gw.dataDir, 'gateway.db'))).toBe(false)

@@ -13,15 +13,15 @@ const Body = z.object({ email: z.string().trim().min(1).max(254), password: z.st
 export default defineAuthHandler(async (event) => {
   const { email, password } = await adminBody(event, Body)
   const ip = clientIp(event.node.req)
-  assertLoginAllowed(ip, email)
+  await assertLoginAllowed(ip, email)
   const found = await findAdminForLogin(email)
   // An unknown email costs the same scrypt run as a wrong password.
   const valid = await verifyPassword(password, found?.passwordHash ?? await decoyHash())
   if (!found || !valid) {
-    recordLoginFailure(ip, email)
+    await recordLoginFailure(ip, email)
     throw new GatewayError(401, 'Invalid email or password.', 'authentication_error', 'invalid_credentials')
   }
-  recordLoginSuccess(email)
+  await recordLoginSuccess(email)
   await recordLogin(found.account.id)
   await startSession(event, found.account)
   return { user: adminView(found.account) }
