@@ -1,6 +1,7 @@
 // Gateway key authentication. The presented key is HMAC'd and looked up in an in-memory cache, so the
 // hot path does not read the database per request; admin changes (revoke, limits) update the cache at
-// once through forgetKey().
+// once through forgetKey(). The HMAC of a key that authenticated is remembered too (a bounded map), so
+// a busy key is not hashed on every request; keys that fail are never remembered.
 import type { H3Event } from 'h3'
 import { type GatewayKey, findKeyByHash, hashKeySecret, KEY_PREFIX } from '../store/keys'
 import { broadcast } from '../shared/broadcast'
@@ -8,6 +9,8 @@ import { GatewayError } from './errors'
 
 const byHash = new Map<string, GatewayKey>()
 const hashById = new Map<string, string>()
+const hashBySecret = new Map<string, string>()
+const MAX_REMEMBERED_SECRETS = 10_000
 
 const unauthorized = (message: string, code = 'invalid_api_key') => new GatewayError(401, message, 'authentication_error', code)
 
@@ -23,13 +26,17 @@ export async function authenticate(event: H3Event): Promise<GatewayKey> {
   const secret = presentedKey(event)
   if (!secret) throw unauthorized('You didn\'t provide an API key. Send your gateway key as "Authorization: Bearer sk-gw-…".', 'missing_api_key')
   if (!secret.startsWith(KEY_PREFIX)) throw unauthorized('Incorrect API key provided.')
-  const hash = hashKeySecret(secret)
+  const hash = hashBySecret.get(secret) ?? hashKeySecret(secret)
   let key = byHash.get(hash)
   if (!key) {
     key = await findKeyByHash(hash)
     if (!key) throw unauthorized('Incorrect API key provided.')
     byHash.set(hash, key)
     hashById.set(key.id, hash)
+  }
+  if (!hashBySecret.has(secret)) {
+    if (hashBySecret.size >= MAX_REMEMBERED_SECRETS) hashBySecret.delete(hashBySecret.keys().next().value!)
+    hashBySecret.set(secret, hash)
   }
   if (key.revokedAt !== null) throw unauthorized('This API key has been revoked.', 'revoked_api_key')
   if (key.expiresAt !== null && key.expiresAt <= Date.now()) throw unauthorized('This API key has expired.', 'expired_api_key')
