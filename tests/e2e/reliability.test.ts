@@ -55,6 +55,22 @@ describe('retries and timeouts', () => {
     expect(Date.now() - t0).toBeGreaterThanOrEqual(950)
   })
 
+  it('stops retrying when the client goes away during the wait, and logs a 499', async () => {
+    const { gw, client: own } = await gateway()
+    const before = chatCalls()
+    openai.faults.statuses.push({ status: 503, retryAfter: '1' })
+    const controller = new AbortController()
+    const asked = own.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'wait for me' }] }, { signal: controller.signal }).catch(e => e)
+    for (let t0 = Date.now(); chatCalls() === before && Date.now() - t0 < 5000;) await new Promise(r => setTimeout(r, 20))
+    controller.abort()
+    expect(await asked).toBeInstanceOf(OpenAI.APIUserAbortError)
+    // The retry would have gone out 1 s after the 503; it never does.
+    await new Promise(r => setTimeout(r, 1500))
+    expect(chatCalls() - before).toBe(1)
+    const row = (await gw.admin('GET', '/api/admin/requests?limit=1')).body.data[0]
+    expect(row).toMatchObject({ status: 499, errorCode: 'client_closed_request' })
+  })
+
   it('retries a reset connection', async () => {
     const before = chatCalls()
     openai.faults.resets = 1

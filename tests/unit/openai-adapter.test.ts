@@ -14,6 +14,19 @@ describe('OpenAI adapter', () => {
     expect(JSON.parse(req.body)).toEqual({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x' }], logit_bias: { 1: 2 }, stream: true, stream_options: { include_usage: true } })
   })
 
+  it('sends the client\'s JSON text as it came when nothing needs to change', () => {
+    const raw = '{ "model": "gpt-4o-mini", "messages": [{"role":"user","content":"x"}], "seed": 7 }'
+    const plain = { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x' }], seed: 7 } as any
+    expect(openai.chat.request(plain, target, false, raw).body).toBe(raw)
+    const streamed = { ...plain, stream: true, stream_options: { include_usage: true } }
+    expect(openai.chat.request(streamed, target, true, '{"same":"text"}').body).toBe('{"same":"text"}')
+    // Renamed model, or a stream that did not ask for usage: serialised again with the change.
+    expect(JSON.parse(openai.chat.request({ ...plain, model: 'openai/gpt-4o-mini' }, target, false, raw).body).model).toBe('gpt-4o-mini')
+    expect(JSON.parse(openai.chat.request({ ...plain, stream: true }, target, true, raw).body).stream_options).toEqual({ include_usage: true })
+    expect(openai.embeddings!.request({ model: 'gpt-4o-mini', input: 'a' }, target, '{"t":1}').body).toBe('{"t":1}')
+    expect(JSON.parse(openai.embeddings!.request({ model: 'openai/gpt-4o-mini', input: 'a' }, target, '{"t":1}').body).model).toBe('gpt-4o-mini')
+  })
+
   it('reads usage from the end of an answer, and from the whole body when it must', () => {
     const usage = { prompt_tokens: 30, completion_tokens: 4, total_tokens: 34, prompt_tokens_details: { cached_tokens: 10 }, completion_tokens_details: { reasoning_tokens: 2 } }
     const body = JSON.stringify({ id: 'c', choices: [{ message: { content: 'says "usage": {not json} here' } }], usage })

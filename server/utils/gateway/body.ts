@@ -26,8 +26,8 @@ async function readRaw(event: H3Event, max: number): Promise<string> {
   return Buffer.concat(chunks, size).toString('utf8')
 }
 
-/** The validated body, and its size (the cheap basis of a prompt-size estimate). */
-export async function readJsonBody<T extends z.ZodType>(event: H3Event, schema: T): Promise<{ body: z.infer<T>, size: number }> {
+/** The validated body, its JSON text and its size (the cheap basis of a prompt-size estimate). */
+export async function readJsonBody<T extends z.ZodType>(event: H3Event, schema: T): Promise<{ body: z.infer<T>, text: string, size: number }> {
   const text = await readRaw(event, config().maxBodyBytes)
   let json: unknown
   try {
@@ -41,5 +41,5 @@ export async function readJsonBody<T extends z.ZodType>(event: H3Event, schema: 
   }
   const parsed = schema.safeParse(json)
   if (!parsed.success) throw fromZodError(parsed.error)
-  return { body: parsed.data, size: text.length }
+  return { body: parsed.data, text, size: text.length }
 }

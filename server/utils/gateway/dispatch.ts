@@ -3,6 +3,7 @@
 // that fails with a provider-side error (5xx, 429, timeout) hands over to the next. The budget is
 // reserved for the target being tried.
 import type { UpstreamRequest } from '../providers/types'
+import type { ClientClose } from './client-close'
 import { circuitAllows, recordFailure, recordSuccess } from './circuit'
 import { GatewayError, toGatewayError } from './errors'
 import { reserveBudget } from './limits'
@@ -23,7 +24,7 @@ export async function dispatch(
   candidates: ResolvedModel[],
   build: (c: ResolvedModel) => UpstreamRequest,
   estimateUsd: (c: ResolvedModel) => number,
-  signal: AbortSignal,
+  client: ClientClose,
 ): Promise<Dispatched> {
   let lastError: GatewayError | undefined
   for (const [i, c] of candidates.entries()) {
@@ -35,7 +36,7 @@ export async function dispatch(
     ctx.release?.()
     ctx.release = await reserveBudget(ctx.key!, estimateUsd(c))
     try {
-      const upstream = await callWithRetries(c.adapter, build(c), signal)
+      const upstream = await callWithRetries(c.adapter, build(c), client)
       recordSuccess(provider, model)
       return { ...c, upstream }
     }

@@ -9,13 +9,14 @@ import { nativeMessagesRequest, nativeResponseUsage } from '../inbound/anthropic
 import { MessagesRequest } from '../inbound/anthropic/schema'
 import { messagesToChatRequest } from '../inbound/anthropic/to-openai'
 import { readJsonBody } from './body'
+import { ClientClose } from './client-close'
 import type { GatewayError } from './errors'
 import { finishRequest, markFirstByte } from './meter'
 import { dispatch } from './dispatch'
 import { estimateCostUsd } from './limits'
 import { begin, gatewayHeaders, pipeStream, run, upstreamText } from './pipeline'
 import { type ResolvedModel, resolveTargets } from './resolve'
-import { clientAbortSignal, sendErrorBody, sendJsonText } from './respond'
+import { sendErrorBody, sendJsonText } from './respond'
 import { anthropicFromChunks, anthropicNative } from './stream-output'
 
 function sendAnthropicError(event: H3Event, error: GatewayError): void {
@@ -36,7 +37,7 @@ export function handleMessages(event: H3Event): Promise<void> {
         ? nativeMessagesRequest(req, c.target, ctx.stream, event.node.req.headers)
         : c.adapter.chat.request(messagesToChatRequest(req), c.target, ctx.stream)),
       c => estimateCostUsd(c.target.entry, size, req.max_tokens),
-      clientAbortSignal(event),
+      new ClientClose(event.node.res),
     )
     const { adapter, target, upstream } = dispatched
     const native = isNative(dispatched)

@@ -6,6 +6,7 @@ import type { H3Event } from 'h3'
 import { StreamFailure } from '../providers/types'
 import { ZERO_USAGE } from '../registry/cost'
 import { authenticate } from './auth'
+import { ClientClose } from './client-close'
 import { readJsonBody } from './body'
 import { dispatch } from './dispatch'
 import { GatewayError, toGatewayError } from './errors'
@@ -13,7 +14,7 @@ import { estimateUsage } from './estimate'
 import { checkRates, estimateCostUsd } from './limits'
 import { beginRequest, finishRequest, markFirstByte, type RequestContext } from './meter'
 import { resolveTargets } from './resolve'
-import { clientAbortSignal, sendJsonText, sendOpenAIError, startEventStream, writeEvents } from './respond'
+import { sendJsonText, sendOpenAIError, startEventStream, writeEvents } from './respond'
 import { failureError } from './retry'
 import { ChatCompletionRequest, EmbeddingsRequest } from './schemas'
 import { openaiChunks, type StreamOutput } from './stream-output'
@@ -52,21 +53,21 @@ export async function run(event: H3Event, ctx: RequestContext, body: (ctx: Reque
 
 /** The whole upstream body as text; a connection lost midway is the upstream's failure. */
 export function upstreamText(upstream: UpstreamResponse): Promise<string> {
-  return upstream.body.text().catch((e) => { throw upstreamTransportError(e) })
+  return upstream.text().catch((e) => { throw upstreamTransportError(e) })
 }
 
 export function handleChatCompletions(event: H3Event): Promise<void> {
   const ctx = begin(event, 'chat')
   return run(event, ctx, async () => {
-    const { body: req, size } = await readJsonBody(event, ChatCompletionRequest)
+    const { body: req, text: raw, size } = await readJsonBody(event, ChatCompletionRequest)
     ctx.stream = req.stream === true
     ctx.promptText = () => JSON.stringify(req.messages)
     const { adapter, target, upstream } = await dispatch(
       ctx,
       resolveTargets(req.model, ctx.key!, 'chat'),
-      c => c.adapter.chat.request(req, c.target, ctx.stream),
+      c => c.adapter.chat.request(req, c.target, ctx.stream, raw),
       c => estimateCostUsd(c.target.entry, size, req.max_completion_tokens ?? req.max_tokens),
-      clientAbortSignal(event),
+      new ClientClose(event.node.res),
     )
     if (!ctx.stream) {
       const text = await upstreamText(upstream)
@@ -102,7 +103,7 @@ export async function pipeStream(event: H3Event, ctx: RequestContext, upstream: 
   let errorCode: string | null = null
   try {
     const decoder = new TextDecoder()
-    for await (const chunk of upstream.body) {
+    for await (const chunk of upstream) {
       parser.feed(decoder.decode(chunk as Buffer, { stream: true }))
       if (out) {
         markFirstByte(ctx)
@@ -134,7 +135,7 @@ export async function pipeStream(event: H3Event, ctx: RequestContext, upstream: 
 export function handleEmbeddings(event: H3Event): Promise<void> {
   const ctx = begin(event, 'embeddings')
   return run(event, ctx, async () => {
-    const { body: req, size } = await readJsonBody(event, EmbeddingsRequest)
+    const { body: req, text: raw, size } = await readJsonBody(event, EmbeddingsRequest)
     const candidates = resolveTargets(req.model, ctx.key!, 'embedding')
     const unsupported = candidates.find(c => !c.adapter.embeddings)
     if (unsupported) {
@@ -143,9 +144,9 @@ export function handleEmbeddings(event: H3Event): Promise<void> {
     const { adapter, target, upstream } = await dispatch(
       ctx,
       candidates,
-      c => c.adapter.embeddings!.request(req, c.target),
+      c => c.adapter.embeddings!.request(req, c.target, raw),
       c => estimateCostUsd(c.target.entry, size, 0),
-      clientAbortSignal(event),
+      new ClientClose(event.node.res),
     )
     const text = await upstreamText(upstream)
     markFirstByte(ctx)

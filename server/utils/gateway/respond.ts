@@ -39,13 +39,3 @@ export async function writeEvents(res: ServerResponse, text: string): Promise<vo
     })
   }
 }
-
-/** An AbortSignal that fires when the client goes away before the response is complete. */
-export function clientAbortSignal(event: H3Event): AbortSignal {
-  const controller = new AbortController()
-  const res = event.node.res
-  res.once('close', () => {
-    if (!res.writableFinished) controller.abort()
-  })
-  return controller.signal
-}

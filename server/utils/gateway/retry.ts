@@ -5,6 +5,7 @@
 import { config } from '../core/config'
 import type { ProviderAdapter, ProviderFailure, UpstreamRequest } from '../providers/types'
 import { GatewayError } from './errors'
+import { type ClientClose, clientClosedError } from './client-close'
 import { callUpstream, type UpstreamResponse, upstreamTransportError } from './upstream'
 
 const RETRY_STATUSES = new Set([429, 500, 502, 503, 504, 529])
@@ -28,37 +29,36 @@ function backoffMs(attempt: number, retryAfter?: number): number {
   return Math.min(cap, BASE_DELAY_MS * 2 ** attempt * (0.5 + Math.random() / 2))
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
+/** Waits before a retry; a client that goes away meanwhile ends the wait with a 499. */
+function sleep(ms: number, client: ClientClose): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(upstreamTransportError(signal.reason))
-    const timer = setTimeout(() => { signal.removeEventListener('abort', onAbort); resolve() }, ms)
-    function onAbort() {
+    const timer = setTimeout(() => { unlisten(); resolve() }, ms)
+    const unlisten = client.listen(() => {
       clearTimeout(timer)
-      reject(new GatewayError(499, 'The client closed the request.', 'api_error', 'client_closed_request'))
-    }
-    signal.addEventListener('abort', onAbort, { once: true })
+      reject(clientClosedError())
+    })
   })
 }
 
 const retryableTransport = (e: GatewayError) => e.code === 'upstream_timeout' || e.code === 'upstream_unreachable'
 
-export async function callWithRetries(adapter: ProviderAdapter, req: UpstreamRequest, signal: AbortSignal, onAttempt?: () => void): Promise<UpstreamResponse> {
+export async function callWithRetries(adapter: ProviderAdapter, req: UpstreamRequest, client: ClientClose, onAttempt?: () => void): Promise<UpstreamResponse> {
   const maxRetries = config().maxRetries
   for (let attempt = 0; ; attempt++) {
     onAttempt?.()
     let res: UpstreamResponse
     try {
-      res = await callUpstream(req, signal)
+      res = await callUpstream(req, client)
     }
     catch (error) {
       const err = upstreamTransportError(error)
       if (attempt >= maxRetries || !retryableTransport(err)) throw err
-      await sleep(backoffMs(attempt), signal)
+      await sleep(backoffMs(attempt), client)
       continue
     }
     if (res.statusCode < 400) return res
-    const text = await res.body.text().catch(() => '')
+    const text = await res.text().catch(() => '')
     if (attempt >= maxRetries || !RETRY_STATUSES.has(res.statusCode)) throw failureError(adapter.error(res.statusCode, text))
-    await sleep(backoffMs(attempt, retryAfterMs(res.headers['retry-after'])), signal)
+    await sleep(backoffMs(attempt, retryAfterMs(res.headers['retry-after'])), client)
   }
 }

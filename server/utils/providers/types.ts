@@ -65,16 +65,22 @@ export interface ProviderFailure {
   message: string
 }
 
+/**
+ * The client's JSON text of a request, when the parsed request is exactly what the client sent: an
+ * adapter that would send the request unchanged may send this text and skip serialising it again.
+ */
+export type RawRequestText = string | undefined
+
 export interface ProviderAdapter {
   id: ProviderId
   defaultBaseUrl: string
   chat: {
-    request(req: ChatCompletionRequest, target: UpstreamTarget, stream: boolean): UpstreamRequest
+    request(req: ChatCompletionRequest, target: UpstreamTarget, stream: boolean, raw?: RawRequestText): UpstreamRequest
     response(upstreamBody: string, target: UpstreamTarget): ChatResult
     stream(target: UpstreamTarget, opts: ChatStreamOptions): ChatStreamTranslator
   }
   embeddings?: {
-    request(req: EmbeddingsRequest, target: UpstreamTarget): UpstreamRequest
+    request(req: EmbeddingsRequest, target: UpstreamTarget, raw?: RawRequestText): UpstreamRequest
     response(upstreamBody: string, target: UpstreamTarget, req: EmbeddingsRequest): EmbeddingsResult
   }
   /** Maps an upstream error response (status and body text) to a failure the client may see. */

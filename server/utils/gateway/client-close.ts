@@ -1,0 +1,34 @@
+// The client went away before its response was complete: the upstream call in progress (or a
+// retry's wait) must stop. One listener at a time is all a request needs (the step in progress),
+// which keeps this far cheaper on the hot path than an AbortController per request.
+import type { ServerResponse } from 'node:http'
+import { GatewayError } from './errors'
+
+export const clientClosedError = () => new GatewayError(499, 'The client closed the request.', 'api_error', 'client_closed_request')
+
+export class ClientClose {
+  closed = false
+  #listener: (() => void) | undefined
+
+  constructor(res: ServerResponse) {
+    res.once('close', () => {
+      if (res.writableFinished) return
+      this.closed = true
+      const listener = this.#listener
+      this.#listener = undefined
+      listener?.()
+    })
+  }
+
+  /** Calls `fn` when the client goes away (at once if it has); returns what stops listening. */
+  listen(fn: () => void): () => void {
+    if (this.closed) {
+      fn()
+      return () => {}
+    }
+    this.#listener = fn
+    return () => {
+      if (this.#listener === fn) this.#listener = undefined
+    }
+  }
+}
