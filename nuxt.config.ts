@@ -22,4 +22,12 @@ export default defineNuxtConfig({
     // Tasks (registry scrape, backups, migrations) run from scheduledTasks and the admin task API.
     experimental: { tasks: true },
   },
+  $production: {
+    nitro: {
+      // Nitro's hooks (hookable) wrap every hook call in console.createTask, an async stack tag that
+      // only a debugger reads: on /v1 that is three task objects per request. The production server
+      // does without it (`nuxt dev` keeps it).
+      replace: { 'console.createTask': 'undefined' },
+    },
+  },
 })

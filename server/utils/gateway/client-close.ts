@@ -8,14 +8,14 @@ export const clientClosedError = () => new GatewayError(499, 'The client closed 
 
 export class ClientClose {
   closed = false
-  #listener: (() => void) | undefined
+  private listener: (() => void) | undefined
 
   constructor(res: ServerResponse) {
     res.once('close', () => {
       if (res.writableFinished) return
       this.closed = true
-      const listener = this.#listener
-      this.#listener = undefined
+      const listener = this.listener
+      this.listener = undefined
       listener?.()
     })
   }
@@ -26,9 +26,9 @@ export class ClientClose {
       fn()
       return () => {}
     }
-    this.#listener = fn
+    this.listener = fn
     return () => {
-      if (this.#listener === fn) this.#listener = undefined
+      if (this.listener === fn) this.listener = undefined
     }
   }
 }

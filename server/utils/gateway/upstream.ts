@@ -33,100 +33,99 @@ function splitUrl(url: string): { origin: string, path: string } {
 export class UpstreamResponse implements Dispatcher.DispatchHandler, AsyncIterable<Buffer> {
   statusCode = 0
   headers: IncomingHttpHeaders = {}
-  #controller: Dispatcher.DispatchController | undefined
-  #stopReason: Error | undefined
-  #chunks: Buffer[] = []
-  #streaming = false
-  #ended = false
-  #error: unknown
-  #wake: (() => void) | undefined
-  #started: { resolve: (r: UpstreamResponse) => void, reject: (e: unknown) => void }
+  // Plain private fields, not #fields: the server build lowers #fields to WeakMap helpers, which
+  // showed in profiles of this per-call object.
+  private controller: Dispatcher.DispatchController | undefined
+  private stopReason: Error | undefined
+  private chunks: Buffer[] = []
+  private streaming = false
+  private ended = false
+  private failure: unknown
+  private wake: (() => void) | undefined
 
-  constructor(started: { resolve: (r: UpstreamResponse) => void, reject: (e: unknown) => void }) {
-    this.#started = started
-  }
+  constructor(private readonly started: { resolve: (r: UpstreamResponse) => void, reject: (e: unknown) => void }) {}
 
   /** Stops the call (the client went away); the reader sees `reason`. */
   stop(reason: Error): void {
-    if (this.#ended) return
-    this.#stopReason = reason
-    this.#controller?.abort(reason)
+    if (this.ended) return
+    this.stopReason = reason
+    this.controller?.abort(reason)
   }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
-    this.#controller = controller
+    this.controller = controller
     // Stopped while it waited for a connection in the pool.
-    if (this.#stopReason) controller.abort(this.#stopReason)
+    if (this.stopReason) controller.abort(this.stopReason)
   }
 
   onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
     if (statusCode < 200) return
     this.statusCode = statusCode
     this.headers = headers
-    this.#started.resolve(this)
+    this.started.resolve(this)
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
-    this.#chunks.push(chunk)
-    if (this.#streaming && this.#chunks.length >= HIGH_WATER_CHUNKS) controller.pause()
-    this.#notify()
+    this.chunks.push(chunk)
+    if (this.streaming && this.chunks.length >= HIGH_WATER_CHUNKS) controller.pause()
+    this.notify()
   }
 
   onResponseEnd(): void {
-    this.#ended = true
-    this.#notify()
+    this.ended = true
+    this.notify()
   }
 
   onResponseError(_controller: Dispatcher.DispatchController | undefined, error: Error): void {
-    this.#ended = true
+    this.ended = true
     if (!this.statusCode) {
-      this.#started.reject(error)
+      this.started.reject(error)
       return
     }
-    this.#error = error
-    this.#notify()
+    this.failure = error
+    this.notify()
   }
 
-  #notify(): void {
-    const wake = this.#wake
-    this.#wake = undefined
+  private notify(): void {
+    const wake = this.wake
+    this.wake = undefined
     wake?.()
   }
 
-  #next(): Promise<void> {
-    return new Promise<void>((resolve) => { this.#wake = resolve })
+  private next(): Promise<void> {
+    return new Promise<void>((resolve) => { this.wake = resolve })
   }
 
   /** The whole body as text; a connection lost midway rejects. */
   async text(): Promise<string> {
-    while (!this.#ended) await this.#next()
-    if (this.#error) throw this.#error
-    const chunks = this.#chunks
-    this.#chunks = []
+    while (!this.ended) await this.next()
+    if (this.failure) throw this.failure
+    const chunks = this.chunks
+    this.chunks = []
     return (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).toString('utf8')
   }
 
   /** The body chunk by chunk; leaving the loop early stops the call. */
   async* [Symbol.asyncIterator](): AsyncGenerator<Buffer> {
-    this.#streaming = true
+    this.streaming = true
     try {
       while (true) {
-        if (this.#chunks.length) {
-          const chunks = this.#chunks
-          this.#chunks = []
-          if (this.#controller?.paused) this.#controller.resume()
+        if (this.chunks.length) {
+          const chunks = this.chunks
+          this.chunks = []
+          if (this.controller?.paused) this.controller.resume()
           yield* chunks
           continue
         }
-        if (this.#ended) {
-          if (this.#error) throw this.#error
+        if (this.ended) {
+          if (this.failure) throw this.failure
           return
         }
-        await this.#next()
+        await this.next()
       }
     }
     finally {
-      if (!this.#ended) this.stop(clientClosedError())
+      if (!this.ended) this.stop(clientClosedError())
     }
   }
 }
