@@ -1,11 +1,13 @@
 // One write of the request log: the request rows, the daily usage rollups and each key's spend, as
-// rows of plain values for three statements whose SQL is written only here.
+// rows of plain values for three statements whose SQL is written only here. On SQLite the writer
+// thread runs each row through the single-row statement (prepared once); PostgreSQL, and SQLite when
+// the writer could not start, run multi-row statements built from the same definitions.
 import type { RequestRecord } from './request-log'
 
 export type SqlValue = string | number | null
 export type SqlRow = SqlValue[]
 
-/** Rows for the three statements: request rows, rollups, spend. */
+/** Rows for the three statements of REQUEST_LOG_STATEMENTS, in that order. */
 export type RequestLogBatch = [requests: SqlRow[], rollups: SqlRow[], spend: SqlRow[]]
 
 const REQUEST_COLUMNS = ['id', 'created_at', 'key_id', 'endpoint', 'provider', 'model', 'stream', 'status', 'error_code', 'prompt_tokens', 'cached_tokens',
@@ -27,6 +29,9 @@ export const upsertRollupsSql = (rows: number) =>
   ON CONFLICT (${ROLLUP_KEY.join(', ')}) DO UPDATE SET ${ROLLUP_SUMS.map(c => `${c} = usage_daily.${c} + excluded.${c}`).join(', ')}`
 
 export const ADD_SPEND_SQL = 'UPDATE gateway_keys SET spent_usd = spent_usd + ?, last_used_at = ? WHERE id = ?'
+
+/** The single-row statements, in the order of a RequestLogBatch's row lists. */
+export const REQUEST_LOG_STATEMENTS = [insertRequestsSql(1), upsertRollupsSql(1), ADD_SPEND_SQL]
 
 const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10)
 

@@ -1,6 +1,8 @@
 // The request log. Rows are buffered in memory and written in one transaction every FLUSH_MS (or
 // sooner when many are waiting), together with the daily usage rollups and each key's spend, so the
-// hot path never waits on the database. flushRequestLog() runs at shutdown and before admin reads.
+// hot path never waits on the database. On SQLite the transaction runs on the writer thread (see
+// db/sqlite-writer.ts), so not even its synchronous work is on the event loop. flushRequestLog()
+// runs at shutdown and before admin reads.
 import type { Primitive } from 'db0'
 import { database } from '../db'
 import { ADD_SPEND_SQL, insertRequestsSql, requestLogBatch, upsertRollupsSql } from './request-log-batch'
@@ -28,6 +30,8 @@ export interface RequestRecord {
 
 const FLUSH_MS = 200
 const FLUSH_AT_ROWS = 500
+/** Rows a transaction at the most, after a backlog: keeps the message to the writer thread within its small heap. */
+const MAX_BATCH_ROWS = 2000
 
 let pending: RequestRecord[] = []
 let timer: NodeJS.Timeout | undefined
@@ -49,21 +53,32 @@ export async function flushRequestLog(): Promise<void> {
   if (timer) clearTimeout(timer)
   timer = undefined
   if (!pending.length) return
-  const batch = pending
-  pending = []
-  flushing = writeBatch(batch)
-    .catch((error) => {
-      pending = batch.concat(pending)
-      timer ??= setTimeout(() => void flushRequestLog(), FLUSH_MS * 5).unref()
-      throw error
-    })
-    .finally(() => { flushing = undefined })
+  flushing = writePending().finally(() => { flushing = undefined })
   await flushing
 }
 
+/** Writes the rows buffered now (not those that come meanwhile), MAX_BATCH_ROWS a transaction. */
+async function writePending(): Promise<void> {
+  const records = pending
+  pending = []
+  for (let i = 0; i < records.length; i += MAX_BATCH_ROWS) {
+    try {
+      await writeBatch(records.slice(i, i + MAX_BATCH_ROWS))
+    }
+    catch (error) {
+      // The failed batch and those after it go back in front of the rows recorded since.
+      pending = records.slice(i).concat(pending)
+      timer ??= setTimeout(() => void flushRequestLog(), FLUSH_MS * 5).unref()
+      throw error
+    }
+  }
+}
+
 async function writeBatch(records: RequestRecord[]): Promise<void> {
-  const { db, transaction } = await database()
-  const [requests, rollups, spend] = requestLogBatch(records)
+  const { db, transaction, writeRequestLog } = await database()
+  const batch = requestLogBatch(records)
+  if (writeRequestLog) return writeRequestLog(batch)
+  const [requests, rollups, spend] = batch
   await transaction(async () => {
     // Multi-row statements: one per chunk of rows rather than one per row.
     for (const rows of chunks(requests, ROWS_PER_STATEMENT)) await db.prepare(insertRequestsSql(rows.length)).run(...rows.flat())
