@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import type { RequestRecord } from '../../server/utils/store/request-log'
 import { createTestDatabase, servicesAvailable, type TestDatabase } from '../helpers/services'
 
 const missing = await servicesAvailable()
@@ -72,15 +73,19 @@ describe.each([
     expect((await s.keys.listKeys()).map(k => k.id)).toContain(key.id)
   })
 
+  const request = (id: string, keyId: string, over: Partial<RequestRecord> = {}): RequestRecord => ({
+    id, createdAt: Date.UTC(2026, 10, 20, 12), keyId, endpoint: 'chat', provider: 'openai', model: 'gpt-4o-mini', stream: false, status: 200, errorCode: null,
+    promptTokens: 100, cachedTokens: 20, cacheWriteTokens: 0, completionTokens: 10, reasoningTokens: 0, costUsd: 0.001, estimated: false, latencyMs: 50, ttftMs: 10,
+    ...over,
+  })
+
   it.skipIf(skip)('writes request rows with rollups and spend in one batch, and pages them', async () => {
     const { key } = await s.keys.createKey({ name: 'logged' })
     const base = Date.UTC(2026, 10, 20, 12)
     for (let i = 0; i < 5; i++) {
-      s.log.recordRequest({
-        id: `req_storage_${usePostgres}_${i}`, createdAt: base + i * 1000, keyId: key.id, endpoint: 'chat', provider: 'openai', model: i < 3 ? 'gpt-4o-mini' : 'gpt-4.1',
-        stream: i % 2 === 0, status: i === 4 ? 502 : 200, errorCode: i === 4 ? 'upstream_error' : null, promptTokens: 100, cachedTokens: 20, cacheWriteTokens: 0,
-        completionTokens: 10, reasoningTokens: 0, costUsd: 0.001, estimated: false, latencyMs: 50, ttftMs: 10,
-      })
+      s.log.recordRequest(request(`req_storage_${usePostgres}_${i}`, key.id, {
+        createdAt: base + i * 1000, model: i < 3 ? 'gpt-4o-mini' : 'gpt-4.1', stream: i % 2 === 0, status: i === 4 ? 502 : 200, errorCode: i === 4 ? 'upstream_error' : null,
+      }))
     }
     await s.log.flushRequestLog()
     const page1 = await s.log.listRequests({ limit: 2, keyId: key.id })
@@ -95,6 +100,58 @@ describe.each([
       { model: 'gpt-4o-mini', requests: 3, errors: 0, promptTokens: 300, cachedTokens: 60, completionTokens: 30, costUsd: expect.closeTo(0.003, 12) },
     ])
     expect((await s.keys.getKey(key.id))!.spentUsd).toBeCloseTo(0.005, 12)
+  })
+
+  const notSqlite = skip || usePostgres
+  const countRows = async (sql: string, ...params: string[]) =>
+    Number((await (await s.db.database()).db.prepare(sql).get(...params) as { n: number | string }).n)
+
+  it.skipIf(notSqlite)('writes the request log on the writer thread\'s connection, visible to the main one once flushed', async () => {
+    const { db } = await s.db.database()
+    // data_version changes only when another connection commits.
+    const dataVersion = async () => (await db.prepare('PRAGMA data_version').get() as { data_version: number }).data_version
+    const before = await dataVersion()
+    const { key } = await s.keys.createKey({ name: 'threaded' })
+    expect(await dataVersion()).toBe(before)
+    s.log.recordRequest(request('req_threaded', key.id, { costUsd: 0.25 }))
+    await s.log.flushRequestLog()
+    expect(await dataVersion()).not.toBe(before)
+    expect(await countRows('SELECT COUNT(*) AS n FROM request_log WHERE key_id = ?', key.id)).toBe(1)
+    expect((await s.keys.getKey(key.id))!.spentUsd).toBe(0.25)
+  })
+
+  it.skipIf(notSqlite)('makes the writer wait for a main-thread transaction that reads before it writes', async () => {
+    const handle = await s.db.database()
+    const { key } = await s.keys.createKey({ name: 'contended' })
+    let flushed: Promise<void> | undefined
+    await handle.transaction(async () => {
+      await handle.db.prepare('SELECT name FROM gateway_keys WHERE id = ?').get(key.id)
+      s.log.recordRequest(request('req_contended', key.id))
+      flushed = s.log.flushRequestLog()
+      // Time enough for the writer to commit in between, were it not kept waiting for this transaction.
+      await new Promise(resolve => setTimeout(resolve, 300))
+      await handle.db.prepare('UPDATE gateway_keys SET name = ? WHERE id = ?').run('renamed while contended', key.id)
+    })
+    await flushed
+    expect(await s.keys.getKey(key.id)).toMatchObject({ name: 'renamed while contended', spentUsd: 0.001 })
+    expect(await countRows('SELECT COUNT(*) AS n FROM request_log WHERE key_id = ?', key.id)).toBe(1)
+  })
+
+  it.skipIf(notSqlite)('keeps a failed batch whole and writes it once on the next try', async () => {
+    const { db } = await s.db.database()
+    const { key } = await s.keys.createKey({ name: 'retried' })
+    // Fails the batch at its last statement, after its request rows and rollups were written.
+    await db.exec(`CREATE TRIGGER refuse_spend BEFORE UPDATE OF spent_usd ON gateway_keys WHEN NEW.id = '${key.id}' BEGIN SELECT RAISE(ABORT, 'spend refused'); END`)
+    for (let i = 0; i < 3; i++) s.log.recordRequest(request(`req_retried_${i}`, key.id, { createdAt: Date.UTC(2026, 10, 21, 12), costUsd: 0.5 }))
+    await expect(s.log.flushRequestLog()).rejects.toThrow('spend refused')
+    expect(s.log.pendingRequestCount()).toBe(3)
+    expect(await countRows('SELECT COUNT(*) AS n FROM request_log WHERE key_id = ?', key.id)).toBe(0)
+    await db.exec('DROP TRIGGER refuse_spend')
+    await s.log.flushRequestLog()
+    expect(s.log.pendingRequestCount()).toBe(0)
+    expect(await countRows('SELECT COUNT(*) AS n FROM request_log WHERE key_id = ?', key.id)).toBe(3)
+    expect(await countRows('SELECT SUM(requests) AS n FROM usage_daily WHERE key_id = ?', key.id)).toBe(3)
+    expect((await s.keys.getKey(key.id))!.spentUsd).toBe(1.5)
   })
 
   it.skipIf(skip)('seals provider credentials and opens them again', async () => {

@@ -3,16 +3,19 @@
 import { createDatabase, type Database } from 'db0'
 import sqliteConnector from 'db0/connectors/better-sqlite3'
 import { config } from '../core/config'
+import { REQUEST_LOG_STATEMENTS, type RequestLogBatch } from '../store/request-log-batch'
 import { type Dialect, dialects } from './dialect'
 import { migrations } from './migrations'
-import { startCheckpointer } from './checkpointer'
 import { createPgPool } from './postgres'
+import { type SqliteWriter, startSqliteWriter } from './sqlite-writer'
 
 export interface Db {
   db: Database
   dialect: Dialect
   /** Runs `fn` inside one transaction; every write goes through here. */
   transaction<T>(fn: () => Promise<T>): Promise<T>
+  /** SQLite with its writer thread running: writes a request log batch there; resolves once committed. */
+  writeRequestLog?(batch: RequestLogBatch): Promise<void>
   close(): Promise<void>
 }
 
@@ -44,24 +47,24 @@ async function open(): Promise<Db> {
   return handle
 }
 
+const BUSY_TIMEOUT_MS = 5000
+
 async function openSqlite(): Promise<Db> {
-  const db = createDatabase(sqliteConnector({ path: config().databasePath }))
+  const path = config().databasePath
+  const db = createDatabase(sqliteConnector({ path }))
   // WAL lets readers run beside the single writer; NORMAL sync is durable across process crashes.
-  await db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;')
-  // Checkpoints move to a worker thread; if it cannot start, SQLite keeps checkpointing itself.
-  const checkpointer = await startCheckpointer(config().databasePath).catch((error) => {
-    console.warn('[db] WAL checkpoints stay on the main thread:', error instanceof Error ? error.message : error)
-    return undefined
-  })
-  if (checkpointer) await db.exec('PRAGMA wal_autocheckpoint = 0')
-  // One connection: transactions are queued so that their statements never interleave.
+  await db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}; PRAGMA foreign_keys = ON;`)
+  let writer: SqliteWriter | undefined
+  // One connection: transactions are queued so that their statements never interleave. IMMEDIATE
+  // because the writer thread's connection writes too: a deferred transaction that read before it
+  // wrote would fail (SQLITE_BUSY_SNAPSHOT) if the writer committed in between, instead of waiting.
   let queue: Promise<unknown> = Promise.resolve()
   const handle: Db = {
     db,
     dialect: dialects.sqlite,
     transaction<T>(fn: () => Promise<T>) {
       const run = queue.then(async () => {
-        await db.exec('BEGIN')
+        await db.exec('BEGIN IMMEDIATE')
         try {
           const result = await fn()
           await db.exec('COMMIT')
@@ -77,13 +80,39 @@ async function openSqlite(): Promise<Db> {
     },
     async close() {
       await queue
-      await checkpointer?.stop()
+      await writer?.stop()
       await db.dispose()
       current = undefined
     },
   }
+  // Before the writer starts: it prepares its statements against the tables the migrations create.
   await migrate(handle)
+  writer = await startWriter(handle, path)
   return handle
+}
+
+/** SQLite's default: the main connection checkpoints itself again if the writer thread stops. */
+const AUTOCHECKPOINT_PAGES = 1000
+
+/** Moves WAL checkpoints and request log writes to the writer thread; without it both stay on the main connection. */
+async function startWriter(handle: Db, path: string): Promise<SqliteWriter | undefined> {
+  const writer = await startSqliteWriter({
+    path,
+    statements: REQUEST_LOG_STATEMENTS,
+    busyTimeoutMs: BUSY_TIMEOUT_MS,
+    onCrash(error) {
+      console.error('[db] the SQLite writer thread stopped; WAL checkpoints and request log writes are back on the main thread:', error.message)
+      handle.writeRequestLog = undefined
+      handle.db.exec(`PRAGMA wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`).catch(() => {})
+    },
+  }).catch((error) => {
+    console.warn('[db] WAL checkpoints and request log writes stay on the main thread:', error instanceof Error ? error.message : error)
+    return undefined
+  })
+  if (!writer) return undefined
+  await handle.db.exec('PRAGMA wal_autocheckpoint = 0')
+  handle.writeRequestLog = batch => writer.write(batch)
+  return writer
 }
 
 /** Applies the migrations not yet recorded in schema_migrations, each in its own transaction. */

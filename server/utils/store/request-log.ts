@@ -1,8 +1,11 @@
 // The request log. Rows are buffered in memory and written in one transaction every FLUSH_MS (or
 // sooner when many are waiting), together with the daily usage rollups and each key's spend, so the
-// hot path never waits on the database. flushRequestLog() runs at shutdown and before admin reads.
+// hot path never waits on the database. On SQLite the transaction runs on the writer thread (see
+// db/sqlite-writer.ts), so not even its synchronous work is on the event loop. flushRequestLog()
+// runs at shutdown and before admin reads.
 import type { Primitive } from 'db0'
 import { database } from '../db'
+import { ADD_SPEND_SQL, insertRequestsSql, requestLogBatch, upsertRollupsSql } from './request-log-batch'
 
 export interface RequestRecord {
   id: string
@@ -27,6 +30,8 @@ export interface RequestRecord {
 
 const FLUSH_MS = 200
 const FLUSH_AT_ROWS = 500
+/** Rows a transaction at the most, after a backlog: keeps the message to the writer thread within its small heap. */
+const MAX_BATCH_ROWS = 2000
 
 let pending: RequestRecord[] = []
 let timer: NodeJS.Timeout | undefined
@@ -48,60 +53,38 @@ export async function flushRequestLog(): Promise<void> {
   if (timer) clearTimeout(timer)
   timer = undefined
   if (!pending.length) return
-  const batch = pending
-  pending = []
-  flushing = writeBatch(batch)
-    .catch((error) => {
-      pending = batch.concat(pending)
-      timer ??= setTimeout(() => void flushRequestLog(), FLUSH_MS * 5).unref()
-      throw error
-    })
-    .finally(() => { flushing = undefined })
+  flushing = writePending().finally(() => { flushing = undefined })
   await flushing
 }
 
-const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10)
-
-async function writeBatch(batch: RequestRecord[]): Promise<void> {
-  const { db, transaction } = await database()
-  const rollups = new Map<string, { day: string, keyId: string, provider: string, model: string, requests: number, errors: number, prompt: number, cached: number, completion: number, cost: number }>()
-  const spend = new Map<string, { cost: number, lastUsedAt: number }>()
-  for (const r of batch) {
-    const day = utcDay(r.createdAt)
-    const provider = r.provider ?? ''
-    const model = r.model ?? ''
-    const k = `${day}\u0000${r.keyId}\u0000${provider}\u0000${model}`
-    const agg = rollups.get(k) ?? { day, keyId: r.keyId, provider, model, requests: 0, errors: 0, prompt: 0, cached: 0, completion: 0, cost: 0 }
-    agg.requests++
-    if (r.status >= 400) agg.errors++
-    agg.prompt += r.promptTokens
-    agg.cached += r.cachedTokens
-    agg.completion += r.completionTokens
-    agg.cost += r.costUsd
-    rollups.set(k, agg)
-    const s = spend.get(r.keyId) ?? { cost: 0, lastUsedAt: 0 }
-    s.cost += r.costUsd
-    s.lastUsedAt = Math.max(s.lastUsedAt, r.createdAt)
-    spend.set(r.keyId, s)
+/** Writes the rows buffered now (not those that come meanwhile), MAX_BATCH_ROWS a transaction. */
+async function writePending(): Promise<void> {
+  const records = pending
+  pending = []
+  for (let i = 0; i < records.length; i += MAX_BATCH_ROWS) {
+    try {
+      await writeBatch(records.slice(i, i + MAX_BATCH_ROWS))
+    }
+    catch (error) {
+      // The failed batch and those after it go back in front of the rows recorded since.
+      pending = records.slice(i).concat(pending)
+      timer ??= setTimeout(() => void flushRequestLog(), FLUSH_MS * 5).unref()
+      throw error
+    }
   }
+}
+
+async function writeBatch(records: RequestRecord[]): Promise<void> {
+  const { db, transaction, writeRequestLog } = await database()
+  const batch = requestLogBatch(records)
+  if (writeRequestLog) return writeRequestLog(batch)
+  const [requests, rollups, spend] = batch
   await transaction(async () => {
-    // Multi-row INSERTs: one statement per chunk of rows rather than one per row.
-    for (const rows of chunks(batch, ROWS_PER_STATEMENT)) {
-      await db.prepare(`INSERT INTO request_log (id, created_at, key_id, endpoint, provider, model, stream, status, error_code, prompt_tokens, cached_tokens,
-        cache_write_tokens, completion_tokens, reasoning_tokens, cost_usd, estimated, latency_ms, ttft_ms) VALUES ${placeholders(rows.length, 18)}
-        ON CONFLICT (id) DO NOTHING`).run(...rows.flatMap(r => [r.id, r.createdAt, r.keyId, r.endpoint, r.provider, r.model, r.stream ? 1 : 0, r.status, r.errorCode,
-        r.promptTokens, r.cachedTokens, r.cacheWriteTokens, r.completionTokens, r.reasoningTokens, r.costUsd, r.estimated ? 1 : 0, r.latencyMs, r.ttftMs]))
-    }
-    for (const aggs of chunks([...rollups.values()], ROWS_PER_STATEMENT)) {
-      await db.prepare(`INSERT INTO usage_daily (day, key_id, provider, model, requests, errors, prompt_tokens, cached_tokens, completion_tokens, cost_usd)
-        VALUES ${placeholders(aggs.length, 10)} ON CONFLICT (day, key_id, provider, model) DO UPDATE SET
-        requests = usage_daily.requests + excluded.requests, errors = usage_daily.errors + excluded.errors,
-        prompt_tokens = usage_daily.prompt_tokens + excluded.prompt_tokens, cached_tokens = usage_daily.cached_tokens + excluded.cached_tokens,
-        completion_tokens = usage_daily.completion_tokens + excluded.completion_tokens, cost_usd = usage_daily.cost_usd + excluded.cost_usd`)
-        .run(...aggs.flatMap(a => [a.day, a.keyId, a.provider, a.model, a.requests, a.errors, a.prompt, a.cached, a.completion, a.cost]))
-    }
-    const addSpend = db.prepare('UPDATE gateway_keys SET spent_usd = spent_usd + ?, last_used_at = ? WHERE id = ?')
-    for (const [keyId, spent] of spend) await addSpend.run(spent.cost, spent.lastUsedAt, keyId)
+    // Multi-row statements: one per chunk of rows rather than one per row.
+    for (const rows of chunks(requests, ROWS_PER_STATEMENT)) await db.prepare(insertRequestsSql(rows.length)).run(...rows.flat())
+    for (const rows of chunks(rollups, ROWS_PER_STATEMENT)) await db.prepare(upsertRollupsSql(rows.length)).run(...rows.flat())
+    const addSpend = db.prepare(ADD_SPEND_SQL)
+    for (const row of spend) await addSpend.run(...row)
   })
 }
 
@@ -110,11 +93,6 @@ const ROWS_PER_STATEMENT = 100
 
 function* chunks<T>(items: T[], size: number): Generator<T[]> {
   for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size)
-}
-
-const placeholders = (rows: number, columns: number) => {
-  const row = `(${Array.from({ length: columns }, () => '?').join(', ')})`
-  return Array.from({ length: rows }, () => row).join(', ')
 }
 
 export interface RequestQuery {
