@@ -1,16 +1,19 @@
 // One log line per request on stdout: JSON in production, readable in development. Never secrets,
-// never message contents. Lines are gathered and written once per event-loop turn (or sooner when
-// many wait): one write call for many requests instead of one each.
+// never message contents. Lines are gathered and written every FLUSH_MS (or sooner when many wait):
+// one write call for hundreds of requests instead of one each. The JSON line is assembled directly
+// (strings escaped by JSON.stringify), which costs about half of stringifying an object per request.
 import { config } from '../core/config'
 import type { RequestRecord } from '../store/request-log'
 
+const FLUSH_MS = 100
 const FLUSH_AT_BYTES = 64 * 1024
 let pending = ''
-let scheduled = false
+let timer: NodeJS.Timeout | undefined
 
 /** Writes the lines gathered so far (also called at shutdown). */
 export function flushAccessLog(): void {
-  scheduled = false
+  if (timer) clearTimeout(timer)
+  timer = undefined
   if (!pending) return
   const text = pending
   pending = ''
@@ -20,10 +23,19 @@ export function flushAccessLog(): void {
 function emit(line: string): void {
   pending += line
   if (pending.length >= FLUSH_AT_BYTES) flushAccessLog()
-  else if (!scheduled) {
-    scheduled = true
-    setImmediate(flushAccessLog)
+  else timer ??= setTimeout(flushAccessLog, FLUSH_MS).unref()
+}
+
+let lastMs = 0
+let lastIso = ''
+/** The current time as ISO 8601, formatted once per millisecond however many lines share it. */
+function isoNow(): string {
+  const now = Date.now()
+  if (now !== lastMs) {
+    lastMs = now
+    lastIso = new Date(now).toISOString()
   }
+  return lastIso
 }
 
 export interface AccessLogEntry {
@@ -42,24 +54,17 @@ export function writeAccessLog(e: AccessLogEntry): void {
   const r = e.record
   if (logFormat === 'pretty') {
     const usage = r ? ` ${r.provider}/${r.model} ${r.promptTokens}+${r.completionTokens} tok $${r.costUsd.toFixed(6)}` : ''
-    emit(`${new Date().toISOString()} ${level.toUpperCase()} ${e.method} ${e.path} ${e.status} ${e.durationMs}ms${usage} [${e.requestId}]\n`)
+    emit(`${isoNow()} ${level.toUpperCase()} ${e.method} ${e.path} ${e.status} ${e.durationMs}ms${usage} [${e.requestId}]\n`)
     return
   }
-  emit(`${JSON.stringify({
-    time: new Date().toISOString(),
-    level,
-    requestId: e.requestId,
-    method: e.method,
-    path: e.path,
-    status: e.status,
-    durationMs: e.durationMs,
-    keyId: r?.keyId,
-    provider: r?.provider ?? undefined,
-    model: r?.model ?? undefined,
-    promptTokens: r?.promptTokens,
-    cachedTokens: r?.cachedTokens,
-    completionTokens: r?.completionTokens,
-    costUsd: r?.costUsd,
-    errorCode: r?.errorCode ?? undefined,
-  })}\n`)
+  const q = JSON.stringify
+  let line = `{"time":"${isoNow()}","level":"${level}","requestId":${q(e.requestId)},"method":${q(e.method)},"path":${q(e.path)},"status":${e.status},"durationMs":${e.durationMs}`
+  if (r) {
+    line += `,"keyId":${q(r.keyId)}`
+    if (r.provider) line += `,"provider":${q(r.provider)}`
+    if (r.model) line += `,"model":${q(r.model)}`
+    line += `,"promptTokens":${q(r.promptTokens)},"cachedTokens":${q(r.cachedTokens)},"completionTokens":${q(r.completionTokens)},"costUsd":${q(r.costUsd)}`
+    if (r.errorCode) line += `,"errorCode":${q(r.errorCode)}`
+  }
+  emit(`${line}}\n`)
 }

@@ -33,7 +33,18 @@ export const ADD_SPEND_SQL = 'UPDATE gateway_keys SET spent_usd = spent_usd + ?,
 /** The single-row statements, in the order of a RequestLogBatch's row lists. */
 export const REQUEST_LOG_STATEMENTS = [insertRequestsSql(1), upsertRollupsSql(1), ADD_SPEND_SQL]
 
-const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10)
+const DAY_MS = 86_400_000
+let lastDay = -1
+let lastDayText = ''
+/** The UTC date of `ms` as YYYY-MM-DD, formatted once per day rather than once per row. */
+function utcDay(ms: number): string {
+  const day = Math.floor(ms / DAY_MS)
+  if (day !== lastDay) {
+    lastDay = day
+    lastDayText = new Date(day * DAY_MS).toISOString().slice(0, 10)
+  }
+  return lastDayText
+}
 
 /** The rows to write for `records`: one a request, rollups summed per day, key, provider and model, spend per key. */
 export function requestLogBatch(records: RequestRecord[]): RequestLogBatch {

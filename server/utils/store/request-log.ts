@@ -37,10 +37,15 @@ let pending: RequestRecord[] = []
 let timer: NodeJS.Timeout | undefined
 let flushing: Promise<void> | undefined
 
+/** A flush nobody awaits: a failure is logged (its rows stay buffered for the retry). */
+function flushInBackground(): void {
+  flushRequestLog().catch(error => console.warn('[request-log] write failed; the rows are kept and retried:', error instanceof Error ? error.message : error))
+}
+
 export function recordRequest(rec: RequestRecord): void {
   pending.push(rec)
-  if (pending.length >= FLUSH_AT_ROWS) void flushRequestLog()
-  else timer ??= setTimeout(() => void flushRequestLog(), FLUSH_MS).unref()
+  if (pending.length >= FLUSH_AT_ROWS) flushInBackground()
+  else timer ??= setTimeout(flushInBackground, FLUSH_MS).unref()
 }
 
 export function pendingRequestCount(): number {
@@ -68,7 +73,7 @@ async function writePending(): Promise<void> {
     catch (error) {
       // The failed batch and those after it go back in front of the rows recorded since.
       pending = records.slice(i).concat(pending)
-      timer ??= setTimeout(() => void flushRequestLog(), FLUSH_MS * 5).unref()
+      timer ??= setTimeout(flushInBackground, FLUSH_MS * 5).unref()
       throw error
     }
   }
