@@ -4,6 +4,7 @@
 import { Cron } from 'croner'
 import { consola } from 'consola'
 import { runTask } from 'nitropack/runtime'
+import { startGateway } from '../utils/core/lifecycle'
 import { claimOnce } from '../utils/shared/once'
 import { taskCatalog } from '../utils/tasks/catalog'
 
@@ -15,6 +16,7 @@ export default defineNitroPlugin((nitroApp) => {
     if (!task.schedule) continue
     jobs.push(new Cron(task.schedule, { timezone: 'UTC', protect: true, name: task.name }, async (self: Cron) => {
       try {
+        await startGateway()
         const slot = (self.currentRun() ?? new Date()).toISOString()
         if (!(await claimOnce(`task:${task.name}:${slot}`, CLAIM_TTL_MS))) return
         await runTask(task.name, { payload: { scheduled: true } })

@@ -9,7 +9,7 @@ import { reloadRoutes } from '../gateway/routes'
 import { closeUpstreamPool } from '../gateway/upstream'
 import { loadRegistry, registryStorage } from '../registry/store'
 import { onBroadcast } from '../shared/broadcast'
-import { closeRedis } from '../shared/redis'
+import { closeRedis, loadRedisDrivers } from '../shared/redis'
 import { flushAccessLog } from '../ops/access-log'
 import { flushRequestLog } from '../store/request-log'
 import { config } from './config'
@@ -20,6 +20,7 @@ let starting: Promise<void> | undefined
 export function startGateway(): Promise<void> {
   starting ??= (async () => {
     const s = secrets()
+    await loadRedisDrivers()
     await database()
     // Tells `npm run restore` that a gateway is using this DATA_DIR.
     mkdirSync(config().dataDir, { recursive: true })

@@ -33,7 +33,7 @@ async function open(): Promise<Db> {
   const url = config().databaseUrl
   if (!url) return openSqlite()
   if (!/^postgres(ql)?:\/\//.test(url)) throw new Error('DATABASE_URL must be a postgres:// or postgresql:// URL')
-  const pool = createPgPool(url)
+  const pool = await createPgPool(url)
   const handle: Db = {
     db: createDatabase(pool.connector),
     dialect: dialects.postgresql,

@@ -1,9 +1,10 @@
 // PostgreSQL for db0 with a connection pool. db0's connector holds a single pg client; it is given a
 // facade instead whose queries go to a pg.Pool, or to the client of the transaction in progress
 // (found through AsyncLocalStorage, so statements inside `transaction(fn)` share one connection).
+// pg and db0's connector are imported when DATABASE_URL asks for them: a gateway on SQLite never loads them.
 import { AsyncLocalStorage } from 'node:async_hooks'
-import pg from 'pg'
-import postgresqlConnector from 'db0/connectors/postgresql'
+import type pg from 'pg'
+import type postgresqlConnector from 'db0/connectors/postgresql'
 
 const POOL_MAX = Number(process.env.DATABASE_POOL_MAX) || 10
 const MIGRATION_LOCK = 'llm-gateway:migrations'
@@ -17,8 +18,9 @@ export interface PgPool {
   end(): Promise<void>
 }
 
-export function createPgPool(url: string): PgPool {
-  const pool = new pg.Pool({ connectionString: url, max: POOL_MAX })
+export async function createPgPool(url: string): Promise<PgPool> {
+  const [{ default: pgDriver }, { default: postgresqlConnector }] = await Promise.all([import('pg'), import('db0/connectors/postgresql')])
+  const pool = new pgDriver.Pool({ connectionString: url, max: POOL_MAX })
   const inTransaction = new AsyncLocalStorage<pg.PoolClient>()
   const facade = {
     connect: async () => {},

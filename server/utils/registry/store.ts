@@ -1,10 +1,10 @@
 // The registry in unstorage (mount "registry": models.json and models.json.bak), and the in-memory
 // index the hot path reads. First start seeds it from the shipped data/models.json.
 import { createStorage, type Storage } from 'unstorage'
-import redisDriver from 'unstorage/drivers/redis'
 import seed from '../../../data/models.json'
 import { config } from '../core/config'
 import { broadcast } from '../shared/broadcast'
+import { redisStorageDriver } from '../shared/redis'
 import { withLock } from '../shared/lock'
 import { atomicFsDriver } from './atomic-fs-driver'
 import { type ModelEntry, Registry } from './schema'
@@ -25,7 +25,7 @@ let loaded: LoadedRegistry | undefined
 export function registryStorage(): Storage {
   const { redisUrl, redisPrefix, registryDir } = config()
   storage ??= createStorage({
-    driver: redisUrl ? redisDriver({ url: redisUrl, base: `${redisPrefix}registry` }) : atomicFsDriver({ base: registryDir }),
+    driver: redisUrl ? redisStorageDriver(redisUrl, `${redisPrefix}registry`) : atomicFsDriver({ base: registryDir }),
   })
   return storage
 }
