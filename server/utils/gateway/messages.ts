@@ -52,12 +52,12 @@ export function handleMessages(event: H3Event): Promise<void> {
     const text = await upstreamText(upstream)
     markFirstByte(ctx)
     if (native) {
-      finishRequest(ctx, 200, nativeResponseUsage(text))
       sendJsonText(event, 200, text, gatewayHeaders(ctx))
+      finishRequest(ctx, 200, nativeResponseUsage(text))
       return
     }
     const result = adapter.chat.response(text, target)
-    finishRequest(ctx, 200, result.usage)
     sendJsonText(event, 200, JSON.stringify(chatCompletionToMessage(result.body, req.model)), gatewayHeaders(ctx))
+    finishRequest(ctx, 200, result.usage)
   }, sendAnthropicError)
 }

@@ -73,8 +73,9 @@ export function handleChatCompletions(event: H3Event): Promise<void> {
       const text = await upstreamText(upstream)
       markFirstByte(ctx)
       const result = adapter.chat.response(text, target)
-      finishRequest(ctx, 200, result.usage)
+      // The answer leaves first; metering (request log, metrics, spend) follows in the same turn.
       sendJsonText(event, 200, result.body, gatewayHeaders(ctx))
+      finishRequest(ctx, 200, result.usage)
       return
     }
     const translator = adapter.chat.stream(target, {
@@ -151,7 +152,7 @@ export function handleEmbeddings(event: H3Event): Promise<void> {
     const text = await upstreamText(upstream)
     markFirstByte(ctx)
     const result = adapter.embeddings!.response(text, target, req)
-    finishRequest(ctx, 200, result.usage)
     sendJsonText(event, 200, result.body, gatewayHeaders(ctx))
+    finishRequest(ctx, 200, result.usage)
   })
 }
