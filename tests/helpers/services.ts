@@ -42,6 +42,8 @@ export async function servicesAvailable(): Promise<string | undefined> {
 export interface TestDatabase {
   url: string
   drop: () => Promise<void>
+  /** Ends every connection to the database from the server side, as a restart or failover would. */
+  terminateConnections: () => Promise<void>
 }
 
 export async function createTestDatabase(): Promise<TestDatabase> {
@@ -49,7 +51,11 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   await withAdmin(c => c.query(`CREATE DATABASE ${name}`))
   const url = new URL(POSTGRES_ADMIN_URL)
   url.pathname = `/${name}`
-  return { url: url.toString(), drop: () => withAdmin(c => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => {}) }
+  return {
+    url: url.toString(),
+    drop: () => withAdmin(c => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => {}),
+    terminateConnections: () => withAdmin(c => c.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [name])).then(() => {}),
+  }
 }
 
 export function testRedisPrefix(): { prefix: string, cleanup: () => Promise<void> } {

@@ -154,6 +154,15 @@ describe.each([
     expect((await s.keys.getKey(key.id))!.spentUsd).toBe(1.5)
   })
 
+  it.runIf(usePostgres && !skip)('keeps working when PostgreSQL ends its idle pooled connections', async () => {
+    const { db } = await s.db.database()
+    await Promise.all([1, 2, 3].map(() => db.prepare('SELECT 1 AS one').all()))
+    await pg!.terminateConnections()
+    // The idle clients see the termination; an unhandled pool error would end the process here.
+    await new Promise(r => setTimeout(r, 200))
+    expect(await db.prepare('SELECT 1 AS one').all()).toEqual([{ one: 1 }])
+  })
+
   it.skipIf(skip)('seals provider credentials and opens them again', async () => {
     await s.creds.saveCredential('anthropic', 'sk-ant-storage-test-key-0123456789', 'https://example.test')
     const handle = await s.db.database()

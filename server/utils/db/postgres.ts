@@ -21,6 +21,9 @@ export interface PgPool {
 export async function createPgPool(url: string): Promise<PgPool> {
   const [{ default: pgDriver }, { default: postgresqlConnector }] = await Promise.all([import('pg'), import('db0/connectors/postgresql')])
   const pool = new pgDriver.Pool({ connectionString: url, max: POOL_MAX })
+  // An idle pooled connection that the server ends (restart, failover, terminated backend) must not
+  // take the process down: the pool drops it and the next query opens a new one.
+  pool.on('error', error => console.warn('[db] an idle PostgreSQL connection was lost:', error.message))
   const inTransaction = new AsyncLocalStorage<pg.PoolClient>()
   const facade = {
     connect: async () => {},
