@@ -21,6 +21,9 @@ export default defineNuxtConfig({
   nitro: {
     // Tasks (registry scrape, backups, migrations) run from scheduledTasks and the admin task API.
     experimental: { tasks: true },
+    // Node 20 runs ES2022 as written: class fields and #private fields stay native instead of being
+    // lowered to defineProperty calls and WeakMaps, which showed on the hot path's per-request objects.
+    esbuild: { options: { target: 'es2022' } },
   },
   $production: {
     nitro: {

@@ -33,8 +33,6 @@ function splitUrl(url: string): { origin: string, path: string } {
 export class UpstreamResponse implements Dispatcher.DispatchHandler, AsyncIterable<Buffer> {
   statusCode = 0
   headers: IncomingHttpHeaders = {}
-  // Plain private fields, not #fields: the server build lowers #fields to WeakMap helpers, which
-  // showed in profiles of this per-call object.
   private controller: Dispatcher.DispatchController | undefined
   private stopReason: Error | undefined
   private chunks: Buffer[] = []
