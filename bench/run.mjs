@@ -156,7 +156,7 @@ function gatewayEnv({ port, dataDir, upstreamUrl, adminKey }) {
 }
 
 async function startGatewayProcess({ entry, env, logFile, nodeArgs = [] }) {
-  return spawnServer({ name: 'gateway', entry, nodeArgs, env, port: Number(env.PORT), readyPath: '/health', logFile, cwd: dirname(dirname(entry)) })
+  return spawnServer({ name: 'gateway', entry, nodeArgs: [...(process.env.BENCH_GATEWAY_NODE_ARGS?.split(' ').filter(Boolean) ?? []), ...nodeArgs], env, port: Number(env.PORT), readyPath: '/health', logFile, cwd: dirname(dirname(entry)) })
 }
 
 async function admin(url, adminKey, method, path, body) {
@@ -372,7 +372,9 @@ async function main() {
       const profOpen = await openLoop({ origin: pt.url, headers: pt.headers, body: chatBody({ stream: false, delay: UPSTREAM_DELAY_MS }), rate: RATE, durationMs: P.profDur * 1000 })
       const w4 = us()
       await stopChild(gateway.child, 30_000)
-      const file = readdirSync(profDir).find(f => f.endsWith('.cpuprofile'))
+      // CPU.<date>.<time>.<pid>.<thread id>.<seq>.cpuprofile: thread 0 is the event loop (the SQLite
+      // writer thread writes a profile of its own).
+      const file = readdirSync(profDir).find(f => f.endsWith('.cpuprofile') && f.split('.').at(-3) === '0')
       if (!file) throw new Error('the gateway wrote no .cpuprofile')
       // Kept with the built chunks and their source maps, so `node bench/lib/cpuprofile.mjs FILE` can map it again later.
       const keep = join(resultsDir, `profile-${results.date.replace(/[:.]/g, '-')}`)
