@@ -18,10 +18,17 @@ export async function databaseCheck(): Promise<Check> {
     const { db, dialect } = await database()
     // SQLite keeps answering from an open file that was deleted (a lost volume): check the path too.
     if (dialect.name === 'sqlite' && !existsSync(config().databasePath)) return { ok: false, detail: 'database file is missing' }
-    await Promise.race([
-      db.prepare('SELECT 1 AS ok').get(),
-      new Promise((_, reject) => setTimeout(() => reject(new Error('timed out')), DB_TIMEOUT_MS).unref()),
-    ])
+    let timer: NodeJS.Timeout | undefined
+    try {
+      await Promise.race([
+        db.prepare('SELECT 1 AS ok').get(),
+        new Promise((_, reject) => { timer = setTimeout(() => reject(new Error('timed out')), DB_TIMEOUT_MS).unref() }),
+      ])
+    }
+    finally {
+      // Cleared at once, so a busy health probe does not keep a timer (and its promise) per call alive.
+      clearTimeout(timer)
+    }
     return { ok: true }
   }
   catch (error) {
