@@ -17,9 +17,10 @@ const HIGH_WATER_CHUNKS = 32
 let agent: Agent | undefined
 
 function dispatcher(): Agent {
+  if (agent) return agent
   const { upstreamTimeoutMs, upstreamIdleTimeoutMs } = config()
   // headersTimeout: until the first byte; bodyTimeout: the longest silence between body chunks.
-  agent ??= new Agent({ keepAliveTimeout: 30_000, headersTimeout: upstreamTimeoutMs, bodyTimeout: upstreamIdleTimeoutMs })
+  agent = new Agent({ keepAliveTimeout: 30_000, headersTimeout: upstreamTimeoutMs, bodyTimeout: upstreamIdleTimeoutMs })
   return agent
 }
 
