@@ -10,6 +10,9 @@ import { basename, join, resolve } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import Database from 'better-sqlite3'
 
+// What the restore writes into DATA_DIR is private to the gateway's user, as the gateway keeps it.
+process.umask(0o077)
+
 function fail(message) {
   console.error(`restore: ${message}`)
   process.exit(1)

@@ -1,5 +1,5 @@
 // Start-up and shut-down of the gateway's state: secrets, database (migrated), registry, credentials.
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { consola } from 'consola'
 import { database } from '../db'
@@ -13,17 +13,18 @@ import { closeRedis, loadRedisDrivers } from '../shared/redis'
 import { flushAccessLog } from '../ops/access-log'
 import { flushRequestLog } from '../store/request-log'
 import { config } from './config'
+import { secureDataDir } from './data-dir'
 import { secrets } from './secrets'
 
 let starting: Promise<void> | undefined
 
 export function startGateway(): Promise<void> {
   starting ??= (async () => {
+    secureDataDir()
     const s = secrets()
     await loadRedisDrivers()
     await database()
     // Tells `npm run restore` that a gateway is using this DATA_DIR.
-    mkdirSync(config().dataDir, { recursive: true })
     writeFileSync(pidFile(), String(process.pid))
     const registry = await loadRegistry()
     await reloadCredentials()

@@ -56,7 +56,8 @@ export async function callWithRetries(adapter: ProviderAdapter, req: UpstreamReq
       await sleep(backoffMs(attempt), client)
       continue
     }
-    if (res.statusCode < 400) return res
+    // A redirect is not followed (the request carries the provider credential): it fails as the provider's error.
+    if (res.statusCode < 300) return res
     const text = await res.text().catch(() => '')
     if (attempt >= maxRetries || !RETRY_STATUSES.has(res.statusCode)) throw failureError(adapter.error(res.statusCode, text))
     await sleep(backoffMs(attempt, retryAfterMs(res.headers['retry-after'])), client)

@@ -4,6 +4,9 @@ import type { ProviderFailure } from './types'
 
 export function failureForStatus(providerName: string, status: number, upstreamMessage: string | undefined, code: string | null = null): ProviderFailure {
   const detail = upstreamMessage ? `: ${redact(upstreamMessage)}` : ''
+  if (status >= 300 && status < 400) {
+    return { status: 502, type: 'upstream_error', code: 'upstream_redirect', message: `${providerName} answered with a redirect (HTTP ${status}), which the gateway does not follow; check the provider's base URL.` }
+  }
   if (status === 401 || status === 403) {
     return { status: 502, type: 'upstream_error', code: 'upstream_auth_failed', message: `${providerName} rejected the gateway's provider credential.` }
   }

@@ -15,6 +15,11 @@ async function anthropicDisplayNames(): Promise<Record<string, string>> {
     headers: { 'x-api-key': access.apiKey, 'anthropic-version': '2023-06-01' },
     timeout: 10_000,
     retry: 1,
+    // The request carries the credential: a redirect (to another origin or not) is refused, never followed.
+    redirect: 'manual',
+    onResponse({ response }) {
+      if (response.status >= 300 && response.status < 400) throw new Error(`the model list answered with a redirect (HTTP ${response.status}); not followed`)
+    },
   })
   return Object.fromEntries(list.data.filter(m => m.display_name).map(m => [m.display_name!, m.id]))
 }
