@@ -11,7 +11,7 @@ import { readJsonBody } from './body'
 import { dispatch } from './dispatch'
 import { GatewayError, toGatewayError } from './errors'
 import { estimateUsage } from './estimate'
-import { checkRates, estimateCostUsd } from './limits'
+import { checkRates } from './limits'
 import { beginRequest, finishRequest, markFirstByte, type RequestContext } from './meter'
 import { resolveTargets } from './resolve'
 import { sendJsonText, sendOpenAIError, startEventStream, writeEvents } from './respond'
@@ -65,8 +65,8 @@ export function handleChatCompletions(event: H3Event): Promise<void> {
     const { adapter, target, upstream } = await dispatch(
       ctx,
       resolveTargets(req.model, ctx.key!, 'chat'),
-      c => c.adapter.chat.request(req, c.target, ctx.stream, raw),
-      c => estimateCostUsd(c.target.entry, size, req.max_completion_tokens ?? req.max_tokens),
+      { promptChars: size, maxOutputTokens: req.max_completion_tokens ?? req.max_tokens, choices: req.n ?? 1 },
+      (c, maxOutputTokens) => c.adapter.chat.request(req, c.target, { stream: ctx.stream, maxOutputTokens, raw }),
       new ClientClose(event.node.res),
     )
     if (!ctx.stream) {
@@ -145,8 +145,8 @@ export function handleEmbeddings(event: H3Event): Promise<void> {
     const { adapter, target, upstream } = await dispatch(
       ctx,
       candidates,
+      { promptChars: size },
       c => c.adapter.embeddings!.request(req, c.target, raw),
-      c => estimateCostUsd(c.target.entry, size, 0),
       new ClientClose(event.node.res),
     )
     const text = await upstreamText(upstream)
