@@ -7,6 +7,7 @@ import type { GatewayKey } from '../store/keys'
 import { observeRequest } from '../ops/metrics'
 import { recordRequest, type RequestRecord } from '../store/request-log'
 import { settleBudget } from './budget'
+import { estimateUsage } from './estimate'
 import { countTokens } from './limits'
 
 export interface RequestContext {
@@ -61,3 +62,11 @@ export function finishRequest(ctx: RequestContext, status: number, usage: TokenU
   return cost
 }
 
+/**
+ * Meters a request its client cut short while a provider was working on it: the usage the provider
+ * reported so far, topped up by counting the prompt and what was streamed, flagged as estimated.
+ */
+export async function finishCutShort(ctx: RequestContext, status: number, errorCode: string | null, known?: TokenUsage, streamed = ''): Promise<void> {
+  const usage = await estimateUsage(known, ctx.promptText?.() ?? '', streamed)
+  finishRequest(ctx, status, usage, { errorCode, estimated: true })
+}
