@@ -200,11 +200,14 @@ describe('errors in OpenAI\'s shape', () => {
     expect(models).toEqual(['text-embedding-3-small'])
   })
 
-  it('429 budget_exceeded once a key has spent its budget', async () => {
-    const k = await newKey({ budgetUsd: 0.000001 })
+  it('429 budget_exceeded once what is left of a key\'s budget cannot cover a request', async () => {
+    const body = { model: 'gpt-4o-mini', messages: [{ role: 'user' as const, content: 'spend it' }], max_tokens: 5 }
+    // The most the request can cost (gpt-4o-mini: $0.15 and $0.6 per 1M): the budget allows it once.
+    const estimate = (Math.ceil(JSON.stringify(body).length / 3) * 0.15 + 5 * 0.6) / 1e6
+    const k = await newKey({ budgetUsd: estimate * 1.01 })
     const c = clientFor(k.key)
-    await c.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'spend it' }] })
-    const err = await c.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'again' }] }).catch(e => e)
+    await c.chat.completions.create(body)
+    const err = await c.chat.completions.create(body).catch(e => e)
     expect(err).toBeInstanceOf(OpenAI.RateLimitError)
     expect(err.code).toBe('budget_exceeded')
   })

@@ -9,6 +9,7 @@
 // - "[cached]" / "[cache-write]" in the prompt → 1024 cache-read / 2048 cache-write input tokens;
 // - "[fail-529]" in the last user text → 529 overloaded_error; "[fail-midstream]" (streaming) →
 //   message_start, one text delta, then an `event: error` overloaded_error.
+// `delayMs` holds every answer back that long (so that concurrent calls overlap).
 import { randomBytes } from 'node:crypto'
 import { createServer, type ServerResponse } from 'node:http'
 import { fakeReply, type RecordedRequest } from './fake-openai'
@@ -19,6 +20,8 @@ export interface FakeAnthropic {
   url: string
   apiKey: string
   requests: RecordedRequest[]
+  /** Wait this long before answering each call. */
+  delayMs: number
   close: () => Promise<void>
 }
 
@@ -322,6 +325,7 @@ function messages(res: ServerResponse, body: any, version: string) {
 
 export async function startFakeAnthropic(apiKey = 'sk-ant-fake-provider-key-0123456789'): Promise<FakeAnthropic> {
   const requests: RecordedRequest[] = []
+  const fake = { delayMs: 0 }
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = []
     for await (const c of req) chunks.push(c as Buffer)
@@ -336,6 +340,7 @@ export async function startFakeAnthropic(apiKey = 'sk-ant-fake-provider-key-0123
       return sendError(res, invalid('There was an issue with your request body: it is not valid JSON.'))
     }
     requests.push({ method: req.method ?? '', path, headers: req.headers, body })
+    if (fake.delayMs) await new Promise(r => setTimeout(r, fake.delayMs))
     try {
       // The API takes the key from x-api-key, else from a bearer Authorization header (what SDK 1.x sends).
       const key = req.headers['x-api-key'] ?? req.headers.authorization?.replace(/^Bearer /, '')
@@ -352,5 +357,5 @@ export async function startFakeAnthropic(apiKey = 'sk-ant-fake-provider-key-0123
     }
   })
   const { url, close } = await listenOnLoopback(server)
-  return { url, apiKey, requests, close }
+  return Object.assign(fake, { url, apiKey, requests, close })
 }

@@ -1,6 +1,8 @@
 // A strict fake of OpenAI's API on a loopback port: it rejects a wrong key and bodies the real API
 // rejects, answers chat completions (JSON or real chat.completion.chunk streams) and embeddings with
-// deterministic content and usage, and records every request it received.
+// deterministic content and usage, and records every request it received. As the real API, it
+// answers `n` choices (usage counts the completion tokens of all of them) and stops a reply at
+// max_completion_tokens (or max_tokens) with finish_reason "length"; a word is a token.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import { listenOnLoopback } from './net'
 
@@ -53,10 +55,10 @@ export function fakeReply(messages: any[]): string {
   return `echo: ${messageText(last ?? {}).split(/\s+/).filter(Boolean).reverse().join(' ')}`
 }
 
-export function fakeUsage(messages: any[], reply: string) {
+export function fakeUsage(messages: any[], reply: string, choices = 1) {
   const prompt = messages.reduce((n, m) => n + 4 + words(messageText(m)), 3)
   const cached = messages.some(m => messageText(m).includes('[cached]')) ? Math.min(prompt, 1024) : 0
-  const completion = words(reply)
+  const completion = words(reply) * choices
   return {
     prompt_tokens: prompt,
     completion_tokens: completion,
@@ -77,8 +79,13 @@ function chat(res: ServerResponse, body: any) {
   if (body.stream_options && body.stream !== true) {
     return error(res, 400, 'The \'stream_options\' parameter is only allowed when \'stream\' is enabled.', 'invalid_request_error', null, 'stream_options')
   }
-  const reply = fakeReply(body.messages)
-  const usage = fakeUsage(body.messages, reply)
+  const n = body.n ?? 1
+  if (!Number.isInteger(n) || n < 1 || n > 128) return error(res, 400, `Invalid 'n': expected an integer from 1 to 128, but got ${n} instead.`, 'invalid_request_error', 'invalid_value', 'n')
+  let reply = fakeReply(body.messages)
+  let finish = 'stop'
+  const cap = body.max_completion_tokens ?? body.max_tokens
+  if (typeof cap === 'number' && words(reply) > cap) [reply, finish] = [reply.split(/\s+/).slice(0, cap).join(' '), 'length']
+  const usage = fakeUsage(body.messages, reply, n)
   const id = `chatcmpl-fake${Date.now()}`
   const created = Math.floor(Date.now() / 1000)
   const model = `${body.model}-2024-07-18`
@@ -86,16 +93,19 @@ function chat(res: ServerResponse, body: any) {
     res.writeHead(200, { 'content-type': 'application/json' })
     res.end(JSON.stringify({
       id, object: 'chat.completion', created, model, system_fingerprint: 'fp_fake',
-      choices: [{ index: 0, message: { role: 'assistant', content: reply, refusal: null, annotations: [] }, logprobs: null, finish_reason: 'stop' }],
+      choices: Array.from({ length: n }, (_, index) => ({ index, message: { role: 'assistant', content: reply, refusal: null, annotations: [] }, logprobs: null, finish_reason: finish })),
       usage, service_tier: 'default',
     }))
     return
   }
   const includeUsage = body.stream_options?.include_usage === true
   const base = { id, object: 'chat.completion.chunk', created, model, system_fingerprint: 'fp_fake', service_tier: 'default' }
-  const chunks: any[] = [{ ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '', refusal: null }, logprobs: null, finish_reason: null }] }]
-  for (const piece of reply.match(/\S+\s*/g) ?? []) chunks.push({ ...base, choices: [{ index: 0, delta: { content: piece }, logprobs: null, finish_reason: null }] })
-  chunks.push({ ...base, choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: 'stop' }] })
+  const chunks: any[] = []
+  for (let index = 0; index < n; index++) {
+    chunks.push({ ...base, choices: [{ index, delta: { role: 'assistant', content: '', refusal: null }, logprobs: null, finish_reason: null }] })
+    for (const piece of reply.match(/\S+\s*/g) ?? []) chunks.push({ ...base, choices: [{ index, delta: { content: piece }, logprobs: null, finish_reason: null }] })
+    chunks.push({ ...base, choices: [{ index, delta: {}, logprobs: null, finish_reason: finish }] })
+  }
   if (includeUsage) {
     for (const c of chunks) c.usage = null
     chunks.push({ ...base, choices: [], usage })

@@ -30,9 +30,13 @@ async function sendTraffic() {
   await chat(plain)
   for await (const _ of await plain.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'stream' }], stream: true }));
   await chat(plain, 'no-such-model').catch(() => {})
-  const budget = await key({ budgetUsd: 0.000000001 })
+  // A budget spent to the last cent: one request, then the budget lowered to what it cost; the next is refused.
+  const budget = await key({ budgetUsd: 1 })
   budgetKeyId = budget.id
   await chat(client(budget))
+  const spent = (await gw.admin('GET', `/api/admin/keys/${budget.id}`)).body.spentUsd
+  await gw.admin('PATCH', `/api/admin/keys/${budget.id}`, { budgetUsd: spent })
+  await chat(client(budget)).catch(() => {})
   const limited = client(await key({ rpm: 1 }))
   await chat(limited)
   await chat(limited).catch(() => {})

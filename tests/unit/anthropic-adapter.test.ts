@@ -27,9 +27,9 @@ function target(over: Partial<UpstreamTarget> = {}): UpstreamTarget {
   return { provider: 'anthropic', model: 'claude-opus-4-8', entry, baseUrl: 'https://api.anthropic.com', apiKey: 'sk-ant-api03-secret-key-0123456789', ...over }
 }
 
-/** The Anthropic body the adapter builds for an OpenAI request (validated as the gateway would). */
-function translate(req: Record<string, unknown>, t = target(), stream = false) {
-  const up = anthropic.chat.request(ChatCompletionRequest.parse({ model: 'claude-opus-4-8', ...req }), t, stream)
+/** The Anthropic body the adapter builds for an OpenAI request (validated as the gateway would), with the call's cap. */
+function translate(req: Record<string, unknown>, t = target(), stream = false, maxOutputTokens?: number) {
+  const up = anthropic.chat.request(ChatCompletionRequest.parse({ model: 'claude-opus-4-8', ...req }), t, { stream, maxOutputTokens })
   return JSON.parse(up.body)
 }
 
@@ -64,7 +64,7 @@ describe('registration', () => {
 describe('request translation', () => {
   it('posts to /v1/messages with Anthropic\'s headers (a base URL ending in /v1 works too)', () => {
     for (const baseUrl of ['https://api.anthropic.com', 'https://api.anthropic.com/', 'https://api.anthropic.com/v1']) {
-      const up = anthropic.chat.request(ChatCompletionRequest.parse({ model: 'x', messages: [user('hi')] }), target({ baseUrl }), false)
+      const up = anthropic.chat.request(ChatCompletionRequest.parse({ model: 'x', messages: [user('hi')] }), target({ baseUrl }), { stream: false })
       expect(up.url).toBe('https://api.anthropic.com/v1/messages')
       expect(up.headers).toEqual({ 'content-type': 'application/json', 'x-api-key': 'sk-ant-api03-secret-key-0123456789', 'anthropic-version': '2023-06-01' })
     }
@@ -95,11 +95,11 @@ describe('request translation', () => {
     expect(body.messages).toEqual([{ role: 'user', content: [{ type: 'text', text: 'hi' }, { type: 'text', text: 'there' }] }])
   })
 
-  it('defaults max_tokens from the registry entry, else 4096; max_completion_tokens wins', () => {
+  it('sends the call\'s cap as max_tokens (what the budget reserved for); without one, the registry limit, else 4096', () => {
+    expect(translate({ messages: [user('hi')] }, target(), false, 50).max_tokens).toBe(50)
+    expect(translate({ messages: [user('hi')], max_tokens: 9000 }, target(), false, 70).max_tokens).toBe(70)
     expect(translate({ messages: [user('hi')] }).max_tokens).toBe(128000)
     expect(translate({ messages: [user('hi')] }, target({ entry: { ...entry, maxOutputTokens: undefined } })).max_tokens).toBe(4096)
-    expect(translate({ messages: [user('hi')], max_tokens: 50 }).max_tokens).toBe(50)
-    expect(translate({ messages: [user('hi')], max_tokens: 50, max_completion_tokens: 70 }).max_tokens).toBe(70)
   })
 
   it('maps stop, temperature (clamped to 1; top_p left out beside it), user and stream; drops OpenAI-only fields', () => {
@@ -367,7 +367,7 @@ describe('against the strict fake Anthropic server', () => {
   afterAll(() => fake?.close())
 
   async function call(req: Record<string, unknown>, stream = false) {
-    const up = anthropic.chat.request(ChatCompletionRequest.parse({ model: 'claude-opus-4-8', ...req }), t, stream)
+    const up = anthropic.chat.request(ChatCompletionRequest.parse({ model: 'claude-opus-4-8', ...req }), t, { stream })
     const res = await fetch(up.url, { method: 'POST', headers: up.headers, body: up.body })
     return { status: res.status, text: await res.text() }
   }

@@ -265,21 +265,23 @@ describe('native passthrough helpers', () => {
   afterAll(() => fake?.close())
 
   it('sends the request as received with the target model and Anthropic\'s headers', () => {
-    const up = nativeMessagesRequest(request({ model: 'claude-latest', thinking: { type: 'adaptive' } }), target(), true, { 'anthropic-beta': 'context-1m-2025-08-07', 'x-api-key': 'sk-gw-client-key' })
+    const up = nativeMessagesRequest(request({ model: 'claude-latest', thinking: { type: 'adaptive' } }), target(), { stream: true }, { 'anthropic-beta': 'context-1m-2025-08-07', 'x-api-key': 'sk-gw-client-key' })
     expect(up.url).toBe('https://api.anthropic.com/v1/messages')
     expect(up.headers).toEqual({ 'content-type': 'application/json', 'x-api-key': 'sk-ant-key', 'anthropic-version': '2023-06-01', 'anthropic-beta': 'context-1m-2025-08-07' })
     expect(JSON.parse(up.body)).toEqual({ model: 'claude-opus-4-8', max_tokens: 256, messages: [{ role: 'user', content: 'hi' }], thinking: { type: 'adaptive' }, stream: true })
+    // A cap the gateway lowered (to the model's limit) replaces the client's.
+    expect(JSON.parse(nativeMessagesRequest(request(), target(), { stream: false, maxOutputTokens: 100 }).body).max_tokens).toBe(100)
   })
 
   it('meters native answers, plain and streamed, from the fake', async () => {
     const t = target({ baseUrl: fake.url, apiKey: fake.apiKey })
     const req = request({ system: 'rules [cache-write]', messages: [{ role: 'user', content: 'hello [cached]' }] })
-    const plain = nativeMessagesRequest(req, t, false)
+    const plain = nativeMessagesRequest(req, t, { stream: false })
     const body = await (await fetch(plain.url, { method: 'POST', headers: plain.headers, body: plain.body })).text()
     const usage = nativeResponseUsage(body)
     expect(usage).toMatchObject({ cachedTokens: 1024, cacheWriteTokens: 2048, completionTokens: 3 })
 
-    const streamed = nativeMessagesRequest(req, t, true)
+    const streamed = nativeMessagesRequest(req, t, { stream: true })
     const tracker = nativeStreamUsage()
     createParser({ onEvent: e => tracker.push({ event: e.event, data: e.data }) }).feed(await (await fetch(streamed.url, { method: 'POST', headers: streamed.headers, body: streamed.body })).text())
     expect(tracker.usage()).toEqual(usage)

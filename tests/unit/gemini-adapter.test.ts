@@ -22,10 +22,10 @@ function target(model = 'gemini-2.5-flash', baseUrl = 'https://generativelanguag
   return { provider: 'google', model, entry: { id: model } as ModelEntry, baseUrl, apiKey: KEY }
 }
 
-/** The Gemini body the adapter builds for an OpenAI request (parsed by the gateway's own schema first). */
-function geminiBody(req: Record<string, unknown>, stream = false) {
+/** The Gemini body the adapter builds for an OpenAI request (parsed by the gateway's own schema first), with the call's cap. */
+function geminiBody(req: Record<string, unknown>, stream = false, maxOutputTokens?: number) {
   const parsed = ChatCompletionRequest.parse({ model: 'gemini-2.5-flash', ...req })
-  return JSON.parse(google.chat.request(parsed, target(), stream).body)
+  return JSON.parse(google.chat.request(parsed, target(), { stream, maxOutputTokens }).body)
 }
 
 const user = (content: unknown) => ({ role: 'user', content })
@@ -49,8 +49,8 @@ describe('google adapter registration', () => {
 describe('chat request', () => {
   it('posts to generateContent or streamGenerateContent?alt=sse with the key in a header only', () => {
     const req = ChatCompletionRequest.parse({ model: 'gemini-2.5-flash', messages: [user('hi')] })
-    const plain = google.chat.request(req, target(), false)
-    const stream = google.chat.request(req, target(), true)
+    const plain = google.chat.request(req, target(), { stream: false })
+    const stream = google.chat.request(req, target(), { stream: true })
     expect(plain.url).toBe('https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-flash:generateContent')
     expect(stream.url).toBe('https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse')
     expect(plain.headers).toEqual({ 'content-type': 'application/json', 'x-goog-api-key': KEY })
@@ -170,7 +170,7 @@ describe('chat request', () => {
     expect(() => geminiBody({ messages: [user([{ type: 'video_url', video_url: 'x' }])] })).toThrow(/video_url/)
   })
 
-  it('maps generation settings and drops OpenAI-only fields', () => {
+  it('maps generation settings (maxOutputTokens: the call\'s cap) and drops OpenAI-only fields', () => {
     const body = geminiBody({
       messages: [user('hi')],
       max_tokens: 50,
@@ -186,13 +186,13 @@ describe('chat request', () => {
       logit_bias: { 50256: -100 },
       parallel_tool_calls: false,
       stream_options: { include_usage: true },
-    })
+    }, false, 100)
     expect(body.generationConfig).toEqual({
       maxOutputTokens: 100, temperature: 0.3, topP: 0.9, stopSequences: ['END'], candidateCount: 2, seed: 7, presencePenalty: 0.5, frequencyPenalty: -0.5,
     })
     expect(Object.keys(body).sort()).toEqual(['contents', 'generationConfig'])
-    expect(geminiBody({ messages: [user('hi')], max_tokens: 5, stop: ['a', 'b'] }).generationConfig).toEqual({ maxOutputTokens: 5, stopSequences: ['a', 'b'] })
-    expect(geminiBody({ messages: [user('hi')] }).generationConfig).toBeUndefined()
+    expect(geminiBody({ messages: [user('hi')], max_tokens: 5, stop: ['a', 'b'] }, false, 5).generationConfig).toEqual({ maxOutputTokens: 5, stopSequences: ['a', 'b'] })
+    expect(geminiBody({ messages: [user('hi')], max_tokens: 5 }).generationConfig).toBeUndefined()
   })
 
   it('asks for JSON output: json_schema as responseJsonSchema (plain JSON Schema), json_object as the MIME type only', () => {
@@ -433,7 +433,7 @@ describe('against the strict fake Gemini', () => {
 
   async function call(req: Record<string, unknown>, model = 'gemini-2.5-flash', stream = false): Promise<{ status: number, failure?: ProviderFailure, json?: any, chunks?: any[] }> {
     const t = target(model, fake.url)
-    const up = google.chat.request(ChatCompletionRequest.parse({ model, ...req }), t, stream)
+    const up = google.chat.request(ChatCompletionRequest.parse({ model, ...req }), t, { stream })
     const res = await fetch(up.url, { method: 'POST', headers: up.headers, body: up.body })
     const text = await res.text()
     if (!res.ok) return { status: res.status, failure: google.error(res.status, text) }
@@ -494,7 +494,7 @@ describe('against the strict fake Gemini', () => {
 
   it('reports a wrong key as upstream_auth_failed', async () => {
     const t = { ...target('gemini-2.5-flash', fake.url), apiKey: 'AIzaWrongKey0123456789' }
-    const up = google.chat.request(ChatCompletionRequest.parse({ model: 'm', messages: [user('hi')] }), t, false)
+    const up = google.chat.request(ChatCompletionRequest.parse({ model: 'm', messages: [user('hi')] }), t, { stream: false })
     const res = await fetch(up.url, { method: 'POST', headers: up.headers, body: up.body })
     const failure = google.error(res.status, await res.text())
     expect(failure).toMatchObject({ status: 502, code: 'upstream_auth_failed' })

@@ -8,7 +8,7 @@ const target = { provider: 'openai', model: 'gpt-4o-mini', baseUrl: 'https://api
 
 describe('OpenAI adapter', () => {
   it('passes every field through and asks streams for usage', () => {
-    const req = openai.chat.request({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'x' }], logit_bias: { 1: 2 }, stream: true } as any, target, true)
+    const req = openai.chat.request({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'x' }], logit_bias: { 1: 2 }, stream: true } as any, target, { stream: true })
     expect(req.url).toBe('https://api.example.test/v1/chat/completions')
     expect(req.headers.authorization).toBe('Bearer sk-test')
     expect(JSON.parse(req.body)).toEqual({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x' }], logit_bias: { 1: 2 }, stream: true, stream_options: { include_usage: true } })
@@ -17,14 +17,33 @@ describe('OpenAI adapter', () => {
   it('sends the client\'s JSON text as it came when nothing needs to change', () => {
     const raw = '{ "model": "gpt-4o-mini", "messages": [{"role":"user","content":"x"}], "seed": 7 }'
     const plain = { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x' }], seed: 7 } as any
-    expect(openai.chat.request(plain, target, false, raw).body).toBe(raw)
+    expect(openai.chat.request(plain, target, { stream: false, raw }).body).toBe(raw)
     const streamed = { ...plain, stream: true, stream_options: { include_usage: true } }
-    expect(openai.chat.request(streamed, target, true, '{"same":"text"}').body).toBe('{"same":"text"}')
+    expect(openai.chat.request(streamed, target, { stream: true, raw: '{"same":"text"}' }).body).toBe('{"same":"text"}')
+    // The client's own cap is the call's: still as it came.
+    expect(openai.chat.request({ ...plain, max_tokens: 20 }, target, { stream: false, maxOutputTokens: 20, raw }).body).toBe(raw)
     // Renamed model, or a stream that did not ask for usage: serialised again with the change.
-    expect(JSON.parse(openai.chat.request({ ...plain, model: 'openai/gpt-4o-mini' }, target, false, raw).body).model).toBe('gpt-4o-mini')
-    expect(JSON.parse(openai.chat.request({ ...plain, stream: true }, target, true, raw).body).stream_options).toEqual({ include_usage: true })
+    expect(JSON.parse(openai.chat.request({ ...plain, model: 'openai/gpt-4o-mini' }, target, { stream: false, raw }).body).model).toBe('gpt-4o-mini')
+    expect(JSON.parse(openai.chat.request({ ...plain, stream: true }, target, { stream: true, raw }).body).stream_options).toEqual({ include_usage: true })
     expect(openai.embeddings!.request({ model: 'gpt-4o-mini', input: 'a' }, target, '{"t":1}').body).toBe('{"t":1}')
     expect(JSON.parse(openai.embeddings!.request({ model: 'openai/gpt-4o-mini', input: 'a' }, target, '{"t":1}').body).model).toBe('gpt-4o-mini')
+  })
+
+  it('sends the call\'s cap when it differs from the client\'s, in the field the client used', () => {
+    const raw = '{ "model": "gpt-4o-mini", "messages": [{"role":"user","content":"x"}] }\n'
+    const plain = JSON.parse(raw)
+    // A default cap on a request without one: added to the client's own text.
+    const capped = openai.chat.request(plain, target, { stream: false, maxOutputTokens: 4096, raw }).body
+    expect(capped).toBe('{ "model": "gpt-4o-mini", "messages": [{"role":"user","content":"x"}] ,"max_completion_tokens":4096}\n')
+    expect(JSON.parse(capped)).toEqual({ ...plain, max_completion_tokens: 4096 })
+    // A cap above the model's limit, lowered in the field(s) the client used.
+    const body = (req: any, maxOutputTokens?: number) => JSON.parse(openai.chat.request(req, target, { stream: false, maxOutputTokens, raw: JSON.stringify(req) }).body)
+    expect(body({ ...plain, max_tokens: 99_999 }, 16_384)).toEqual({ ...plain, max_tokens: 16_384 })
+    expect(body({ ...plain, max_completion_tokens: 99_999 }, 16_384)).toEqual({ ...plain, max_completion_tokens: 16_384 })
+    expect(body({ ...plain, max_tokens: 9, max_completion_tokens: 99_999 }, 16_384)).toEqual({ ...plain, max_tokens: 16_384, max_completion_tokens: 16_384 })
+    expect(body({ ...plain, max_tokens: null }, 4096)).toEqual({ ...plain, max_tokens: null, max_completion_tokens: 4096 })
+    // No cap for the call (a key without a budget): none is added.
+    expect(openai.chat.request(plain, target, { stream: false, raw }).body).toBe(raw)
   })
 
   it('reads usage from the end of an answer, and from the whole body when it must', () => {

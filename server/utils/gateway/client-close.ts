@@ -4,7 +4,17 @@
 import type { ServerResponse } from 'node:http'
 import { GatewayError } from './errors'
 
-export const clientClosedError = () => new GatewayError(499, 'The client closed the request.', 'api_error', 'client_closed_request')
+/**
+ * The client went away. `providerBusy`: while a provider had the call and was answering it; the
+ * provider bills that work, so the request is metered (its prompt at least) rather than free.
+ */
+export class ClientClosedError extends GatewayError {
+  constructor(readonly providerBusy = false) {
+    super(499, 'The client closed the request.', 'api_error', 'client_closed_request')
+  }
+}
+
+export const clientClosedError = (providerBusy = false) => new ClientClosedError(providerBusy)
 
 export class ClientClose {
   closed = false

@@ -1,12 +1,15 @@
 // Picks the target that answers: each candidate (one model, or a route's targets in order) is tried
 // with its own retries; a target whose circuit is open is skipped while another remains; a target
-// that fails with a provider-side error (5xx, 429, timeout) hands over to the next. The budget is
-// reserved for the target being tried.
+// that fails with a provider-side error (5xx, 429, timeout) hands over to the next. For the target
+// being tried it decides the completion cap, builds the request with it and reserves its budget for
+// exactly that request.
+import { config } from '../core/config'
 import type { UpstreamRequest } from '../providers/types'
+import { reserveBudget, settleBudget } from './budget'
+import { completionCap, estimateCostUsd } from './budget-estimate'
 import type { ClientClose } from './client-close'
 import { circuitAllows, recordFailure, recordSuccess } from './circuit'
 import { GatewayError, toGatewayError } from './errors'
-import { reserveBudget } from './limits'
 import type { RequestContext } from './meter'
 import type { ResolvedModel } from './resolve'
 import { callWithRetries } from './retry'
@@ -16,16 +19,32 @@ export interface Dispatched extends ResolvedModel {
   upstream: UpstreamResponse
 }
 
+/** What the client asked for that bounds the cost of its call. */
+export interface Demand {
+  /** The request body's length: the prompt is estimated from it. */
+  promptChars: number
+  /** The client's completion cap (max_completion_tokens, max_tokens), if it set one. */
+  maxOutputTokens?: number | null
+  /** Completions asked for (n). */
+  choices?: number
+}
+
+/** Builds a target's upstream request with the completion cap decided for the call (undefined: send none). */
+export type BuildRequest = (c: ResolvedModel, maxOutputTokens: number | undefined) => UpstreamRequest
+
 /** Failures another provider might not have: worth a fallback, and counted by the circuit. */
 const providerSide = (e: GatewayError) => e.status !== 499 && (e.status >= 500 || e.status === 429)
 
 export async function dispatch(
   ctx: RequestContext,
   candidates: ResolvedModel[],
-  build: (c: ResolvedModel) => UpstreamRequest,
-  estimateUsd: (c: ResolvedModel) => number,
+  demand: Demand,
+  build: BuildRequest,
   client: ClientClose,
 ): Promise<Dispatched> {
+  const key = ctx.key!
+  // A key without a budget sends no cap of its own where the provider needs none.
+  const fallbackCap = key.budgetUsd === null ? undefined : config().budgetDefaultMaxTokens
   let lastError: GatewayError | undefined
   for (const [i, c] of candidates.entries()) {
     const { provider, model } = c.target
@@ -33,10 +52,16 @@ export async function dispatch(
     if (!circuitAllows(provider, model) && !onlyHope) continue
     ctx.provider = provider
     ctx.entry = c.target.entry
-    ctx.release?.()
-    ctx.release = await reserveBudget(ctx.key!, estimateUsd(c))
+    const cap = completionCap(c.target.entry, demand.maxOutputTokens, fallbackCap)
+    const request = build(c, cap)
+    if (ctx.heldUsd) {
+      // A failed target's reservation goes back (it was not billed); this one reserves its own.
+      settleBudget(key, ctx.heldUsd, 0)
+      ctx.heldUsd = 0
+    }
+    ctx.heldUsd = await reserveBudget(key, estimateCostUsd(c.target.entry, demand.promptChars, cap ?? 0, demand.choices ?? 1))
     try {
-      const upstream = await callWithRetries(c.adapter, build(c), client)
+      const upstream = await callWithRetries(c.adapter, request, client)
       recordSuccess(provider, model)
       return { ...c, upstream }
     }

@@ -13,7 +13,6 @@ import { ClientClose } from './client-close'
 import type { GatewayError } from './errors'
 import { finishRequest, markFirstByte } from './meter'
 import { dispatch } from './dispatch'
-import { estimateCostUsd } from './limits'
 import { begin, gatewayHeaders, pipeStream, run, upstreamText } from './pipeline'
 import { type ResolvedModel, resolveTargets } from './resolve'
 import { sendErrorBody, sendJsonText } from './respond'
@@ -33,10 +32,10 @@ export function handleMessages(event: H3Event): Promise<void> {
     const dispatched = await dispatch(
       ctx,
       resolveTargets(req.model, ctx.key!, 'chat'),
-      c => (isNative(c)
-        ? nativeMessagesRequest(req, c.target, ctx.stream, event.node.req.headers)
-        : c.adapter.chat.request(messagesToChatRequest(req), c.target, ctx.stream)),
-      c => estimateCostUsd(c.target.entry, size, req.max_tokens),
+      { promptChars: size, maxOutputTokens: req.max_tokens },
+      (c, maxOutputTokens) => (isNative(c)
+        ? nativeMessagesRequest(req, c.target, { stream: ctx.stream, maxOutputTokens }, event.node.req.headers)
+        : c.adapter.chat.request(messagesToChatRequest(req), c.target, { stream: ctx.stream, maxOutputTokens })),
       new ClientClose(event.node.res),
     )
     const { adapter, target, upstream } = dispatched

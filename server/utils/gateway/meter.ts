@@ -1,11 +1,14 @@
 // Metering: every request that passed authentication ends here, exactly once, with its status, usage
-// and cost from the registry prices. The row goes to the buffered request log.
+// and cost from the registry prices. The row goes to the buffered request log, and the cost to the
+// key's budget in place of what the request reserved.
 import { type TokenUsage, ZERO_USAGE, costUsd } from '../registry/cost'
 import type { ModelEntry, ProviderId } from '../registry/schema'
 import type { GatewayKey } from '../store/keys'
 import { observeRequest } from '../ops/metrics'
 import { recordRequest, type RequestRecord } from '../store/request-log'
-import { countTokens, settleSpend } from './limits'
+import { settleBudget } from './budget'
+import { estimateUsage } from './estimate'
+import { countTokens } from './limits'
 
 export interface RequestContext {
   id: string
@@ -18,14 +21,14 @@ export interface RequestContext {
   ttftMs: number | null
   /** The request-log row, once the request has ended. */
   record?: RequestRecord
-  /** Gives back the budget reserved for the request. */
-  release?: () => void
+  /** The budget the request holds (reserved for the target being tried), settled when it ends. */
+  heldUsd: number
   /** The prompt as text, for counting tokens when a request is cut short. */
   promptText?: () => string
 }
 
 export function beginRequest(endpoint: RequestRecord['endpoint'], id: string): RequestContext {
-  return { id, startedAt: Date.now(), endpoint, stream: false, ttftMs: null }
+  return { id, startedAt: Date.now(), endpoint, stream: false, ttftMs: null, heldUsd: 0 }
 }
 
 export function markFirstByte(ctx: RequestContext): void {
@@ -34,7 +37,6 @@ export function markFirstByte(ctx: RequestContext): void {
 
 export function finishRequest(ctx: RequestContext, status: number, usage: TokenUsage = ZERO_USAGE, opts: { errorCode?: string | null, estimated?: boolean } = {}): number {
   if (ctx.record || !ctx.key) return 0
-  ctx.release?.()
   countTokens(ctx.key, usage.promptTokens + usage.completionTokens)
   const cost = ctx.entry ? costUsd(ctx.entry.pricing, usage) : 0
   ctx.record = {
@@ -55,6 +57,16 @@ export function finishRequest(ctx: RequestContext, status: number, usage: TokenU
   }
   recordRequest(ctx.record)
   observeRequest(ctx.record)
-  settleSpend(ctx.key, cost)
+  settleBudget(ctx.key, ctx.heldUsd, cost)
+  ctx.heldUsd = 0
   return cost
+}
+
+/**
+ * Meters a request its client cut short while a provider was working on it: the usage the provider
+ * reported so far, topped up by counting the prompt and what was streamed, flagged as estimated.
+ */
+export async function finishCutShort(ctx: RequestContext, status: number, errorCode: string | null, known?: TokenUsage, streamed = ''): Promise<void> {
+  const usage = await estimateUsage(known, ctx.promptText?.() ?? '', streamed)
+  finishRequest(ctx, status, usage, { errorCode, estimated: true })
 }

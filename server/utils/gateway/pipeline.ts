@@ -6,13 +6,12 @@ import type { H3Event } from 'h3'
 import { StreamFailure } from '../providers/types'
 import { ZERO_USAGE } from '../registry/cost'
 import { authenticate } from './auth'
-import { ClientClose } from './client-close'
+import { ClientClose, ClientClosedError } from './client-close'
 import { readJsonBody } from './body'
 import { dispatch } from './dispatch'
 import { GatewayError, toGatewayError } from './errors'
-import { estimateUsage } from './estimate'
-import { checkRates, estimateCostUsd } from './limits'
-import { beginRequest, finishRequest, markFirstByte, type RequestContext } from './meter'
+import { checkRates } from './limits'
+import { beginRequest, finishCutShort, finishRequest, markFirstByte, type RequestContext } from './meter'
 import { resolveTargets } from './resolve'
 import { sendJsonText, sendOpenAIError, startEventStream, writeEvents } from './respond'
 import { failureError } from './retry'
@@ -36,7 +35,10 @@ export function gatewayHeaders(ctx: RequestContext): Record<string, string> {
 
 type ErrorSender = (event: H3Event, error: GatewayError) => void
 
-/** Runs `body` for an authenticated, rate-checked request; any failure is logged and sent in the client's error shape. */
+/**
+ * Runs `body` for an authenticated, rate-checked request; any failure is logged and sent in the
+ * client's error shape. A client that left while a provider was answering is billed its prompt.
+ */
 export async function run(event: H3Event, ctx: RequestContext, body: (ctx: RequestContext) => Promise<void>, sendError: ErrorSender = sendOpenAIError): Promise<void> {
   try {
     ctx.key = await authenticate(event)
@@ -46,8 +48,9 @@ export async function run(event: H3Event, ctx: RequestContext, body: (ctx: Reque
   catch (error) {
     const err = toGatewayError(error)
     if (err.status >= 500 && !(error instanceof GatewayError)) console.error(`[gateway] ${ctx.id} failed:`, error)
-    finishRequest(ctx, err.status, undefined, { errorCode: err.code })
     sendError(event, err)
+    if (err instanceof ClientClosedError && err.providerBusy) await finishCutShort(ctx, err.status, err.code)
+    else finishRequest(ctx, err.status, undefined, { errorCode: err.code })
   }
 }
 
@@ -65,8 +68,8 @@ export function handleChatCompletions(event: H3Event): Promise<void> {
     const { adapter, target, upstream } = await dispatch(
       ctx,
       resolveTargets(req.model, ctx.key!, 'chat'),
-      c => c.adapter.chat.request(req, c.target, ctx.stream, raw),
-      c => estimateCostUsd(c.target.entry, size, req.max_completion_tokens ?? req.max_tokens),
+      { promptChars: size, maxOutputTokens: req.max_completion_tokens ?? req.max_tokens, choices: req.n ?? 1 },
+      (c, maxOutputTokens) => c.adapter.chat.request(req, c.target, { stream: ctx.stream, maxOutputTokens, raw }),
       new ClientClose(event.node.res),
     )
     if (!ctx.stream) {
@@ -125,18 +128,15 @@ export async function pipeStream(event: H3Event, ctx: RequestContext, upstream: 
   finally {
     if (!res.writableEnded) res.end()
   }
-  if (status === 499) {
-    const usage = await estimateUsage(output.usage(), ctx.promptText?.() ?? '', sent.join(''))
-    finishRequest(ctx, status, usage, { errorCode, estimated: true })
-    return
-  }
-  finishRequest(ctx, status, output.usage() ?? ZERO_USAGE, { errorCode })
+  if (status === 499) await finishCutShort(ctx, status, errorCode, output.usage(), sent.join(''))
+  else finishRequest(ctx, status, output.usage() ?? ZERO_USAGE, { errorCode })
 }
 
 export function handleEmbeddings(event: H3Event): Promise<void> {
   const ctx = begin(event, 'embeddings')
   return run(event, ctx, async () => {
     const { body: req, text: raw, size } = await readJsonBody(event, EmbeddingsRequest)
+    ctx.promptText = () => (typeof req.input === 'string' ? req.input : JSON.stringify(req.input))
     const candidates = resolveTargets(req.model, ctx.key!, 'embedding')
     const unsupported = candidates.find(c => !c.adapter.embeddings)
     if (unsupported) {
@@ -145,8 +145,8 @@ export function handleEmbeddings(event: H3Event): Promise<void> {
     const { adapter, target, upstream } = await dispatch(
       ctx,
       candidates,
+      { promptChars: size },
       c => c.adapter.embeddings!.request(req, c.target, raw),
-      c => estimateCostUsd(c.target.entry, size, 0),
       new ClientClose(event.node.res),
     )
     const text = await upstreamText(upstream)

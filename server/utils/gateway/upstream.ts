@@ -44,11 +44,12 @@ export class UpstreamResponse implements Dispatcher.DispatchHandler, AsyncIterab
 
   constructor(private readonly started: { resolve: (r: UpstreamResponse) => void, reject: (e: unknown) => void }) {}
 
-  /** Stops the call (the client went away); the reader sees `reason`. */
-  stop(reason: Error): void {
+  /** Stops the call (the client went away); the reader sees a ClientClosedError. */
+  stop(): void {
     if (this.ended) return
-    this.stopReason = reason
-    this.controller?.abort(reason)
+    // With a controller, the request has gone out (undici starts it right before writing it).
+    this.stopReason = clientClosedError(this.controller !== undefined)
+    this.controller?.abort(this.stopReason)
   }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
@@ -124,7 +125,7 @@ export class UpstreamResponse implements Dispatcher.DispatchHandler, AsyncIterab
       }
     }
     finally {
-      if (!this.ended) this.stop(clientClosedError())
+      if (!this.ended) this.stop()
     }
   }
 }
@@ -136,7 +137,7 @@ export async function callUpstream(req: UpstreamRequest, client: ClientClose): P
     response = new UpstreamResponse({ resolve, reject })
   })
   const { origin, path } = splitUrl(req.url)
-  const unlisten = client.listen(() => response.stop(clientClosedError()))
+  const unlisten = client.listen(() => response.stop())
   try {
     dispatcher().dispatch({ origin, path, method: 'POST', headers: req.headers, body: req.body }, response)
     return await started

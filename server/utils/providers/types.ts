@@ -71,11 +71,22 @@ export interface ProviderFailure {
  */
 export type RawRequestText = string | undefined
 
+/** What the gateway decided for one chat call, beside the client's request. */
+export interface ChatCall {
+  stream: boolean
+  /**
+   * The completion cap to send: the client's (never above the model's limit) or the gateway's default
+   * for a budgeted key. It is what the call's budget reservation counts; undefined means send none.
+   */
+  maxOutputTokens?: number
+  raw?: RawRequestText
+}
+
 export interface ProviderAdapter {
   id: ProviderId
   defaultBaseUrl: string
   chat: {
-    request(req: ChatCompletionRequest, target: UpstreamTarget, stream: boolean, raw?: RawRequestText): UpstreamRequest
+    request(req: ChatCompletionRequest, target: UpstreamTarget, call: ChatCall): UpstreamRequest
     response(upstreamBody: string, target: UpstreamTarget): ChatResult
     stream(target: UpstreamTarget, opts: ChatStreamOptions): ChatStreamTranslator
   }

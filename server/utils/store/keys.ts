@@ -12,6 +12,7 @@ export interface GatewayKey {
   name: string
   keyHint: string
   budgetUsd: number | null
+  /** Spend in the database when the key was read; budgets follow live spend per key id (gateway/budget.ts). */
   spentUsd: number
   rpm: number | null
   tpm: number | null

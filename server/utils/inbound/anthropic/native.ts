@@ -1,9 +1,10 @@
-// Claude requests on /v1/messages go to Anthropic as sent (only the model name changes), so every
+// Claude requests on /v1/messages go to Anthropic as sent (only the model name changes, and max_tokens
+// when it is above the model's limit: it is lowered to what the budget reserved for), so every
 // Anthropic feature works through the gateway. These helpers build that request and read the usage
 // of its answer for metering; the answer itself goes back to the client untouched.
 import { messagesPost } from '../../providers/anthropic/request'
 import { fromAnthropicUsage, streamUsageTracker } from '../../providers/anthropic/usage'
-import type { SseEvent, UpstreamRequest, UpstreamTarget } from '../../providers/types'
+import type { ChatCall, SseEvent, UpstreamRequest, UpstreamTarget } from '../../providers/types'
 import type { TokenUsage } from '../../registry/cost'
 import type { MessagesRequest } from './schema'
 
@@ -16,7 +17,7 @@ const PASSED_HEADERS = ['anthropic-version', 'anthropic-beta'] as const
 export function nativeMessagesRequest(
   req: MessagesRequest,
   target: UpstreamTarget,
-  stream: boolean,
+  { stream, maxOutputTokens }: ChatCall,
   clientHeaders: Record<string, string | string[] | undefined> = {},
 ): UpstreamRequest {
   const headers: Record<string, string> = {}
@@ -24,7 +25,7 @@ export function nativeMessagesRequest(
     const value = clientHeaders[name]
     if (value) headers[name] = [value].flat().join(',')
   }
-  return messagesPost(target, { ...req, model: target.model, stream }, headers)
+  return messagesPost(target, { ...req, model: target.model, max_tokens: maxOutputTokens ?? req.max_tokens, stream }, headers)
 }
 
 /** Follows a native stream's usage: message_start has the input counts, message_delta the totals. */

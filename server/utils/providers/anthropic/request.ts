@@ -19,11 +19,12 @@
 //   tool call back into the message content.
 import { badRequest } from '../../gateway/errors'
 import type { ChatCompletionRequest, ChatMessage } from '../../gateway/schemas'
-import type { UpstreamRequest, UpstreamTarget } from '../types'
+import type { ChatCall, UpstreamRequest, UpstreamTarget } from '../types'
 
 export const ANTHROPIC_VERSION = '2023-06-01'
 /** The tool a response_format is answered through; a name no client tool is likely to have. */
 export const JSON_TOOL = 'gateway_json_response'
+/** max_tokens (which Anthropic requires) when the call sets no cap and the registry knows no limit. */
 const DEFAULT_MAX_TOKENS = 4096
 const OPENING_USER_TEXT = '.'
 
@@ -160,14 +161,15 @@ function toolChoice(req: ChatCompletionRequest, hasClientTools: boolean, json: b
   return out
 }
 
-export function chatRequest(req: ChatCompletionRequest, target: UpstreamTarget, stream: boolean): UpstreamRequest {
+export function chatRequest(req: ChatCompletionRequest, target: UpstreamTarget, { stream, maxOutputTokens }: ChatCall): UpstreamRequest {
   if ((req.n ?? 1) > 1) throw badRequest('Anthropic models return a single choice: n must be 1.', 'n', 'unsupported_parameter')
   const json = jsonTool(req.response_format)
   const own = clientTools(req)
   const tools = json ? [...own, json] : own
   return messagesPost(target, {
     model: target.model,
-    max_tokens: req.max_completion_tokens ?? req.max_tokens ?? target.entry.maxOutputTokens ?? DEFAULT_MAX_TOKENS,
+    // The call's cap is the client's (bounded) or a budgeted key's default; without one, the model's limit.
+    max_tokens: maxOutputTokens ?? target.entry.maxOutputTokens ?? DEFAULT_MAX_TOKENS,
     system: systemPrompt(req.messages),
     messages: turns(req.messages),
     stop_sequences: req.stop == null ? undefined : [req.stop].flat(),

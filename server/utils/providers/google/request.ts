@@ -1,12 +1,13 @@
 // OpenAI chat requests → Gemini generateContent / streamGenerateContent. Fields Gemini has no
-// counterpart for (user, logit_bias, parallel_tool_calls, …) are dropped.
+// counterpart for (user, logit_bias, parallel_tool_calls, …) are dropped. maxOutputTokens is the
+// call's cap (what the budget reserved for), not read from the request.
 //
 // Schemas go to Gemini as plain JSON Schema: `responseJsonSchema` for response_format and
 // `parametersJsonSchema` for tools. Both take the schema an OpenAI client sends as it is, where the
 // older `responseSchema`/`parameters` fields want Gemini's OpenAPI subset and reject keys such as
 // additionalProperties.
 import type { ChatCompletionRequest } from '../../gateway/schemas'
-import type { UpstreamRequest, UpstreamTarget } from '../types'
+import type { ChatCall, UpstreamRequest, UpstreamTarget } from '../types'
 import { toGeminiContents } from './contents'
 
 /** A POST to `models/{model}:{method}`; the key goes in a header, never in the URL. */
@@ -26,9 +27,9 @@ function responseFormat(format: ChatCompletionRequest['response_format']) {
   return {}
 }
 
-function generationConfig(req: ChatCompletionRequest) {
+function generationConfig(req: ChatCompletionRequest, maxOutputTokens: number | undefined) {
   const config = {
-    maxOutputTokens: req.max_completion_tokens ?? req.max_tokens,
+    maxOutputTokens,
     temperature: req.temperature,
     topP: req.top_p,
     stopSequences: typeof req.stop === 'string' ? [req.stop] : req.stop,
@@ -60,7 +61,7 @@ function tools(req: ChatCompletionRequest) {
   return { tools: [{ functionDeclarations }], ...(functionCallingConfig ? { toolConfig: { functionCallingConfig } } : {}) }
 }
 
-export function chatRequest(req: ChatCompletionRequest, target: UpstreamTarget, stream: boolean): UpstreamRequest {
-  const body = { ...toGeminiContents(req.messages), ...generationConfig(req), ...tools(req) }
+export function chatRequest(req: ChatCompletionRequest, target: UpstreamTarget, { stream, maxOutputTokens }: ChatCall): UpstreamRequest {
+  const body = { ...toGeminiContents(req.messages), ...generationConfig(req, maxOutputTokens), ...tools(req) }
   return geminiPost(target, stream ? 'streamGenerateContent?alt=sse' : 'generateContent', body)
 }

@@ -1,8 +1,10 @@
 // OpenAI is the gateway's own dialect: requests pass through with every field the client sent. Only
-// the model name (a `provider/` prefix removed) changes, and streams always ask for usage so that
-// they can be metered. When nothing changes, the client's JSON text is sent as it came.
+// the model name (a `provider/` prefix removed) changes, streams always ask for usage so that they
+// can be metered, and the completion cap is the call's when it differs from the client's (a budgeted
+// key's default, or a cap above the model's limit lowered to it). When nothing changes, the client's
+// JSON text is sent as it came.
 import type { ChatCompletionRequest, EmbeddingsRequest } from '../../gateway/schemas'
-import type { RawRequestText, UpstreamRequest, UpstreamTarget } from '../types'
+import type { ChatCall, RawRequestText, UpstreamRequest, UpstreamTarget } from '../types'
 
 function post(target: UpstreamTarget, path: string, body: string): UpstreamRequest {
   return {
@@ -12,12 +14,32 @@ function post(target: UpstreamTarget, path: string, body: string): UpstreamReque
   }
 }
 
-export function chatRequest(req: ChatCompletionRequest, target: UpstreamTarget, stream: boolean, raw?: RawRequestText): UpstreamRequest {
+/** The cap in the field(s) the client used; max_completion_tokens when it used none (max_tokens is deprecated). */
+function capFields(req: ChatCompletionRequest, cap: number) {
+  if (req.max_tokens == null) return { max_completion_tokens: cap }
+  return req.max_completion_tokens == null ? { max_tokens: cap } : { max_tokens: cap, max_completion_tokens: cap }
+}
+
+/** The client's JSON object text with one more field at its end, without parsing and serialising it again. */
+function appendField(raw: string, name: string, value: number): string {
+  const end = raw.lastIndexOf('}')
+  return `${raw.slice(0, end)},"${name}":${value}${raw.slice(end)}`
+}
+
+export function chatRequest(req: ChatCompletionRequest, target: UpstreamTarget, { stream, maxOutputTokens, raw }: ChatCall): UpstreamRequest {
+  const cap = maxOutputTokens !== (req.max_completion_tokens ?? req.max_tokens) ? maxOutputTokens : undefined
   const asSent = req.model === target.model && (!stream || req.stream_options?.include_usage === true)
-  if (raw !== undefined && asSent) return post(target, '/chat/completions', raw)
-  const body = stream
-    ? { ...req, model: target.model, stream: true, stream_options: { ...req.stream_options, include_usage: true } }
-    : { ...req, model: target.model }
+  if (raw !== undefined && asSent) {
+    if (cap === undefined) return post(target, '/chat/completions', raw)
+    // A budgeted key's default cap, where the client sent no cap field at all: nothing to clash with.
+    if (req.max_tokens === undefined && req.max_completion_tokens === undefined) return post(target, '/chat/completions', appendField(raw, 'max_completion_tokens', cap))
+  }
+  const body = {
+    ...req,
+    model: target.model,
+    ...(cap === undefined ? {} : capFields(req, cap)),
+    ...(stream ? { stream: true, stream_options: { ...req.stream_options, include_usage: true } } : {}),
+  }
   return post(target, '/chat/completions', JSON.stringify(body))
 }
 

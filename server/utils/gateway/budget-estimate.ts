@@ -1,0 +1,30 @@
+// What one upstream call may cost at most, which is what its budget reservation holds. The completion
+// cap is decided here once per call and both sent upstream and counted, so the provider cannot be
+// asked for more than was reserved; the prompt is estimated from the body's size.
+import { pricesFor } from '../registry/cost'
+import type { ModelEntry } from '../registry/schema'
+
+/** Characters per prompt token assumed for a reservation: fewer than tokenizers average, so it estimates high. */
+export const PROMPT_CHARS_PER_TOKEN = 3
+
+/**
+ * The completion tokens one call may produce, as sent upstream: the client's cap, else `fallback`
+ * (the default cap of a budgeted key; none for an unbudgeted one), never above the model's limit.
+ * A cap above the limit is lowered to it, so nothing beyond the limit is reserved or sent.
+ */
+export function completionCap(entry: ModelEntry, requested: number | null | undefined, fallback: number | undefined): number | undefined {
+  const cap = requested ?? fallback
+  if (cap === undefined || entry.maxOutputTokens === undefined) return cap
+  return Math.min(cap, entry.maxOutputTokens)
+}
+
+/**
+ * The most a call can cost: the prompt at its dearest price per token (a cache write costs more than
+ * plain input), and `choices` completions (OpenAI's n, Gemini's candidateCount) of `cap` tokens each.
+ */
+export function estimateCostUsd(entry: ModelEntry, promptChars: number, cap: number, choices: number): number {
+  const promptTokens = Math.ceil(promptChars / PROMPT_CHARS_PER_TOKEN)
+  const prices = pricesFor(entry.pricing, promptTokens)
+  const completionTokens = entry.mode === 'chat' ? cap * choices : 0
+  return (promptTokens * Math.max(prices.input, prices.cacheWrite ?? 0) + completionTokens * prices.output) / 1e6
+}
