@@ -57,7 +57,7 @@ async function openaiSdkFinal(chunks: unknown[]) {
 describe('registration', () => {
   it('is listed among the adapters with Anthropic\'s base URL', () => {
     expect(adapters.anthropic).toBe(anthropic)
-    expect(anthropic.defaultBaseUrl).toBe('https://api.anthropic.com')
+    expect(anthropic.api.defaultBaseUrl).toBe('https://api.anthropic.com')
   })
 })
 

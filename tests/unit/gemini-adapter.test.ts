@@ -42,7 +42,7 @@ const WEATHER_TOOL = {
 describe('google adapter registration', () => {
   it('is listed under the registry provider id', () => {
     expect(adapters.google).toBe(google)
-    expect(google.defaultBaseUrl).toBe('https://generativelanguage.googleapis.com')
+    expect(google.api.defaultBaseUrl).toBe('https://generativelanguage.googleapis.com')
   })
 })
 

@@ -1,8 +1,9 @@
+import { providerDisplayNames } from '../../utils/admin/model-list'
 import { updateRegistry } from '../../utils/registry/update'
 
 export default defineTask({
   meta: { name: 'registry:update', description: 'Update model prices from the providers\' pricing pages' },
   async run() {
-    return { result: await updateRegistry() }
+    return { result: await updateRegistry({ displayNames: providerDisplayNames }) }
   },
 })

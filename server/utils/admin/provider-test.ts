@@ -1,18 +1,11 @@
 // "Test connection": one cheap authenticated GET (the provider's model list) with the credential the
 // gateway would use. The result tells whether the provider accepted it; nothing of the key or of the
 // provider's answer is passed on.
-import { ANTHROPIC_VERSION } from '../providers/anthropic/request'
 import type { ProviderAccess } from '../gateway/credentials'
+import { adapters } from '../providers'
 import type { ProviderId } from '../registry/schema'
 
 const TIMEOUT_MS = 10_000
-const trim = (url: string) => url.replace(/\/+$/, '')
-
-const probes: Record<ProviderId, (a: ProviderAccess) => { url: string, headers: Record<string, string> }> = {
-  openai: a => ({ url: `${trim(a.baseUrl)}/models`, headers: { authorization: `Bearer ${a.apiKey}` } }),
-  anthropic: a => ({ url: `${trim(a.baseUrl).replace(/\/v1$/, '')}/v1/models?limit=1`, headers: { 'x-api-key': a.apiKey, 'anthropic-version': ANTHROPIC_VERSION } }),
-  google: a => ({ url: `${trim(a.baseUrl)}/v1beta/models?pageSize=1`, headers: { 'x-goog-api-key': a.apiKey } }),
-}
 
 function statusMessage(status: number): string {
   if (status >= 200 && status < 300) return 'Connected: the provider accepted the credential.'
@@ -32,7 +25,7 @@ export interface ConnectionTest {
 }
 
 export async function testConnection(access: ProviderAccess): Promise<ConnectionTest> {
-  const { url, headers } = probes[access.provider](access)
+  const { url, headers } = adapters[access.provider]!.api.models(access, 1)
   const started = performance.now()
   const elapsed = () => Math.round(performance.now() - started)
   try {

@@ -23,7 +23,7 @@ export async function reloadCredentials(): Promise<void> {
   for (const provider of PROVIDERS) {
     const env = config().providerEnv[provider]
     const db = stored.get(provider)
-    const defaultBaseUrl = adapters[provider]?.defaultBaseUrl ?? ''
+    const defaultBaseUrl = adapters[provider]?.api.defaultBaseUrl ?? ''
     if (db) next.set(provider, { provider, apiKey: db.apiKey, baseUrl: db.baseUrl ?? env.baseUrl ?? defaultBaseUrl, source: 'db', keyHint: db.keyHint })
     else if (env.apiKey) next.set(provider, { provider, apiKey: env.apiKey, baseUrl: env.baseUrl ?? defaultBaseUrl, source: 'env', keyHint: secretHint(env.apiKey) })
   }
@@ -49,7 +49,7 @@ export function providerStatus() {
       configured: Boolean(a),
       source: a?.source ?? null,
       keyHint: a?.keyHint ?? null,
-      baseUrl: a?.baseUrl ?? config().providerEnv[provider].baseUrl ?? adapters[provider]?.defaultBaseUrl ?? null,
+      baseUrl: a?.baseUrl ?? config().providerEnv[provider].baseUrl ?? adapters[provider]?.api.defaultBaseUrl ?? null,
     }
   })
 }

@@ -20,6 +20,37 @@ export interface UpstreamRequest {
   body: string
 }
 
+/** Where a provider is reached and with which credential (a target, or a credential being tested). */
+export interface ProviderConnection {
+  baseUrl: string
+  apiKey: string
+}
+
+/** One of a provider's endpoints: its URL and the headers that authenticate a call to it. */
+export interface ProviderEndpoint {
+  url: string
+  headers: Record<string, string>
+}
+
+/**
+ * A provider's HTTP API: the one place that knows its base-URL normalisation, auth headers, API
+ * version and the endpoint of each function. Adapters, the connection test and the model-list lookup
+ * all build their URLs here.
+ */
+export interface ProviderApi {
+  defaultBaseUrl: string
+  chat(c: ProviderConnection, model: string, stream: boolean): ProviderEndpoint
+  /** `batch`: several inputs in one call, where the provider has a separate endpoint for that. */
+  embeddings?(c: ProviderConnection, model: string, batch: boolean): ProviderEndpoint
+  /** One page of the provider's model list, at most `limit` models. */
+  models(c: ProviderConnection, limit: number): ProviderEndpoint
+}
+
+/** A JSON POST to an endpoint; `headers` (protocol options a client chose, never auth) come last. */
+export function jsonPost(endpoint: ProviderEndpoint, body: string, headers: Record<string, string> = {}): UpstreamRequest {
+  return { url: endpoint.url, headers: { 'content-type': 'application/json', ...endpoint.headers, ...headers }, body }
+}
+
 /** One server-sent event from the upstream. */
 export interface SseEvent {
   event?: string
@@ -84,7 +115,7 @@ export interface ChatCall {
 
 export interface ProviderAdapter {
   id: ProviderId
-  defaultBaseUrl: string
+  api: ProviderApi
   chat: {
     request(req: ChatCompletionRequest, target: UpstreamTarget, call: ChatCall): UpstreamRequest
     response(upstreamBody: string, target: UpstreamTarget): ChatResult

@@ -6,7 +6,6 @@ import { recordPriceChanges } from '../store/price-history'
 import { diffPricing } from './diff'
 import { htmlToMarkdown } from './html-to-markdown'
 import { type ModelLimits, mergeProvider, type PriceChange } from './merge'
-import { providerDisplayNames } from './model-list'
 import { parsePricingPage } from './parsers'
 import { type ModelEntry, PROVIDERS, type ProviderId, Registry } from './schema'
 import { fetchPage, sourceUrls } from './sources'
@@ -23,14 +22,21 @@ export interface UpdateSummary {
   updatedAt: string
 }
 
+/** Where an update reads from: the pricing pages, and display names from a provider's own model list. */
+export interface UpdateSources {
+  fetchPage?: (url: string) => Promise<string>
+  /** Page names → API ids a provider's model list adds to data/model-aliases.json (none when unset). */
+  displayNames?: (provider: ProviderId) => Promise<Record<string, string>>
+}
+
 type ProviderPage = { provider: ProviderId, url: string, models: ReturnType<typeof parsePricingPage> } | { provider: ProviderId, url: string, error: string }
 
 const looksLikeHtml = (text: string) => /^\s*(<!doctype html|<html)/i.test(text)
 
 /** Tries the Markdown twin, then the HTML page; the first that parses wins. */
-async function readProvider(provider: ProviderId, fetcher: (url: string) => Promise<string>): Promise<ProviderPage> {
+async function readProvider(provider: ProviderId, { fetchPage: fetcher = fetchPage, displayNames: names }: UpdateSources): Promise<ProviderPage> {
   const errors: string[] = []
-  const displayNames = await providerDisplayNames(provider)
+  const displayNames = await names?.(provider) ?? {}
   for (const url of sourceUrls(provider)) {
     try {
       const text = await fetcher(url)
@@ -48,17 +54,17 @@ async function readProvider(provider: ProviderId, fetcher: (url: string) => Prom
 let running: Promise<UpdateSummary> | undefined
 
 /** Runs one update; a call while one is running shares its result. */
-export function updateRegistry(fetcher: (url: string) => Promise<string> = fetchPage): Promise<UpdateSummary> {
-  running ??= runUpdate(fetcher).finally(() => { running = undefined })
+export function updateRegistry(sources: UpdateSources = {}): Promise<UpdateSummary> {
+  running ??= runUpdate(sources).finally(() => { running = undefined })
   return running
 }
 
 /** Context windows and output limits from the maintained model data, for models a scrape adds. */
 const limits = (modelData as { models?: ModelLimits }).models ?? {}
 
-async function runUpdate(fetcher: (url: string) => Promise<string>): Promise<UpdateSummary> {
+async function runUpdate(sources: UpdateSources): Promise<UpdateSummary> {
   // Pages are read before the lock is taken: the lock is held only while the registry changes.
-  const pages = await Promise.all(PROVIDERS.map(p => readProvider(p, fetcher)))
+  const pages = await Promise.all(PROVIDERS.map(p => readProvider(p, sources)))
   return changeRegistry(current => applyPages(current, pages))
 }
 

@@ -1,4 +1,5 @@
 import type { ProviderAdapter } from '../types'
+import { anthropicApi } from './api'
 import { anthropicError } from './error'
 import { chatRequest } from './request'
 import { chatResponse } from './response'
@@ -6,7 +7,7 @@ import { chatStream } from './stream'
 
 export const anthropic: ProviderAdapter = {
   id: 'anthropic',
-  defaultBaseUrl: 'https://api.anthropic.com',
+  api: anthropicApi,
   chat: {
     request: chatRequest,
     response: chatResponse,

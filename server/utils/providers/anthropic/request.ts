@@ -19,9 +19,9 @@
 //   tool call back into the message content.
 import { badRequest } from '../../gateway/errors'
 import type { ChatCompletionRequest, ChatMessage } from '../../gateway/schemas'
-import type { ChatCall, UpstreamRequest, UpstreamTarget } from '../types'
+import { type ChatCall, jsonPost, type UpstreamRequest, type UpstreamTarget } from '../types'
+import { anthropicApi } from './api'
 
-export const ANTHROPIC_VERSION = '2023-06-01'
 /** The tool a response_format is answered through; a name no client tool is likely to have. */
 export const JSON_TOOL = 'gateway_json_response'
 /** max_tokens (which Anthropic requires) when the call sets no cap and the registry knows no limit. */
@@ -32,14 +32,9 @@ type Block = Record<string, unknown>
 interface Turn { role: 'user' | 'assistant', content: Block[] }
 type Part = Exclude<ChatMessage['content'], string | null | undefined>[number]
 
-/** POST {base}/v1/messages with Anthropic's headers. A base URL given with a trailing /v1 is accepted too. */
+/** A Messages API call; `headers` are the protocol options a client chose (its version, betas). */
 export function messagesPost(target: UpstreamTarget, body: unknown, headers: Record<string, string> = {}): UpstreamRequest {
-  const base = target.baseUrl.replace(/\/+$/, '').replace(/\/v1$/, '')
-  return {
-    url: `${base}/v1/messages`,
-    headers: { 'content-type': 'application/json', 'x-api-key': target.apiKey, 'anthropic-version': ANTHROPIC_VERSION, ...headers },
-    body: JSON.stringify(body),
-  }
+  return jsonPost(anthropicApi.chat(target, target.model, false), JSON.stringify(body), headers)
 }
 
 const partsOf = (content: ChatMessage['content']): Part[] =>

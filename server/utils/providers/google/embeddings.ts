@@ -2,8 +2,8 @@
 import { badRequest } from '../../gateway/errors'
 import type { EmbeddingsRequest } from '../../gateway/schemas'
 import { ZERO_USAGE } from '../../registry/cost'
-import type { EmbeddingsResult, UpstreamRequest, UpstreamTarget } from '../types'
-import { geminiPost } from './request'
+import { type EmbeddingsResult, jsonPost, type UpstreamRequest, type UpstreamTarget } from '../types'
+import { googleApi } from './api'
 
 interface EmbedResponse {
   embedding?: { values: number[] }
@@ -19,8 +19,8 @@ function texts(input: EmbeddingsRequest['input']): string[] {
 export function embeddingsRequest(req: EmbeddingsRequest, target: UpstreamTarget): UpstreamRequest {
   const inputs = texts(req.input)
   const one = (text: string) => ({ content: { parts: [{ text }] }, ...(req.dimensions ? { outputDimensionality: req.dimensions } : {}) })
-  if (typeof req.input === 'string') return geminiPost(target, 'embedContent', one(inputs[0]!))
-  return geminiPost(target, 'batchEmbedContents', { requests: inputs.map(text => ({ model: `models/${target.model}`, ...one(text) })) })
+  if (typeof req.input === 'string') return jsonPost(googleApi.embeddings!(target, target.model, false), JSON.stringify(one(inputs[0]!)))
+  return jsonPost(googleApi.embeddings!(target, target.model, true), JSON.stringify({ requests: inputs.map(text => ({ model: `models/${target.model}`, ...one(text) })) }))
 }
 
 /** OpenAI's base64 encoding: the float32 values as little-endian bytes. */

@@ -1,4 +1,5 @@
 import type { ProviderAdapter } from '../types'
+import { googleApi } from './api'
 import { embeddingsRequest, embeddingsResponse } from './embeddings'
 import { geminiError } from './error'
 import { chatRequest } from './request'
@@ -7,7 +8,7 @@ import { chatStream } from './stream'
 
 export const google: ProviderAdapter = {
   id: 'google',
-  defaultBaseUrl: 'https://generativelanguage.googleapis.com',
+  api: googleApi,
   chat: {
     request: chatRequest,
     response: chatResponse,

@@ -7,17 +7,9 @@
 // older `responseSchema`/`parameters` fields want Gemini's OpenAPI subset and reject keys such as
 // additionalProperties.
 import type { ChatCompletionRequest } from '../../gateway/schemas'
-import type { ChatCall, UpstreamRequest, UpstreamTarget } from '../types'
+import { type ChatCall, jsonPost, type UpstreamRequest, type UpstreamTarget } from '../types'
+import { googleApi } from './api'
 import { toGeminiContents } from './contents'
-
-/** A POST to `models/{model}:{method}`; the key goes in a header, never in the URL. */
-export function geminiPost(target: UpstreamTarget, method: string, body: unknown): UpstreamRequest {
-  return {
-    url: `${target.baseUrl.replace(/\/+$/, '')}/v1beta/models/${encodeURIComponent(target.model)}:${method}`,
-    headers: { 'content-type': 'application/json', 'x-goog-api-key': target.apiKey },
-    body: JSON.stringify(body),
-  }
-}
 
 const num = (v: unknown) => (typeof v === 'number' ? v : undefined)
 
@@ -63,5 +55,5 @@ function tools(req: ChatCompletionRequest) {
 
 export function chatRequest(req: ChatCompletionRequest, target: UpstreamTarget, { stream, maxOutputTokens }: ChatCall): UpstreamRequest {
   const body = { ...toGeminiContents(req.messages), ...generationConfig(req, maxOutputTokens), ...tools(req) }
-  return geminiPost(target, stream ? 'streamGenerateContent?alt=sse' : 'generateContent', body)
+  return jsonPost(googleApi.chat(target, target.model, stream), JSON.stringify(body))
 }

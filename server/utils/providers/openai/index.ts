@@ -1,4 +1,5 @@
 import type { ProviderAdapter } from '../types'
+import { openaiApi } from './api'
 import { openaiError } from './error'
 import { chatRequest, embeddingsRequest } from './request'
 import { chatResponse, embeddingsResponse } from './response'
@@ -6,7 +7,7 @@ import { chatStream } from './stream'
 
 export const openai: ProviderAdapter = {
   id: 'openai',
-  defaultBaseUrl: 'https://api.openai.com/v1',
+  api: openaiApi,
   chat: {
     request: chatRequest,
     response: body => chatResponse(body),

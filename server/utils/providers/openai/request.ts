@@ -4,15 +4,10 @@
 // key's default, or a cap above the model's limit lowered to it). When nothing changes, the client's
 // JSON text is sent as it came.
 import type { ChatCompletionRequest, EmbeddingsRequest } from '../../gateway/schemas'
-import type { ChatCall, RawRequestText, UpstreamRequest, UpstreamTarget } from '../types'
+import { type ChatCall, jsonPost, type RawRequestText, type UpstreamRequest, type UpstreamTarget } from '../types'
+import { openaiApi } from './api'
 
-function post(target: UpstreamTarget, path: string, body: string): UpstreamRequest {
-  return {
-    url: `${target.baseUrl.replace(/\/+$/, '')}${path}`,
-    headers: { 'content-type': 'application/json', 'authorization': `Bearer ${target.apiKey}` },
-    body,
-  }
-}
+const chatPost = (target: UpstreamTarget, body: string) => jsonPost(openaiApi.chat(target, target.model, false), body)
 
 /** The cap in the field(s) the client used; max_completion_tokens when it used none (max_tokens is deprecated). */
 function capFields(req: ChatCompletionRequest, cap: number) {
@@ -30,9 +25,9 @@ export function chatRequest(req: ChatCompletionRequest, target: UpstreamTarget, 
   const cap = maxOutputTokens !== (req.max_completion_tokens ?? req.max_tokens) ? maxOutputTokens : undefined
   const asSent = req.model === target.model && (!stream || req.stream_options?.include_usage === true)
   if (raw !== undefined && asSent) {
-    if (cap === undefined) return post(target, '/chat/completions', raw)
+    if (cap === undefined) return chatPost(target, raw)
     // A budgeted key's default cap, where the client sent no cap field at all: nothing to clash with.
-    if (req.max_tokens === undefined && req.max_completion_tokens === undefined) return post(target, '/chat/completions', appendField(raw, 'max_completion_tokens', cap))
+    if (req.max_tokens === undefined && req.max_completion_tokens === undefined) return chatPost(target, appendField(raw, 'max_completion_tokens', cap))
   }
   const body = {
     ...req,
@@ -40,10 +35,11 @@ export function chatRequest(req: ChatCompletionRequest, target: UpstreamTarget, 
     ...(cap === undefined ? {} : capFields(req, cap)),
     ...(stream ? { stream: true, stream_options: { ...req.stream_options, include_usage: true } } : {}),
   }
-  return post(target, '/chat/completions', JSON.stringify(body))
+  return chatPost(target, JSON.stringify(body))
 }
 
 export function embeddingsRequest(req: EmbeddingsRequest, target: UpstreamTarget, raw?: RawRequestText): UpstreamRequest {
-  if (raw !== undefined && req.model === target.model) return post(target, '/embeddings', raw)
-  return post(target, '/embeddings', JSON.stringify({ ...req, model: target.model }))
+  const endpoint = openaiApi.embeddings!(target, target.model, Array.isArray(req.input))
+  if (raw !== undefined && req.model === target.model) return jsonPost(endpoint, raw)
+  return jsonPost(endpoint, JSON.stringify({ ...req, model: target.model }))
 }

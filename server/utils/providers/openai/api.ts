@@ -1,0 +1,13 @@
+// OpenAI's HTTP API: a base URL that ends in its version (`…/v1`), bearer auth.
+import type { ProviderApi, ProviderConnection } from '../types'
+
+const base = (c: ProviderConnection) => c.baseUrl.replace(/\/+$/, '')
+const auth = (c: ProviderConnection) => ({ authorization: `Bearer ${c.apiKey}` })
+
+export const openaiApi: ProviderApi = {
+  defaultBaseUrl: 'https://api.openai.com/v1',
+  chat: c => ({ url: `${base(c)}/chat/completions`, headers: auth(c) }),
+  embeddings: c => ({ url: `${base(c)}/embeddings`, headers: auth(c) }),
+  // OpenAI's model list has no page size: it is one page.
+  models: c => ({ url: `${base(c)}/models`, headers: auth(c) }),
+}
