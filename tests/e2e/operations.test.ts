@@ -70,7 +70,7 @@ describe('logs, request ids and headers', () => {
     const { gw, client, key } = await gateway()
     const res = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'confidential words here' }] }, { headers: { 'x-request-id': 'trace-abc-123' } }).withResponse()
     expect(res.response.headers.get('x-request-id')).toBe('trace-abc-123')
-    await new Promise(r => setTimeout(r, 100))
+    await gw.waitForOutput(/"requestId":"trace-abc-123"/)
     const lines = gw.output().split('\n').filter(l => l.startsWith('{')).map(l => JSON.parse(l))
     const line = lines.find(l => l.requestId === 'trace-abc-123')
     expect(line).toMatchObject({ level: 'info', method: 'POST', path: '/v1/chat/completions', status: 200, keyId: key.id, provider: 'openai', model: 'gpt-4o-mini', promptTokens: res.data.usage!.prompt_tokens, completionTokens: res.data.usage!.completion_tokens })

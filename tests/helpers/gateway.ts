@@ -12,6 +12,8 @@ export interface GatewayProcess {
   adminKey: string
   dataDir: string
   output: () => string
+  /** Resolves once the process has printed a line matching `pattern` (the access log is written in batches). */
+  waitForOutput: (pattern: RegExp, timeoutMs?: number) => Promise<void>
   admin: <T = any>(method: string, path: string, body?: unknown) => Promise<{ status: number, body: T }>
   stop: (signal?: NodeJS.Signals) => Promise<number | null>
   restart: () => Promise<void>
@@ -53,6 +55,11 @@ export async function startGateway(env: Record<string, string> = {}, opts: { dat
     get adminKey() { return adminKey },
     dataDir,
     output: () => out,
+    async waitForOutput(pattern, timeoutMs = 5_000) {
+      for (const deadline = Date.now() + timeoutMs; !pattern.test(out); await new Promise(r => setTimeout(r, 20))) {
+        if (Date.now() > deadline) throw new Error(`no output matching ${pattern} within ${timeoutMs} ms:\n${out}`)
+      }
+    },
     async admin(method, path, body) {
       const res = await fetch(`${url}${path}`, {
         method,

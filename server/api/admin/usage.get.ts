@@ -1,10 +1,9 @@
 import { z } from 'zod'
 import { adminQuery, defineAdminHandler } from '../../utils/admin/handler'
 import { USAGE_GROUPS, usageBetween } from '../../utils/store/request-log'
+import { lastUtcDays } from '../../../shared/utils/utc-day'
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}/, 'expected a date (YYYY-MM-DD or ISO 8601)').transform(s => s.slice(0, 10))
-const today = () => new Date().toISOString().slice(0, 10)
-const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10)
 
 const Query = z.object({
   from: day.optional(),
@@ -14,8 +13,9 @@ const Query = z.object({
 
 export default defineAdminHandler(async (event) => {
   const q = adminQuery(event, Query)
-  const from = q.from ?? daysAgo(29)
-  const to = q.to ?? today()
+  const last30 = lastUtcDays(30)
+  const from = q.from ?? last30.from
+  const to = q.to ?? last30.to
   const data = await usageBetween(from, to, q.groupBy)
   const totals = data.reduce((t, r) => ({
     requests: t.requests + r.requests,

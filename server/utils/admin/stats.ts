@@ -3,23 +3,15 @@
 import { z } from 'zod'
 import { database } from '../db'
 import { flushRequestLog } from '../store/request-log'
+import { lastUtcDays, utcDaysBetween } from '../../../shared/utils/utc-day'
 
-const DAY_MS = 86_400_000
-const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10)
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a UTC day (YYYY-MM-DD)')
 
 /** `from`/`to`: UTC days, inclusive; the last 30 days by default. */
 export const DayRange = z.object({
-  from: day.default(() => utcDay(Date.now() - 29 * DAY_MS)),
-  to: day.default(() => utcDay(Date.now())),
+  from: day.default(() => lastUtcDays(30).from),
+  to: day.default(() => lastUtcDays(30).to),
 }).refine(r => r.from <= r.to, { message: 'from must not be after to', path: ['from'] })
-
-/** Every UTC day from `from` to `to`, at most 366. */
-function daysBetween(from: string, to: string): string[] {
-  const days: string[] = []
-  for (let t = Date.parse(`${from}T00:00:00Z`); days.length < 366 && utcDay(t) <= to; t += DAY_MS) days.push(utcDay(t))
-  return days
-}
 
 export const SERIES_GROUPS = { provider: 'provider', model: 'model' } as const
 export type SeriesGroup = keyof typeof SERIES_GROUPS
@@ -40,7 +32,7 @@ export async function usageSeries(from: string, to: string, by: SeriesGroup): Pr
   const rows = await db.prepare(`SELECT day, ${column} AS grp, SUM(requests) AS requests, SUM(errors) AS errors,
     SUM(prompt_tokens) + SUM(completion_tokens) AS tokens, SUM(cost_usd) AS cost_usd
     FROM usage_daily WHERE day >= ? AND day <= ? GROUP BY day, ${column}`).all(from, to) as Record<string, string | number>[]
-  const days = daysBetween(from, to)
+  const days = utcDaysBetween(from, to)
   const index = new Map(days.map((d, i) => [d, i]))
   const byName = new Map<string, Series>()
   for (const r of rows) {

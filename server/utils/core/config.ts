@@ -11,6 +11,7 @@ const optional = z.string().trim().min(1).optional().catch(undefined)
 const EnvSchema = z.object({
   DATA_DIR: z.preprocess(blankToUndefined, z.string().default('./data')),
   DATABASE_URL: optional,
+  DATABASE_POOL_MAX: z.preprocess(blankToUndefined, z.coerce.number().int().positive().default(10)),
   REDIS_URL: optional,
   REDIS_PREFIX: z.preprocess(blankToUndefined, z.string().default('gw:')),
   ADMIN_API_KEY: optional,
@@ -45,7 +46,15 @@ const EnvSchema = z.object({
   BACKUP_S3_SECRET_ACCESS_KEY: optional,
   BACKUP_S3_REGION: z.preprocess(blankToUndefined, z.string().trim().default('us-east-1')),
   BACKUP_S3_PREFIX: z.preprocess(blankToUndefined, z.string().trim().default('gateway-backups/')),
+  REGISTRY_CRON: z.preprocess(blankToUndefined, z.string().trim().default('0 3 * * *')),
+  BACKUP_CRON: z.preprocess(blankToUndefined, z.string().trim().default('0 0 * * *')),
+  REGISTRY_OPENAI_URL: optional,
+  REGISTRY_ANTHROPIC_URL: optional,
+  REGISTRY_GOOGLE_URL: optional,
 })
+
+/** A cron schedule, or null where the operator turned it off. */
+const schedule = (value: string) => (value === 'off' ? null : value)
 
 export type GatewayConfig = ReturnType<typeof loadConfig>
 
@@ -58,6 +67,7 @@ function loadConfig(env: NodeJS.ProcessEnv) {
     registryDir: resolve(dataDir, 'registry'),
     secretsPath: resolve(dataDir, 'secrets.json'),
     databaseUrl: e.DATABASE_URL,
+    databasePoolMax: e.DATABASE_POOL_MAX,
     redisUrl: e.REDIS_URL,
     /** Prefix of every Redis key and channel, so several gateways (or tests) can share one Redis. */
     redisPrefix: e.REDIS_PREFIX,
@@ -101,6 +111,10 @@ function loadConfig(env: NodeJS.ProcessEnv) {
           prefix: e.BACKUP_S3_PREFIX.replace(/^\/+|\/+$/g, '').replace(/.+/, '$&/'),
         }
       : undefined,
+    /** Schedules (UTC cron) of the scheduled tasks; null when off. */
+    schedules: { registryUpdate: schedule(e.REGISTRY_CRON), backup: schedule(e.BACKUP_CRON) },
+    /** Pricing pages that replace the official ones (REGISTRY_<PROVIDER>_URL). */
+    pricingUrls: { openai: e.REGISTRY_OPENAI_URL, anthropic: e.REGISTRY_ANTHROPIC_URL, google: e.REGISTRY_GOOGLE_URL },
   }
 }
 

@@ -5,8 +5,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
 import type pg from 'pg'
 import type postgresqlConnector from 'db0/connectors/postgresql'
+import { config } from '../core/config'
 
-const POOL_MAX = Number(process.env.DATABASE_POOL_MAX) || 10
 const MIGRATION_LOCK = 'llm-gateway:migrations'
 
 export interface PgPool {
@@ -20,7 +20,7 @@ export interface PgPool {
 
 export async function createPgPool(url: string): Promise<PgPool> {
   const [{ default: pgDriver }, { default: postgresqlConnector }] = await Promise.all([import('pg'), import('db0/connectors/postgresql')])
-  const pool = new pgDriver.Pool({ connectionString: url, max: POOL_MAX })
+  const pool = new pgDriver.Pool({ connectionString: url, max: config().databasePoolMax })
   // An idle pooled connection that the server ends (restart, failover, terminated backend) must not
   // take the process down: the pool drops it and the next query opens a new one.
   pool.on('error', error => console.warn('[db] an idle PostgreSQL connection was lost:', error.message))

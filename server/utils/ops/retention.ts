@@ -1,8 +1,10 @@
 // Which backups to keep: the newest of each of the last 7 days that have one, of the last 4 Sundays,
 // and of the last 12 first-of-the-months (UTC). Pure, so it is tested on made-up dates.
+import { utcDay } from '../../../shared/utils/utc-day'
+
 export const RETENTION = { daily: 7, weekly: 4, monthly: 12 }
 
-const day = (d: Date) => d.toISOString().slice(0, 10)
+const day = (d: Date) => utcDay(d.getTime())
 
 function newestPer(dates: Date[], bucket: (d: Date) => string | undefined, count: number): Date[] {
   const newest = new Map<string, Date>()

@@ -7,13 +7,7 @@ import aliasFile from '../../../data/model-aliases.json'
 import { parsePricingPage } from './parsers'
 import { compact } from './parsers/common'
 import { type ModelEntry, type ParsedModel, type ProviderId, PROVIDERS, Registry } from './schema'
-
-/** The published pages the saved copies come from. */
-export const PRICING_PAGE_URLS: Record<ProviderId, string> = {
-  openai: 'https://developers.openai.com/api/docs/pricing.md',
-  anthropic: 'https://platform.claude.com/docs/en/about-claude/pricing.md',
-  google: 'https://ai.google.dev/gemini-api/docs/pricing.md.txt',
-}
+import { PRICING_PAGE_URLS } from './sources'
 
 /** File names of the saved copies in a pages folder (the shared fixtures use these). */
 export const SAVED_PAGE_FILES: Record<ProviderId, string> = {

@@ -1,18 +1,18 @@
 // Where each provider's prices are read: the Markdown twin of the official pricing page (steadier
 // than the HTML), with the HTML page as the fallback. REGISTRY_<PROVIDER>_URL overrides the first.
 import { ofetch } from 'ofetch'
+import { config } from '../core/config'
 import type { ProviderId } from './schema'
 
-const DEFAULT_URLS: Record<ProviderId, string> = {
+/** The official pricing pages (their Markdown twins). */
+export const PRICING_PAGE_URLS: Record<ProviderId, string> = {
   openai: 'https://developers.openai.com/api/docs/pricing.md',
   anthropic: 'https://platform.claude.com/docs/en/about-claude/pricing.md',
   google: 'https://ai.google.dev/gemini-api/docs/pricing.md.txt',
 }
 
-const ENV_NAMES: Record<ProviderId, string> = { openai: 'REGISTRY_OPENAI_URL', anthropic: 'REGISTRY_ANTHROPIC_URL', google: 'REGISTRY_GOOGLE_URL' }
-
 export function sourceUrls(provider: ProviderId): string[] {
-  const primary = process.env[ENV_NAMES[provider]]?.trim() || DEFAULT_URLS[provider]
+  const primary = config().pricingUrls[provider] ?? PRICING_PAGE_URLS[provider]
   const html = primary.replace(/\.md(\.txt)?$/, '')
   return html === primary ? [primary] : [primary, html]
 }

@@ -3,6 +3,7 @@
 // thread runs each row through the single-row statement (prepared once); PostgreSQL, and SQLite when
 // the writer could not start, run multi-row statements built from the same definitions.
 import type { RequestRecord } from './request-log'
+import { DAY_MS, utcDay } from '../../../shared/utils/utc-day'
 
 export type SqlValue = string | number | null
 export type SqlRow = SqlValue[]
@@ -33,15 +34,14 @@ export const ADD_SPEND_SQL = 'UPDATE gateway_keys SET spent_usd = spent_usd + ?,
 /** The single-row statements, in the order of a RequestLogBatch's row lists. */
 export const REQUEST_LOG_STATEMENTS = [insertRequestsSql(1), upsertRollupsSql(1), ADD_SPEND_SQL]
 
-const DAY_MS = 86_400_000
 let lastDay = -1
 let lastDayText = ''
-/** The UTC date of `ms` as YYYY-MM-DD, formatted once per day rather than once per row. */
-function utcDay(ms: number): string {
+/** The UTC day of `ms`, formatted once per day rather than once per row. */
+function rowDay(ms: number): string {
   const day = Math.floor(ms / DAY_MS)
   if (day !== lastDay) {
     lastDay = day
-    lastDayText = new Date(day * DAY_MS).toISOString().slice(0, 10)
+    lastDayText = utcDay(day * DAY_MS)
   }
   return lastDayText
 }
@@ -51,7 +51,7 @@ export function requestLogBatch(records: RequestRecord[]): RequestLogBatch {
   const rollups = new Map<string, { day: string, keyId: string, provider: string, model: string, requests: number, errors: number, prompt: number, cached: number, completion: number, cost: number }>()
   const spend = new Map<string, { cost: number, lastUsedAt: number }>()
   for (const r of records) {
-    const day = utcDay(r.createdAt)
+    const day = rowDay(r.createdAt)
     const provider = r.provider ?? ''
     const model = r.model ?? ''
     const k = `${day}\u0000${r.keyId}\u0000${provider}\u0000${model}`
