@@ -5,6 +5,7 @@
 import { Agent, request } from 'node:http'
 import { connect } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type FakeAnthropic, startFakeAnthropic } from '../helpers/fake-anthropic'
 import { type FakeOpenAI, startFakeOpenAI } from '../helpers/fake-openai'
 import { type GatewayProcess, removeDir, startGateway } from '../helpers/gateway'
 
@@ -97,21 +98,28 @@ function probe(gw: GatewayProcess, apiKey: string) {
 
 describe('hostile bodies', () => {
   let fake: FakeOpenAI
+  let anthropicFake: FakeAnthropic
   let gw: GatewayProcess
   let key: string
   const v1 = () => ({ authorization: `Bearer ${key}` })
   const admin = () => ({ authorization: `Bearer ${gw.adminKey}` })
 
   beforeAll(async () => {
-    fake = await startFakeOpenAI()
+    ;[fake, anthropicFake] = await Promise.all([startFakeOpenAI(), startFakeAnthropic()])
     // /v1's cap is above the 30 MiB bodies, so what refuses them there is the shape check.
-    gw = await startGateway({ OPENAI_API_KEY: fake.apiKey, OPENAI_BASE_URL: fake.url, MAX_BODY_BYTES: String(64 * MiB) })
+    gw = await startGateway({
+      OPENAI_API_KEY: fake.apiKey,
+      OPENAI_BASE_URL: fake.url,
+      ANTHROPIC_API_KEY: anthropicFake.apiKey,
+      ANTHROPIC_BASE_URL: anthropicFake.url,
+      MAX_BODY_BYTES: String(64 * MiB),
+    })
     key = (await gw.admin('POST', '/api/admin/keys', { name: 'app' })).body.key
   })
 
   afterAll(async () => {
     await gw?.stop()
-    await fake?.close()
+    await Promise.all([fake?.close(), anthropicFake?.close()])
     if (gw) removeDir(gw.dataDir)
   })
 
@@ -171,6 +179,20 @@ describe('hostile bodies', () => {
     }
     expect((await fetch(`${gw.url}/health`)).status).toBe(200)
     expect(await rss() - before).toBeLessThan(64 * MiB)
+  })
+
+  it('refuses with 400 the nesting that a translation to another provider would fail to re-serialise', async () => {
+    // 20,000 levels in 200 KB: JSON.parse takes them, JSON.stringify of the translated request overflows
+    // the stack (and so would this test's: the bodies are written as text).
+    const schema = `${'{"items":'.repeat(20_000)}{}${'}'.repeat(20_000)}`
+    const withTools = (body: object, tools: string) => `${JSON.stringify(body).slice(0, -1)},"tools":${tools}}`
+    const post = (path: string, body: string) => fetch(`${gw.url}${path}`, { method: 'POST', headers: { ...v1(), 'content-type': 'application/json' }, body })
+    const chat = await post('/v1/chat/completions', withTools({ ...CHAT, model: 'claude-haiku-4-5' }, `[{"type":"function","function":{"name":"deep","parameters":${schema}}}]`))
+    expect(chat.status).toBe(400)
+    expect((await chat.json()).error).toMatchObject({ type: 'invalid_request_error', param: null, code: 'json_too_deep' })
+    const messages = await post('/v1/messages', withTools({ ...CHAT, max_tokens: 5 }, `[{"name":"deep","input_schema":${schema}}]`))
+    expect(messages.status).toBe(400)
+    expect(await messages.json()).toEqual({ type: 'error', error: { type: 'invalid_request_error', message: expect.stringMatching(/nests deeper/) } })
   })
 })
 
