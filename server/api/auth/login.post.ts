@@ -11,7 +11,7 @@ import { clientIp } from '../../utils/ops/client-ip'
 const Body = z.object({ email: z.string().trim().min(1).max(254), password: z.string().min(1).max(256) }).strict()
 
 export default defineAuthHandler(async (event) => {
-  const { email, password } = await adminBody(event, Body)
+  const { email, password } = await adminBody(event, Body, 'auth')
   const ip = clientIp(event.node.req)
   await assertLoginAllowed(ip, email)
   const found = await findAdminForLogin(email)

@@ -5,7 +5,7 @@ import { startSession } from '../../utils/admin/session'
 
 // Creates the first administrator and signs them in; refused (409) once any administrator exists.
 export default defineAuthHandler(async (event) => {
-  const input = await adminBody(event, AdminCredentials)
+  const input = await adminBody(event, AdminCredentials, 'auth')
   const admin = await createAdmin(input, { onlyIfNone: true })
   await startSession(event, admin)
   return created(event, { user: adminView(admin) })

@@ -1,9 +1,10 @@
 // Admin API handlers: bearer ADMIN_API_KEY or a dashboard session required, bodies and queries
 // validated with zod, errors in the same {"error":{…}} shape as /v1.
 import type { EventHandlerRequest, H3Event } from 'h3'
-import { defineEventHandler, getQuery, getRouterParam, readBody, setResponseStatus } from 'h3'
+import { defineEventHandler, getQuery, getRouterParam, setResponseStatus } from 'h3'
 import { z } from 'zod'
 import { secrets } from '../core/secrets'
+import { type BodyFamily, readJsonBody } from '../gateway/body'
 import { GatewayError, fromZodError, toGatewayError } from '../gateway/errors'
 import { sendOpenAIError } from '../gateway/respond'
 import { assertSameOrigin, sessionAdmin } from './session'
@@ -39,17 +40,9 @@ export function defineAdminHandler<T>(fn: (event: H3Event<EventHandlerRequest>) 
   })
 }
 
-export async function adminBody<T extends z.ZodType>(event: H3Event, schema: T): Promise<z.infer<T>> {
-  let body: unknown
-  try {
-    body = await readBody(event)
-  }
-  catch {
-    throw new GatewayError(400, 'The request body is not valid JSON.', 'invalid_request_error', 'invalid_json')
-  }
-  const parsed = schema.safeParse(body ?? {})
-  if (!parsed.success) throw fromZodError(parsed.error)
-  return parsed.data
+/** The validated JSON body of an admin API or sign-in request (`family` picks its size cap). */
+export async function adminBody<T extends z.ZodType>(event: H3Event, schema: T, family: Extract<BodyFamily, 'admin' | 'auth'> = 'admin'): Promise<z.infer<T>> {
+  return (await readJsonBody(event, schema, family)).body
 }
 
 export function adminQuery<T extends z.ZodType>(event: H3Event, schema: T): z.infer<T> {

@@ -25,6 +25,11 @@ const EnvSchema = z.object({
   GEMINI_API_KEY: optional,
   GEMINI_BASE_URL: optional,
   MAX_BODY_BYTES: int(20 * 1024 * 1024),
+  MAX_JSON_DEPTH: int(64),
+  MAX_JSON_VALUES: int(500_000),
+  REQUEST_BODY_TIMEOUT_MS: int(15_000),
+  HEADERS_TIMEOUT_MS: int(10_000),
+  REQUEST_TIMEOUT_MS: int(120_000),
   UPSTREAM_TIMEOUT_MS: int(60_000),
   UPSTREAM_IDLE_TIMEOUT_MS: int(60_000),
   UPSTREAM_MAX_RETRIES: int(2),
@@ -81,6 +86,14 @@ function loadConfig(env: NodeJS.ProcessEnv) {
       google: { apiKey: e.GEMINI_API_KEY, baseUrl: e.GEMINI_BASE_URL },
     },
     maxBodyBytes: e.MAX_BODY_BYTES,
+    /** Limits of every JSON body's shape, checked before it is parsed (gateway/json-scan.ts). */
+    maxJsonDepth: Math.max(1, e.MAX_JSON_DEPTH),
+    maxJsonValues: Math.max(1, e.MAX_JSON_VALUES),
+    /** Longest silence allowed while a request body arrives (0: none). */
+    requestBodyTimeoutMs: e.REQUEST_BODY_TIMEOUT_MS,
+    /** Node's server.headersTimeout, never above requestTimeout (Node's rule), and server.requestTimeout (0: none). */
+    headersTimeoutMs: e.REQUEST_TIMEOUT_MS > 0 ? Math.min(e.HEADERS_TIMEOUT_MS, e.REQUEST_TIMEOUT_MS) : e.HEADERS_TIMEOUT_MS,
+    requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
     upstreamTimeoutMs: e.UPSTREAM_TIMEOUT_MS,
     upstreamIdleTimeoutMs: e.UPSTREAM_IDLE_TIMEOUT_MS,
     maxRetries: e.UPSTREAM_MAX_RETRIES,

@@ -25,7 +25,7 @@ function sendAnthropicError(event: H3Event, error: GatewayError): void {
 export function handleMessages(event: H3Event): Promise<void> {
   const ctx = begin(event, 'messages')
   return run(event, ctx, async () => {
-    const { body: req, size } = await readJsonBody(event, MessagesRequest)
+    const { body: req, size } = await readJsonBody(event, MessagesRequest, 'v1')
     ctx.stream = req.stream === true
     ctx.promptText = () => JSON.stringify([req.system ?? '', req.messages])
     const isNative = (c: ResolvedModel) => c.target.provider === 'anthropic'

@@ -62,7 +62,7 @@ export function upstreamText(upstream: UpstreamResponse): Promise<string> {
 export function handleChatCompletions(event: H3Event): Promise<void> {
   const ctx = begin(event, 'chat')
   return run(event, ctx, async () => {
-    const { body: req, text: raw, size } = await readJsonBody(event, ChatCompletionRequest)
+    const { body: req, text: raw, size } = await readJsonBody(event, ChatCompletionRequest, 'v1')
     ctx.stream = req.stream === true
     ctx.promptText = () => JSON.stringify(req.messages)
     const { adapter, target, upstream } = await dispatch(
@@ -135,7 +135,7 @@ export async function pipeStream(event: H3Event, ctx: RequestContext, upstream: 
 export function handleEmbeddings(event: H3Event): Promise<void> {
   const ctx = begin(event, 'embeddings')
   return run(event, ctx, async () => {
-    const { body: req, text: raw, size } = await readJsonBody(event, EmbeddingsRequest)
+    const { body: req, text: raw, size } = await readJsonBody(event, EmbeddingsRequest, 'v1')
     ctx.promptText = () => (typeof req.input === 'string' ? req.input : JSON.stringify(req.input))
     const candidates = resolveTargets(req.model, ctx.key!, 'embedding')
     const unsupported = candidates.find(c => !c.adapter.embeddings)
