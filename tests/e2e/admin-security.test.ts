@@ -57,7 +57,7 @@ describe('host names the dashboard and admin API answer to', () => {
   const bearer = () => ({ authorization: `Bearer ${gw.adminKey}` })
 
   beforeAll(async () => {
-    gw = await gateway({ PUBLIC_HOSTS: 'gateway.example.com, admin.example.net:8443', GATEWAY_DOMAIN: 'llm.example.org', TRUST_PROXY: 'true' })
+    gw = await gateway({ PUBLIC_HOSTS: 'gateway.example.com, admin.example.net:8443,https://typo.example/', GATEWAY_DOMAIN: 'llm.example.org', TRUST_PROXY: 'true' })
     appKey = (await gw.admin('POST', '/api/admin/keys', { name: 'any-host' })).body.key
   })
 
@@ -100,6 +100,9 @@ describe('host names the dashboard and admin API answer to', () => {
     const refused = ['admin.example.net', 'admin.example.net:443', 'gateway.example.com.attacker.example', 'localhost.attacker.example', '127.0.0.2', '[::2]']
     for (const host of allowed) expect((await send(`${gw.url}/api/admin/keys`, { host, headers: bearer() })).status, host).toBe(200)
     for (const host of refused) expect((await send(`${gw.url}/api/admin/keys`, { host, headers: bearer() })).status, host).toBe(421)
+    // An entry that is not a host name is ignored, and the log says so.
+    expect((await send(`${gw.url}/api/admin/keys`, { host: 'typo.example', headers: bearer() })).status).toBe(421)
+    expect(gw.output()).toContain('PUBLIC_HOSTS/GATEWAY_DOMAIN entry "https://typo.example/" ignored')
   })
 
   it('behind a trusted proxy, checks the X-Forwarded-Host the proxy sends instead of Host', async () => {

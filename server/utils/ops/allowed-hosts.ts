@@ -2,6 +2,7 @@
 // and PUBLIC_HOSTS. Checking the name defeats DNS rebinding: a page on another site whose name is made
 // to resolve to this gateway's address still sends its own name, so it cannot read the dashboard or
 // drive the admin API even when the gateway listens on localhost only.
+import { consola } from 'consola'
 import { config } from '../core/config'
 
 interface HostName { name: string, port?: string }
@@ -18,7 +19,14 @@ function parseHost(value: string): HostName | undefined {
 let allowed: HostName[] | undefined
 
 function allowedHosts(): HostName[] {
-  allowed ??= [...LOOPBACK_NAMES, ...config().publicHosts].map(parseHost).filter(h => h !== undefined)
+  if (!allowed) {
+    allowed = LOOPBACK_NAMES.map(h => parseHost(h)!)
+    for (const entry of config().publicHosts) {
+      const host = parseHost(entry)
+      if (host) allowed.push(host)
+      else consola.warn(`[gateway] PUBLIC_HOSTS/GATEWAY_DOMAIN entry ${JSON.stringify(entry)} ignored: write a host name, optionally with :port (no scheme or path)`)
+    }
+  }
   return allowed
 }
 
