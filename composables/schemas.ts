@@ -1,13 +1,24 @@
 // The dashboard's form schemas (zod), with the same rules the admin API applies.
 import { z } from 'zod'
 
-/** A new administrator (setup page and settings): email, password of 12+ characters, confirmation. */
+const adminAccountFields = {
+  email: z.email('Enter a valid email address'),
+  password: z.string().min(12, 'Use at least 12 characters').max(256),
+  confirm: z.string(),
+}
+
+const passwordsMatch = <T extends { password: string, confirm: string }>(v: T) => v.password === v.confirm
+const passwordsMismatch = { message: 'The passwords do not match', path: ['confirm'] }
+
+/** A new administrator (settings): email, password of 12+ characters, confirmation. */
 export function adminAccountSchema() {
-  return z.object({
-    email: z.email('Enter a valid email address'),
-    password: z.string().min(12, 'Use at least 12 characters').max(256),
-    confirm: z.string(),
-  }).refine(v => v.password === v.confirm, { message: 'The passwords do not match', path: ['confirm'] })
+  return z.object(adminAccountFields).refine(passwordsMatch, passwordsMismatch)
+}
+
+/** The first administrator (setup page): the same, with the set-up token printed at start or the admin API key. */
+export function setupSchema() {
+  return z.object({ token: z.string().trim().min(1, 'Enter the set-up token from the gateway\'s log'), ...adminAccountFields })
+    .refine(passwordsMatch, passwordsMismatch)
 }
 
 /** Empty number inputs give null (Nuxt UI's `.nullable` modifier): null means "no limit". */

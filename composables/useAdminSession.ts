@@ -21,7 +21,8 @@ export function useAdminSession() {
     user.value = (await api<SignedIn>('/api/auth/login', { method: 'POST', body: credentials })).user
   }
 
-  async function setUp(credentials: { email: string, password: string }) {
+  /** `token`: the set-up token printed at start, or the admin API key. */
+  async function setUp(credentials: { token: string, email: string, password: string }) {
     user.value = (await api<SignedIn>('/api/auth/setup', { method: 'POST', body: credentials })).user
     setupRequired.value = false
   }

@@ -1,17 +1,28 @@
-// Prometheus exposition. Bearer-protected when METRICS_TOKEN is set.
+// Prometheus exposition. With METRICS_TOKEN it wants that bearer token; without it, it answers only
+// connections from this machine (the socket's address, never X-Forwarded-For), since the series name
+// key ids and their budget use.
+import type { H3Event } from 'h3'
 import { config } from '../utils/core/config'
 import { safeEqual } from '../utils/core/crypto'
+import { isLoopbackSocket } from '../utils/ops/client-ip'
 import { metricsRegistry } from '../utils/ops/metrics'
+
+function refuse(event: H3Event, status: number, text: string) {
+  setResponseStatus(event, status)
+  setResponseHeader(event, 'content-type', 'text/plain; charset=utf-8')
+  return `${text}\n`
+}
 
 export default defineEventHandler(async (event) => {
   const token = config().metricsToken
   if (token) {
-    const auth = event.node.req.headers.authorization ?? ''
-    if (!safeEqual(auth, `Bearer ${token}`)) {
-      setResponseStatus(event, 401)
+    if (!safeEqual(event.node.req.headers.authorization ?? '', `Bearer ${token}`)) {
       setResponseHeader(event, 'www-authenticate', 'Bearer')
-      return 'unauthorized\n'
+      return refuse(event, 401, 'unauthorized')
     }
+  }
+  else if (!isLoopbackSocket(event.node.req)) {
+    return refuse(event, 403, 'forbidden: without METRICS_TOKEN, /metrics answers only connections from this machine; set METRICS_TOKEN and send it as a bearer token')
   }
   setResponseHeader(event, 'content-type', metricsRegistry.contentType)
   return metricsRegistry.metrics()

@@ -410,13 +410,23 @@ describe.skipIf(!haveChromium)('admin dashboard in a browser', { timeout: 90_000
       if (fresh) removeDir(fresh.dataDir)
     })
 
-    it('sends every visitor to /setup, which creates the first administrator and signs them in', async () => {
+    it('sends every visitor to /setup, which wants the set-up token from the log, creates the first administrator and signs them in', async () => {
       await p.goto(`${fresh.url}/`)
       await p.waitForURL(/\/setup$/)
       await shot('setup', { page: p })
       await p.getByLabel('Email', { exact: true }).fill('first@example.com')
       await p.getByLabel('Password', { exact: true }).fill('the first admin password')
       await p.getByLabel('Confirm password', { exact: true }).fill('the first admin password')
+
+      // A wrong token is refused with the API's message, and nothing is created.
+      allowed = [/status of 401 .*\/api\/auth\/setup/]
+      await p.getByLabel('Set-up token', { exact: true }).fill('gw-setup-not-the-printed-one')
+      await p.getByRole('button', { name: 'Create administrator' }).click()
+      await p.getByRole('alert').filter({ hasText: 'Invalid set-up token' }).waitFor()
+      expect((await (await fetch(`${fresh.url}/api/auth/setup`)).json()).required).toBe(true)
+
+      expect(fresh.setupToken).toMatch(/^gw-setup-/)
+      await p.getByLabel('Set-up token', { exact: true }).fill(fresh.setupToken)
       await p.getByRole('button', { name: 'Create administrator' }).click()
       await p.waitForURL(`${fresh.url}/`)
       await p.getByRole('heading', { name: 'Overview' }).first().waitFor()

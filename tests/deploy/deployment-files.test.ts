@@ -154,6 +154,16 @@ describe('nginx config text', () => {
     expect(hasDirective(v1, 'limit_req zone=perip burst=20 nodelay')).toBe(true)
   })
 
+  it('passes on the name of the server named ${GATEWAY_DOMAIN} as Host and X-Forwarded-Host, the name compose lets the gateway answer to', () => {
+    const level = ownLevel(httpsServer!)
+    expect(hasDirective(level, 'proxy_set_header Host $host')).toBe(true)
+    expect(hasDirective(level, 'proxy_set_header X-Forwarded-Host $host')).toBe(true)
+    // Any other name is dropped before it reaches the gateway (the default servers).
+    expect(servers.filter(s => hasDirective(s, 'listen 443 ssl default_server')).map(s => hasDirective(s, 'ssl_reject_handshake on'))).toEqual([true])
+    const compose = yamlFile('docker-compose.yml')
+    for (const name of ['gateway', 'gateway-2']) expect(compose.services[name].environment.GATEWAY_DOMAIN, name).toMatch(/^\$\{GATEWAY_DOMAIN:\?/)
+  })
+
   it('the template uses only variables that docker-compose.yml gives the nginx container', () => {
     const used = new Set([...template.matchAll(/\$\{([A-Z0-9_]+)\}/g)].map(m => m[1]))
     expect([...used].sort()).toEqual(['GATEWAY_DOMAIN', 'GATEWAY_UPSTREAM'])
@@ -474,7 +484,7 @@ const GATEWAY_ENV = [
   'OPENAI_API_KEY', 'OPENAI_BASE_URL', 'ANTHROPIC_API_KEY', 'ANTHROPIC_BASE_URL', 'GEMINI_API_KEY', 'GEMINI_BASE_URL',
   'LOG_LEVEL', 'RATE_LIMIT_PER_MINUTE', 'TRUST_PROXY', 'CORS_ORIGINS', 'METRICS_TOKEN', 'MAX_BODY_BYTES',
   'UPSTREAM_TIMEOUT_MS', 'UPSTREAM_MAX_RETRIES', 'REGISTRY_CRON', 'REGISTRY_OPENAI_URL', 'REGISTRY_ANTHROPIC_URL',
-  'REGISTRY_GOOGLE_URL', 'BACKUP_DIR', 'ADMIN_EMAIL', 'ADMIN_PASSWORD',
+  'REGISTRY_GOOGLE_URL', 'BACKUP_DIR', 'ADMIN_EMAIL', 'ADMIN_PASSWORD', 'PUBLIC_HOSTS', 'GATEWAY_DOMAIN',
   'MAX_JSON_DEPTH', 'MAX_JSON_VALUES', 'REQUEST_BODY_TIMEOUT_MS', 'HEADERS_TIMEOUT_MS', 'REQUEST_TIMEOUT_MS',
 ]
 

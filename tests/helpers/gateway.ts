@@ -1,5 +1,5 @@
 // Starts the built gateway (.output) as a child process on a random loopback port with its own
-// DATA_DIR, and reads the admin key it prints on first start.
+// DATA_DIR, and reads the admin key it prints on first start (and the set-up token of each start).
 import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -10,6 +10,8 @@ import { freePort } from './net'
 export interface GatewayProcess {
   url: string
   adminKey: string
+  /** The dashboard set-up token printed by the latest start (empty when none was). */
+  setupToken: string
   dataDir: string
   output: () => string
   /** Resolves once the process has printed a line matching `pattern` (the access log is written in batches). */
@@ -19,7 +21,7 @@ export interface GatewayProcess {
   restart: () => Promise<void>
 }
 
-const SCRUBBED = /^(OPENAI|ANTHROPIC|GEMINI)_|^(DATABASE_URL|REDIS_URL|ADMIN_API_KEY|ENCRYPTION_KEY|SECRET_KEY|DATA_DIR|PORT|HOST|NITRO_.*)$/
+const SCRUBBED = /^(OPENAI|ANTHROPIC|GEMINI)_|^(DATABASE_URL|REDIS_URL|ADMIN_API_KEY|ADMIN_EMAIL|ADMIN_PASSWORD|ENCRYPTION_KEY|SECRET_KEY|PUBLIC_HOSTS|GATEWAY_DOMAIN|METRICS_TOKEN|TRUST_PROXY|DATA_DIR|PORT|HOST|NITRO_.*)$/
 
 export async function startGateway(env: Record<string, string> = {}, opts: { dataDir?: string } = {}): Promise<GatewayProcess> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'gw-test-'))
@@ -28,8 +30,10 @@ export async function startGateway(env: Record<string, string> = {}, opts: { dat
   let child: ChildProcess
   let out = ''
   let adminKey = env.ADMIN_API_KEY ?? ''
+  let launchedAt = 0
 
   async function launch() {
+    launchedAt = out.length
     child = spawn(process.execPath, [serverEntry], {
       // Tests send more than a person would: the per-IP limit is raised unless a test sets it.
       env: { ...baseEnv, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), DATA_DIR: dataDir, RATE_LIMIT_PER_MINUTE: '100000', REGISTRY_CRON: 'off', BACKUP_CRON: 'off', ...env },
@@ -53,6 +57,7 @@ export async function startGateway(env: Record<string, string> = {}, opts: { dat
   return {
     url,
     get adminKey() { return adminKey },
+    get setupToken() { return /gw-setup-[\w-]+/.exec(out.slice(launchedAt))?.[0] ?? '' },
     dataDir,
     output: () => out,
     async waitForOutput(pattern, timeoutMs = 5_000) {

@@ -2,6 +2,7 @@
 // ADMIN_PASSWORD when both are set and no account exists yet, or from the one-time /setup page.
 import { consola } from 'consola'
 import { z } from 'zod'
+import { config } from '../core/config'
 import { randomToken } from '../core/crypto'
 import { database } from '../db'
 import { GatewayError } from '../gateway/errors'
@@ -124,12 +125,11 @@ let bootstrapped: Promise<void> | undefined
 /** Creates the first account from ADMIN_EMAIL and ADMIN_PASSWORD (once per process, when none exists). */
 export function ensureBootstrapAdmin(): Promise<void> {
   bootstrapped ??= (async () => {
-    const email = process.env.ADMIN_EMAIL?.trim()
-    const password = process.env.ADMIN_PASSWORD
+    const { adminEmail: email, adminPassword: password } = config()
     if (!email || !password || (await countAdmins()) > 0) return
     const parsed = AdminCredentials.safeParse({ email, password })
     if (!parsed.success) {
-      consola.warn(`[auth] ADMIN_EMAIL/ADMIN_PASSWORD ignored: ${parsed.error.issues[0]!.path.join('.')} ${parsed.error.issues[0]!.message}; use /setup instead`)
+      consola.warn(`[auth] ADMIN_EMAIL/ADMIN_PASSWORD not used: ${parsed.error.issues[0]!.path.join('.')} ${parsed.error.issues[0]!.message}; correct them and restart (/setup stays closed while both are set)`)
       return
     }
     try {

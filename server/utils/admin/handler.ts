@@ -9,6 +9,12 @@ import { GatewayError, fromZodError, toGatewayError } from '../gateway/errors'
 import { sendOpenAIError } from '../gateway/respond'
 import { assertSameOrigin, sessionAdmin } from './session'
 
+/** The token of an `Authorization: Bearer …` header. */
+export function bearerToken(event: H3Event): string | undefined {
+  const auth = event.node.req.headers.authorization
+  return auth?.startsWith('Bearer ') ? auth.slice(7).trim() : undefined
+}
+
 async function requireAdmin(event: H3Event): Promise<void> {
   const auth = event.node.req.headers.authorization
   // A dashboard session (cookie) counts only for requests without an Authorization header.
@@ -20,7 +26,7 @@ async function requireAdmin(event: H3Event): Promise<void> {
       return
     }
   }
-  const token = auth?.startsWith('Bearer ') ? auth.slice(7).trim() : undefined
+  const token = bearerToken(event)
   if (!token || !secrets().isAdminKey(token)) {
     throw new GatewayError(401, 'Admin authentication required: sign in to the dashboard or send "Authorization: Bearer <ADMIN_API_KEY>".', 'authentication_error', 'invalid_admin_key')
   }

@@ -1,32 +1,19 @@
-// Sign-in throttling: at most MAX_FAILURES failed attempts per client IP and per email in a
-// WINDOW_MS window; past that every attempt for that IP or email is refused (429) until the window
-// ends. Counted in memory, or in Redis so that several instances share the count.
-import { GatewayError } from '../gateway/errors'
-import { windowCounter } from '../ops/fixed-window'
+// Sign-in throttling: at most MAX_GUESSES failed attempts per client IP and per email in a
+// GUESS_WINDOW_MS window; past that every attempt for that IP or email is refused (429) until the
+// window ends. Counted in memory, or in Redis so that several instances share the count.
+import { type Attempt, attemptLimiter, GUESS_WINDOW_MS, MAX_GUESSES } from './attempt-limiter'
 
-const MAX_FAILURES = 10
-const WINDOW_MS = 15 * 60_000
-
-const failures = windowCounter('login-failures', WINDOW_MS)
+const limiter = attemptLimiter({ scope: 'login-failures', max: MAX_GUESSES, windowMs: GUESS_WINDOW_MS, noun: 'sign-in', code: 'too_many_login_attempts' })
 
 const emailKey = (email: string) => `email:${email.trim().toLowerCase()}`
-const keysFor = (ip: string, email: string) => [`ip:${ip}`, emailKey(email)]
 
-/** Throws 429 (with Retry-After) when the IP or the email has used up its failed attempts. */
-export async function assertLoginAllowed(ip: string, email: string): Promise<void> {
-  const waits = await Promise.all(keysFor(ip, email).map(k => failures.exceeded(k, MAX_FAILURES)))
-  const seconds = Math.max(0, ...waits.map(w => w ?? 0))
-  if (seconds) {
-    throw new GatewayError(429, `Too many sign-in attempts. Try again in ${Math.ceil(seconds / 60)} minute${seconds > 60 ? 's' : ''}.`,
-      'rate_limit_error', 'too_many_login_attempts', null, { 'retry-after': String(seconds) })
-  }
+/** Takes this attempt's slot for the IP and the email before the password is checked (throws 429). */
+export function reserveLoginAttempt(ip: string, email: string) {
+  return limiter.reserve([`ip:${ip}`, emailKey(email)])
 }
 
-export async function recordLoginFailure(ip: string, email: string): Promise<void> {
-  await Promise.all(keysFor(ip, email).map(k => failures.add(k, 1)))
-}
-
-/** A successful sign-in clears the email's failures (not the IP's). */
-export async function recordLoginSuccess(email: string): Promise<void> {
-  await failures.reset(emailKey(email))
+/** A successful sign-in: its own slot is given back and the email's failures are cleared (not the IP's). */
+export async function loginSucceeded(attempt: Attempt, email: string): Promise<void> {
+  await attempt.refund()
+  await limiter.reset(emailKey(email))
 }

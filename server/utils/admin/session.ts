@@ -4,10 +4,11 @@
 // dashboard's header and, when the browser sends an Origin, come from this host (CSRF).
 import { hkdfSync } from 'node:crypto'
 import type { H3Event } from 'h3'
-import { deleteCookie, getCookie, getRequestHeader, getRequestHost, type SessionConfig, useSession } from 'h3'
+import { deleteCookie, getCookie, getRequestHeader, type SessionConfig, useSession } from 'h3'
 import { config } from '../core/config'
 import { secrets } from '../core/secrets'
 import { GatewayError } from '../gateway/errors'
+import { requestHost } from '../ops/client-ip'
 import { type AdminAccount, getAdmin, revokeSessions } from './accounts'
 
 const SESSION_COOKIE = 'gw_session'
@@ -98,7 +99,7 @@ export function assertSameOrigin(event: H3Event): void {
       originHost = new URL(origin).host
     }
     catch {}
-    if (originHost !== getRequestHost(event, { xForwardedHost: config().trustedProxyHops > 0 })) {
+    if (originHost !== requestHost(event.node.req)) {
       throw new GatewayError(403, 'Cross-site request refused: the Origin does not match this host.', 'permission_error', 'csrf_failed')
     }
   }

@@ -18,6 +18,10 @@ const EnvSchema = z.object({
   ENCRYPTION_KEY: optional,
   ENCRYPTION_KEY_PREVIOUS: optional,
   SECRET_KEY: optional,
+  ADMIN_EMAIL: optional,
+  ADMIN_PASSWORD: z.string().min(1).optional().catch(undefined),
+  PUBLIC_HOSTS: optional,
+  GATEWAY_DOMAIN: optional,
   OPENAI_API_KEY: optional,
   OPENAI_BASE_URL: optional,
   ANTHROPIC_API_KEY: optional,
@@ -80,6 +84,11 @@ function loadConfig(env: NodeJS.ProcessEnv) {
     encryptionKey: e.ENCRYPTION_KEY,
     encryptionKeyPrevious: e.ENCRYPTION_KEY_PREVIOUS,
     secretKey: e.SECRET_KEY,
+    /** The first dashboard administrator, created at start; while both are set, /setup stays closed. */
+    adminEmail: e.ADMIN_EMAIL,
+    adminPassword: e.ADMIN_PASSWORD,
+    /** Host names (optionally with a port) the dashboard and admin API answer to, besides the loopback names. */
+    publicHosts: [...(e.PUBLIC_HOSTS ?? '').split(','), e.GATEWAY_DOMAIN ?? ''].map(h => h.trim()).filter(Boolean),
     providerEnv: {
       openai: { apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL },
       anthropic: { apiKey: e.ANTHROPIC_API_KEY, baseUrl: e.ANTHROPIC_BASE_URL },

@@ -2,6 +2,7 @@
 import { rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { consola } from 'consola'
+import { issueSetupToken } from '../admin/setup'
 import { database } from '../db'
 import { forgetKey } from '../gateway/auth'
 import { reloadCredentials } from '../gateway/credentials'
@@ -38,6 +39,11 @@ export function startGateway(): Promise<void> {
     if (s.generatedAdminKey) {
       // Shown once: only its digest is kept. Set ADMIN_API_KEY in production.
       console.log(`\n  Admin API key (generated on first start, shown only now):\n  ${s.generatedAdminKey}\n`)
+    }
+    const setupToken = await issueSetupToken()
+    if (setupToken) {
+      // Proof of owning the gateway for /setup; a new one is issued on each start until an administrator exists.
+      console.log(`\n  No dashboard administrator yet. Set-up token for /setup (valid until one is created):\n  ${setupToken}\n`)
     }
   })()
   return starting

@@ -18,7 +18,7 @@ import { type ResolvedModel, resolveTargets } from './resolve'
 import { sendErrorBody, sendJsonText } from './respond'
 import { anthropicFromChunks, anthropicNative } from './stream-output'
 
-function sendAnthropicError(event: H3Event, error: GatewayError): void {
+export function sendAnthropicError(event: H3Event, error: GatewayError): void {
   sendErrorBody(event, error, toAnthropicError(error.status, error.message, error.type))
 }
 

@@ -40,6 +40,8 @@ class MemoryWindowCounter implements WindowCounter {
   }
 
   async add(id: string, amount: number, now = Date.now()) {
+    // A refund for a window that has ended has nothing left to correct.
+    if (Math.floor(now / this.windowMs) < this.sweptWindow) return
     this.window(id, now).count += amount
   }
 
@@ -49,7 +51,7 @@ class MemoryWindowCounter implements WindowCounter {
 
   private window(id: string, now: number) {
     const index = Math.floor(now / this.windowMs)
-    if (index !== this.sweptWindow) {
+    if (index > this.sweptWindow) {
       // Old windows go once per window, so the map stays the size of the active set.
       for (const [k, w] of this.windows) if (w.window !== index) this.windows.delete(k)
       this.sweptWindow = index
