@@ -3,7 +3,7 @@
 import { z } from 'zod'
 import { database } from '../db'
 import { flushRequestLog } from '../store/request-log'
-import { lastUtcDays, utcDaysBetween } from '../../../shared/utils/utc-day'
+import { DAY_MS, lastUtcDays, utcDaysBetween } from '../../../shared/utils/utc-day'
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a UTC day (YYYY-MM-DD)')
 
