@@ -17,6 +17,13 @@ function fail(times: number, [provider, model]: readonly [string, string], now =
   for (let i = 0; i < times; i++) recordFailure(provider, model, now)
 }
 
+/** A target whose circuit opened at T0. */
+function opened() {
+  const t = target()
+  fail(3, t)
+  return t
+}
+
 describe('circuit breaker', () => {
   it('stays closed below the threshold, and a success forgets the failures', () => {
     const t = target()
@@ -39,8 +46,7 @@ describe('circuit breaker', () => {
   })
 
   it('lets one trial through when half-open; the others wait for its outcome', () => {
-    const t = target()
-    fail(3, t)
+    const t = opened()
     const later = T0 + 1500
     expect(circuitAllows(...t, later)).toBe(true)
     expect(circuitAllows(...t, later)).toBe(false)
@@ -48,8 +54,7 @@ describe('circuit breaker', () => {
   })
 
   it('closes when the trial succeeds', () => {
-    const t = target()
-    fail(3, t)
+    const t = opened()
     expect(circuitAllows(...t, T0 + 1000)).toBe(true)
     recordSuccess(...t)
     expect(circuitState(...t, T0 + 1000)).toBe('closed')
@@ -60,8 +65,7 @@ describe('circuit breaker', () => {
   })
 
   it('opens again for a full cooldown when the trial fails', () => {
-    const t = target()
-    fail(3, t)
+    const t = opened()
     const trial = T0 + 1200
     expect(circuitAllows(...t, trial)).toBe(true)
     recordFailure(...t, trial)

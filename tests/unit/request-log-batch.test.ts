@@ -70,6 +70,7 @@ describe('requestLogBatch', () => {
 })
 
 const pgMissing = await servicesAvailable()
+if (pgMissing) console.warn(`[request-log-batch] PostgreSQL leg skipped: ${pgMissing}`)
 
 describe.each<DialectName>(['sqlite', 'postgresql'])('the statements on %s', (dialect) => {
   const skip = dialect === 'postgresql' && Boolean(pgMissing)
