@@ -103,7 +103,7 @@ describe('fake OpenAI refuses what the API refuses', () => {
 
   it.each([
     ['malformed JSON', '/chat/completions', '{"model": "gpt-4o-mini", ', { message: expect.stringContaining('could not parse the JSON body'), param: null, code: null }],
-    ['a body that is no object', '/chat/completions', '[1, 2]', { param: 'model' }],
+    ['a body that is no object', '/chat/completions', 'null', { param: 'model' }],
     ['no model', '/embeddings', '{"input": "x"}', { param: 'model' }],
     ['no messages', '/chat/completions', '{"model": "gpt-4o-mini", "messages": []}', { param: 'messages', code: 'missing_required_parameter' }],
     ['an unknown role', '/chat/completions', '{"model": "gpt-4o-mini", "messages": [{"role": "human", "content": "x"}]}', { param: 'messages[0].role', code: 'invalid_value' }],

@@ -16,7 +16,9 @@ describe('minute counter in memory', () => {
     expect(await c.hit('a', 2, W + 1)).toBe(60)
     expect(await c.hit('a', 2, W + 30_000)).toBe(30)
     expect(await c.hit('a', 2, W + 59_999)).toBe(1)
-    // A refused hit is not counted: another id, and the next window, start from zero.
+    // The refused hits were not counted.
+    expect(await c.exceeded('a', 3, W + 59_999)).toBeUndefined()
+    // Another id, and the next window, start from zero.
     expect(await c.hit('b', 2, W + 59_999)).toBeUndefined()
     expect(await c.hit('a', 2, W + 60_000)).toBeUndefined()
     expect(await c.hit('a', 2, W + 60_000)).toBeUndefined()

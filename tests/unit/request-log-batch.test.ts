@@ -34,8 +34,8 @@ describe('requestLogBatch', () => {
       record('a3', { createdAt: DAY - 1, costUsd: 1 }),
       record('a4', { createdAt: DAY + 86_399_999, model: 'gpt-4o', status: 399 }),
       record('a5', { keyId: 'key_b', status: 502 }),
-      // Refused before a provider was chosen.
-      record('a6', { provider: null, model: null, status: 401, promptTokens: 0, cachedTokens: 0, completionTokens: 0, costUsd: 0 }),
+      // Refused before a provider was chosen (a malformed body).
+      record('a6', { provider: null, model: null, status: 400, promptTokens: 0, cachedTokens: 0, completionTokens: 0, costUsd: 0 }),
     ])
     expect(rollups).toEqual([
       ['2026-11-26', 'key_a', 'openai', 'gpt-4o-mini', 2, 1, 101, 20, 10, 0.25],
