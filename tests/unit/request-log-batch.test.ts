@@ -104,7 +104,9 @@ describe.each<DialectName>(['sqlite', 'postgresql'])('the statements on %s', (di
     await db.prepare(upsertRollupsSql(rollups.length)).run(...rollups.flat())
     for (const row of spend) await db.prepare(ADD_SPEND_SQL).run(...row)
   }
-  const numbers = (rows: Record<string, unknown>[]): SqlRow[] => rows.map(r => Object.values(r).map(v => (typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v as SqlRow[number])))
+  /** Rows as value lists, with PostgreSQL's BIGINT strings as numbers. */
+  const numbers = (rows: unknown[]): SqlRow[] =>
+    rows.map(r => Object.values(r as Record<string, SqlRow[number]>).map(v => (typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v)))
 
   it.skipIf(skip)('adds to the rollups and spend already there, one row or many rows a statement', async () => {
     await writeRowByRow([record('w1'), record('w2', { keyId: 'key_b', status: 500, costUsd: 0.5, createdAt: DAY + 9000 })])
