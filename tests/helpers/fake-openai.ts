@@ -203,7 +203,7 @@ export async function startFakeOpenAI(apiKey = 'sk-fake-openai-provider-key-0123
       return void res.end(JSON.stringify({ error: { message: `Injected failure ${fault.status}`, type: fault.status === 429 ? 'rate_limit_error' : 'server_error', param: null, code: null } }))
     }
     res.on('close', () => { if (!res.writableFinished) fake.abortedStreams++ })
-    // As the real API: the key is checked before the body is read.
+    // As the real API: the key is checked before the body is looked at.
     const authorization = req.headers.authorization
     if (!authorization?.startsWith('Bearer ') || authorization === 'Bearer ') {
       return error(res, 401, 'You didn\'t provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).', 'invalid_request_error')
