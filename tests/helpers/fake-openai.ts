@@ -1,9 +1,12 @@
-// A strict fake of OpenAI's API on a loopback port: it rejects a wrong key and bodies the real API
-// rejects, answers chat completions (JSON or real chat.completion.chunk streams) and embeddings with
-// deterministic content and usage, and records every request it received. As the real API, it
-// answers `n` choices (usage counts the completion tokens of all of them) and stops a reply at
-// max_completion_tokens (or max_tokens) with finish_reason "length"; a word is a token.
+// A strict fake of OpenAI's API on a loopback port: it rejects a missing or wrong key, models it
+// does not serve and bodies the real API rejects, answers chat completions (JSON or real
+// chat.completion.chunk streams) and embeddings with deterministic content and usage, and records
+// every request it received. As the real API, it answers `n` choices (usage counts the completion
+// tokens of all of them) and stops a reply at max_completion_tokens (or max_tokens) with
+// finish_reason "length"; a word is a token. The models it serves are OpenAI's in the shipped
+// registry (data/models.json), chat and embedding models each on their own endpoint.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import seed from '../../data/models.json'
 import { listenOnLoopback } from './net'
 
 export interface RecordedRequest {
@@ -33,6 +36,12 @@ export interface FakeOpenAI {
 }
 
 const ROLES = new Set(['system', 'developer', 'user', 'assistant', 'tool', 'function'])
+
+const served = (mode: string) => new Set(seed.models.filter(m => m.provider === 'openai' && m.mode === mode).map(m => m.id))
+const CHAT_MODELS = served('chat')
+const EMBEDDING_MODELS = served('embedding')
+/** Reasoning models take only max_completion_tokens. */
+const REASONING = /^(o\d|gpt-5)/
 
 function words(text: string) {
   return text.split(/\s+/).filter(Boolean).length
@@ -68,8 +77,18 @@ export function fakeUsage(messages: any[], reply: string, choices = 1) {
   }
 }
 
+const modelNotFound = (res: ServerResponse, model: string) =>
+  error(res, 404, `The model \`${model}\` does not exist or you do not have access to it.`, 'invalid_request_error', 'model_not_found')
+
 function chat(res: ServerResponse, body: any) {
   if (typeof body.model !== 'string') return error(res, 400, 'you must provide a model parameter', 'invalid_request_error', null, 'model')
+  if (EMBEDDING_MODELS.has(body.model)) {
+    return error(res, 404, 'This is not a chat model and thus not supported in the v1/chat/completions endpoint. Did you mean to use v1/completions?', 'invalid_request_error', null, 'model')
+  }
+  if (!CHAT_MODELS.has(body.model)) return modelNotFound(res, body.model)
+  if (body.max_tokens != null && REASONING.test(body.model)) {
+    return error(res, 400, 'Unsupported parameter: \'max_tokens\' is not supported with this model. Use \'max_completion_tokens\' instead.', 'invalid_request_error', 'unsupported_parameter', 'max_tokens')
+  }
   if (!Array.isArray(body.messages) || body.messages.length === 0) {
     return error(res, 400, 'Missing required parameter: \'messages\'.', 'invalid_request_error', 'missing_required_parameter', 'messages')
   }
@@ -134,9 +153,13 @@ export function fakeVector(text: string, dims: number): number[] {
 
 function embeddings(res: ServerResponse, body: any) {
   if (typeof body.model !== 'string') return error(res, 400, 'you must provide a model parameter', 'invalid_request_error', null, 'model')
+  if (!EMBEDDING_MODELS.has(body.model)) return modelNotFound(res, body.model)
   if (body.input === undefined) return error(res, 400, 'Missing required parameter: \'input\'.', 'invalid_request_error', 'missing_required_parameter', 'input')
   if (body.encoding_format !== undefined && !['float', 'base64'].includes(body.encoding_format)) {
     return error(res, 400, 'Invalid value for encoding_format', 'invalid_request_error', 'invalid_value', 'encoding_format')
+  }
+  if (body.dimensions !== undefined && body.model === 'text-embedding-ada-002') {
+    return error(res, 400, 'This model does not support specifying dimensions.', 'invalid_request_error', null, 'dimensions')
   }
   const inputs: string[] = typeof body.input === 'string' ? [body.input] : body.input.map((x: unknown) => String(x))
   const dims = body.dimensions ?? 8
@@ -159,11 +182,12 @@ export async function startFakeOpenAI(apiKey = 'sk-fake-openai-provider-key-0123
     for await (const c of req) chunks.push(c as Buffer)
     const raw = Buffer.concat(chunks).toString('utf8')
     let body: any
+    let parsed = true
     try {
       body = raw ? JSON.parse(raw) : undefined
     }
     catch {
-      return error(res, 400, 'We could not parse the JSON body of your request.', 'invalid_request_error')
+      parsed = false
     }
     const path = (req.url ?? '').split('?')[0]!
     requests.push({ method: req.method ?? '', path, headers: req.headers, body })
@@ -179,12 +203,20 @@ export async function startFakeOpenAI(apiKey = 'sk-fake-openai-provider-key-0123
       return void res.end(JSON.stringify({ error: { message: `Injected failure ${fault.status}`, type: fault.status === 429 ? 'rate_limit_error' : 'server_error', param: null, code: null } }))
     }
     res.on('close', () => { if (!res.writableFinished) fake.abortedStreams++ })
-    if (req.headers.authorization !== `Bearer ${apiKey}`) {
-      const shown = (req.headers.authorization ?? '').replace('Bearer ', '')
+    // As the real API: the key is checked before the body is looked at.
+    const authorization = req.headers.authorization
+    if (!authorization?.startsWith('Bearer ') || authorization === 'Bearer ') {
+      return error(res, 401, 'You didn\'t provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).', 'invalid_request_error')
+    }
+    if (authorization !== `Bearer ${apiKey}`) {
+      const shown = authorization.slice('Bearer '.length)
       return error(res, 401, `Incorrect API key provided: ${shown.slice(0, 6)}****${shown.slice(-4)}.`, 'invalid_request_error', 'invalid_api_key')
     }
-    if (req.method === 'POST' && path === '/v1/chat/completions') return chat(res, body)
-    if (req.method === 'POST' && path === '/v1/embeddings') return embeddings(res, body)
+    if (!parsed) return error(res, 400, 'We could not parse the JSON body of your request.', 'invalid_request_error')
+    // A body that is no JSON object has no model either.
+    const fields = body !== null && typeof body === 'object' && !Array.isArray(body) ? body : {}
+    if (req.method === 'POST' && path === '/v1/chat/completions') return chat(res, fields)
+    if (req.method === 'POST' && path === '/v1/embeddings') return embeddings(res, fields)
     error(res, 404, `Unknown request URL: ${req.method} ${path}.`, 'invalid_request_error', 'unknown_url')
   })
   const { url, close } = await listenOnLoopback(server)

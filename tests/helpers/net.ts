@@ -1,16 +1,4 @@
-import { createServer } from 'node:net'
-
-/** A free loopback port, found by binding port 0 and letting it go. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer()
-    srv.once('error', reject)
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number }
-      srv.close(() => resolve(port))
-    })
-  })
-}
+export { freePort } from '../../scripts/free-port.mjs'
 
 /** Starts `server` on a random loopback port; returns its base URL and a close that ends open connections. */
 export async function listenOnLoopback(server: import('node:http').Server): Promise<{ url: string, close: () => Promise<void> }> {

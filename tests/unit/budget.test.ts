@@ -5,19 +5,14 @@ import { budgetRefusal, fitsBudget, reserveBudget, settleBudget } from '../../se
 import { completionCap, estimateCostUsd } from '../../server/utils/gateway/budget-estimate'
 import type { ModelEntry } from '../../server/utils/registry/schema'
 import type { GatewayKey } from '../../server/utils/store/keys'
+import { gatewayKey } from '../helpers/gateway-key'
 
 const claude: ModelEntry = {
   id: 'claude-x', provider: 'anthropic', mode: 'chat', pricing: { input: 1, cachedInput: 0.1, cacheWrite: 1.25, output: 5 },
   maxOutputTokens: 64_000, aliases: [], status: 'active', source: 'seed', updatedAt: '2026-11-26T00:00:00.000Z',
 }
 
-let keys = 0
-function key(over: Partial<GatewayKey> = {}): GatewayKey {
-  return {
-    id: `key_unit${++keys}`, name: 'k', keyHint: 'sk-gw-…x', budgetUsd: 1, spentUsd: 0, rpm: null, tpm: null, models: null,
-    expiresAt: null, revokedAt: null, lastUsedAt: null, createdAt: 0, ...over,
-  }
-}
+const key = (over: Partial<GatewayKey> = {}) => gatewayKey({ budgetUsd: 1, ...over })
 
 describe('completionCap', () => {
   it('keeps the client\'s cap, lowered to the model\'s limit', () => {

@@ -1,7 +1,8 @@
 // One target's upstream call with retries: 429, 500, 502, 503, 504, 529, refused or reset
 // connections and timeouts before the first byte are retried up to UPSTREAM_MAX_RETRIES times with
-// exponential backoff and full jitter, honouring Retry-After up to RETRY_AFTER_MAX_MS. Nothing is
-// retried once a response is accepted (so never after the client saw a byte), nor 4xx answers.
+// exponential backoff and jitter (each wait drawn from the upper half of its doubling step, never
+// near zero), honouring Retry-After; every wait is capped at RETRY_AFTER_MAX_MS. Nothing is retried
+// once a response is accepted (so never after the client saw a byte), nor 4xx answers.
 import { config } from '../core/config'
 import type { ProviderAdapter, ProviderFailure, UpstreamRequest } from '../providers/types'
 import { GatewayError } from './errors'
@@ -14,7 +15,7 @@ const BASE_DELAY_MS = 200
 export const failureError = (f: ProviderFailure) => new GatewayError(f.status, f.message, f.type, f.code)
 
 /** Retry-After as seconds or an HTTP date, in ms. */
-function retryAfterMs(header: string | string[] | undefined, now = Date.now()): number | undefined {
+export function retryAfterMs(header: string | string[] | undefined, now = Date.now()): number | undefined {
   const value = Array.isArray(header) ? header[0] : header
   if (!value) return undefined
   const seconds = Number(value)
@@ -23,10 +24,11 @@ function retryAfterMs(header: string | string[] | undefined, now = Date.now()): 
   return Number.isNaN(at) ? undefined : Math.max(0, at - now)
 }
 
-function backoffMs(attempt: number, retryAfter?: number): number {
+/** The wait before retry number `attempt + 1`: the provider's Retry-After when it sent one, else the backoff. */
+export function backoffMs(attempt: number, retryAfter?: number, random = Math.random): number {
   const cap = config().retryAfterMaxMs
   if (retryAfter !== undefined) return Math.min(retryAfter, cap)
-  return Math.min(cap, BASE_DELAY_MS * 2 ** attempt * (0.5 + Math.random() / 2))
+  return Math.min(cap, BASE_DELAY_MS * 2 ** attempt * (0.5 + random() / 2))
 }
 
 /** Waits before a retry; a client that goes away meanwhile ends the wait with a 499. */

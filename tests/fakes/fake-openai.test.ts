@@ -1,0 +1,129 @@
+// The fake OpenAI server speaks the real protocol: the official SDK talks to it, parses its answers,
+// streams and embeddings, and raises its errors; and it refuses what the real API refuses, in its shape.
+import OpenAI from 'openai'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { fakeUsage, fakeVector, type FakeOpenAI, startFakeOpenAI } from '../helpers/fake-openai'
+
+let fake: FakeOpenAI
+let client: OpenAI
+const MODEL = 'gpt-4o-mini'
+const ask = (content: string) => [{ role: 'user' as const, content }]
+
+beforeAll(async () => {
+  fake = await startFakeOpenAI()
+  client = new OpenAI({ apiKey: fake.apiKey, baseURL: fake.url, maxRetries: 0 })
+})
+afterAll(() => fake?.close())
+
+/** A raw request, to send what the SDK would not. */
+async function post(path: string, body: string, apiKey = fake.apiKey) {
+  const res = await fetch(`${fake.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'authorization': `Bearer ${apiKey}` }, body })
+  return { status: res.status, body: await res.json() }
+}
+
+describe('fake OpenAI with the official SDK', () => {
+  it('answers a chat completion with deterministic text and usage', async () => {
+    const messages = ask('hello there [cached]')
+    const res = await client.chat.completions.create({ model: MODEL, messages })
+    expect(res).toMatchObject({ object: 'chat.completion', model: 'gpt-4o-mini-2024-07-18', choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: 'echo: [cached] there hello' } }] })
+    expect(res.usage).toEqual(fakeUsage(messages, 'echo: [cached] there hello'))
+    expect(res.usage!.prompt_tokens_details!.cached_tokens).toBe(res.usage!.prompt_tokens)
+    expect(fake.requests.at(-1)).toMatchObject({ method: 'POST', path: '/v1/chat/completions', body: { model: MODEL, messages } })
+  })
+
+  it('streams chunks the SDK accumulates, with the usage chunk only when asked for', async () => {
+    const messages = ask('one two three')
+    const stream = client.chat.completions.stream({ model: MODEL, messages, stream_options: { include_usage: true } })
+    const chunks: OpenAI.Chat.ChatCompletionChunk[] = []
+    stream.on('chunk', c => chunks.push(c))
+    const final = await stream.finalChatCompletion()
+    expect(final.choices[0]).toMatchObject({ finish_reason: 'stop', message: { role: 'assistant', content: 'echo: three two one' } })
+    expect(final.usage).toEqual(fakeUsage(messages, 'echo: three two one'))
+    expect(chunks.at(-1)).toMatchObject({ object: 'chat.completion.chunk', choices: [], usage: fakeUsage(messages, 'echo: three two one') })
+    expect(chunks.slice(0, -1).every(c => c.usage === null)).toBe(true)
+
+    const plain: OpenAI.Chat.ChatCompletionChunk[] = []
+    for await (const c of await client.chat.completions.create({ model: MODEL, messages, stream: true })) plain.push(c)
+    expect(plain.map(c => c.choices[0]?.delta.content ?? '').join('')).toBe('echo: three two one')
+    expect(plain.some(c => 'usage' in c)).toBe(false)
+  })
+
+  it('answers n choices, streamed and not, and counts the completion tokens of all', async () => {
+    const messages = ask('a b')
+    const res = await client.chat.completions.create({ model: MODEL, messages, n: 3 })
+    expect(res.choices.map(c => [c.index, c.message.content])).toEqual([[0, 'echo: b a'], [1, 'echo: b a'], [2, 'echo: b a']])
+    expect(res.usage!.completion_tokens).toBe(3 * 3)
+    const streamed = await client.chat.completions.stream({ model: MODEL, messages, n: 2 }).finalChatCompletion()
+    expect(streamed.choices.map(c => c.message.content)).toEqual(['echo: b a', 'echo: b a'])
+  })
+
+  it('stops at max_completion_tokens or max_tokens with finish_reason length', async () => {
+    const cut = await client.chat.completions.create({ model: MODEL, messages: ask('one two three four'), max_completion_tokens: 2 })
+    expect(cut.choices[0]).toMatchObject({ finish_reason: 'length', message: { content: 'echo: four' } })
+    expect(cut.usage!.completion_tokens).toBe(2)
+    const legacy = await client.chat.completions.stream({ model: MODEL, messages: ask('one two three four'), max_tokens: 3 }).finalChatCompletion()
+    expect(legacy.choices[0]).toMatchObject({ finish_reason: 'length', message: { content: 'echo: four three' } })
+  })
+
+  it('embeds as base64 (the SDK\'s default, decoded by it) and as floats', async () => {
+    const viaBase64 = await client.embeddings.create({ model: 'text-embedding-3-small', input: ['hello world', 'bye'] })
+    expect(fake.requests.at(-1)!.body.encoding_format).toBe('base64')
+    expect(viaBase64.data.map(d => d.embedding)).toEqual([fakeVector('hello world', 8), fakeVector('bye', 8)])
+    expect(viaBase64.usage).toEqual({ prompt_tokens: 3, total_tokens: 3 })
+    const floats = await client.embeddings.create({ model: 'text-embedding-3-large', input: 'hello', encoding_format: 'float', dimensions: 4 })
+    expect(floats.data).toEqual([{ object: 'embedding', index: 0, embedding: fakeVector('hello', 4) }])
+  })
+})
+
+describe('fake OpenAI refuses what the API refuses', () => {
+  it('answers a wrong or missing key with a 401 that hides the key', async () => {
+    const bad = new OpenAI({ apiKey: 'sk-wrong-key-0123456789', baseURL: fake.url, maxRetries: 0 })
+    const error = await bad.chat.completions.create({ model: MODEL, messages: ask('hi') }).catch(e => e)
+    expect(error).toBeInstanceOf(OpenAI.AuthenticationError)
+    expect(error).toMatchObject({ status: 401, code: 'invalid_api_key', type: 'invalid_request_error' })
+    expect(error.message).toContain('sk-wro****6789')
+    expect(error.message).not.toContain('sk-wrong-key')
+    const none = await fetch(`${fake.url}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })
+    expect(none.status).toBe(401)
+    expect((await none.json()).error).toMatchObject({ type: 'invalid_request_error', param: null, code: null })
+  })
+
+  it('checks the key before the body', async () => {
+    expect((await post('/chat/completions', '{', 'sk-wrong')).status).toBe(401)
+  })
+
+  it('answers a model it does not serve, or one of the other kind, with a 404', async () => {
+    const unknown = await client.chat.completions.create({ model: 'gpt-nonexistent-9', messages: ask('hi') }).catch(e => e)
+    expect(unknown).toBeInstanceOf(OpenAI.NotFoundError)
+    expect(unknown).toMatchObject({ status: 404, code: 'model_not_found', message: expect.stringContaining('gpt-nonexistent-9') })
+    const embedder = await client.chat.completions.create({ model: 'text-embedding-3-small', messages: ask('hi') }).catch(e => e)
+    expect(embedder).toMatchObject({ status: 404, param: 'model', message: expect.stringContaining('not a chat model') })
+    await expect(client.embeddings.create({ model: MODEL, input: 'x' })).rejects.toMatchObject({ status: 404, code: 'model_not_found' })
+  })
+
+  it.each([
+    ['malformed JSON', '/chat/completions', '{"model": "gpt-4o-mini", ', { message: expect.stringContaining('could not parse the JSON body'), param: null, code: null }],
+    ['a body that is no object', '/chat/completions', 'null', { param: 'model' }],
+    ['no model', '/embeddings', '{"input": "x"}', { param: 'model' }],
+    ['no messages', '/chat/completions', '{"model": "gpt-4o-mini", "messages": []}', { param: 'messages', code: 'missing_required_parameter' }],
+    ['an unknown role', '/chat/completions', '{"model": "gpt-4o-mini", "messages": [{"role": "human", "content": "x"}]}', { param: 'messages[0].role', code: 'invalid_value' }],
+    ['stream_options without stream', '/chat/completions', '{"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "x"}], "stream_options": {"include_usage": true}}', { param: 'stream_options' }],
+    ['n above 128', '/chat/completions', '{"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "x"}], "n": 129}', { param: 'n', code: 'invalid_value' }],
+    ['max_tokens for a reasoning model', '/chat/completions', '{"model": "o3", "messages": [{"role": "user", "content": "x"}], "max_tokens": 5}', { param: 'max_tokens', code: 'unsupported_parameter' }],
+    ['no input', '/embeddings', '{"model": "text-embedding-3-small"}', { param: 'input', code: 'missing_required_parameter' }],
+    ['an unknown encoding', '/embeddings', '{"model": "text-embedding-3-small", "input": "x", "encoding_format": "int8"}', { param: 'encoding_format' }],
+    ['dimensions for ada-002', '/embeddings', '{"model": "text-embedding-ada-002", "input": "x", "dimensions": 4}', { param: 'dimensions' }],
+  ])('answers %s with a 400 in OpenAI\'s shape', async (_name, path, body, expected) => {
+    const res = await post(path, body)
+    expect(res.status).toBe(400)
+    expect(Object.keys(res.body.error).sort()).toEqual(['code', 'message', 'param', 'type'])
+    expect(res.body.error).toMatchObject({ type: 'invalid_request_error', ...expected })
+  })
+
+  it('raises the SDK\'s error for an injected failure, with its Retry-After', async () => {
+    fake.faults.statuses.push({ status: 429, retryAfter: '7' })
+    const error = await client.chat.completions.create({ model: MODEL, messages: ask('hi') }).catch(e => e)
+    expect(error).toBeInstanceOf(OpenAI.RateLimitError)
+    expect(error.headers.get('retry-after')).toBe('7')
+  })
+})

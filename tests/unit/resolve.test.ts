@@ -1,0 +1,143 @@
+// Which provider and model answer a model name: a route name first, then a `provider/model` prefix,
+// then a registry id, then an alias; the key's allow-list; unknown models, the wrong kind of model
+// and providers without a credential. The stored routes and credentials are given in place of the
+// database; the registry, routes and credentials modules are the real ones.
+import { beforeAll, describe, expect, it, vi } from 'vitest'
+import { reloadCredentials } from '../../server/utils/gateway/credentials'
+import { resolveModel, resolveTargets } from '../../server/utils/gateway/resolve'
+import { reloadRoutes } from '../../server/utils/gateway/routes'
+import { adapters } from '../../server/utils/providers'
+import type { ModelEntry, ProviderId } from '../../server/utils/registry/schema'
+import { findModel, useRegistry } from '../../server/utils/registry/store'
+import type { StoredRoute } from '../../server/utils/store/routes'
+import { gatewayKey } from '../helpers/gateway-key'
+
+vi.mock('../../server/utils/store/credentials', () => ({ loadCredentials: async () => [] }))
+vi.mock('../../server/utils/store/routes', async importOriginal => ({
+  ...await importOriginal<typeof import('../../server/utils/store/routes')>(),
+  listStoredRoutes: async (): Promise<StoredRoute[]> => [
+    { name: 'fast', strategy: 'fallback', targets: [{ model: 'claude-x' }, { model: 'openai/gpt-x' }], updatedAt: 0 },
+    // A route's name wins over the alias it shadows.
+    { name: 'claude-latest', strategy: 'fallback', targets: [{ model: 'gpt-x' }], updatedAt: 0 },
+    { name: 'partly', strategy: 'fallback', targets: [{ model: 'gone-x' }, { model: 'gpt-x' }], updatedAt: 0 },
+    { name: 'broken', strategy: 'fallback', targets: [{ model: 'gone-x' }, { model: 'gem-x' }], updatedAt: 0 },
+  ],
+}))
+
+// Read by config() on its first call, which comes after these lines. Gemini has no credential.
+vi.stubEnv('REDIS_URL', '')
+vi.stubEnv('ROUTES_FILE', '')
+vi.stubEnv('OPENAI_API_KEY', 'sk-openai-unit')
+vi.stubEnv('OPENAI_BASE_URL', 'http://openai.test/v1')
+vi.stubEnv('ANTHROPIC_API_KEY', 'sk-ant-unit')
+vi.stubEnv('ANTHROPIC_BASE_URL', '')
+vi.stubEnv('GEMINI_API_KEY', '')
+
+const model = (id: string, provider: ProviderId, mode: ModelEntry['mode'] = 'chat', aliases: string[] = []): ModelEntry =>
+  ({ id, provider, mode, pricing: { input: 1, output: 2 }, aliases, status: 'active', source: 'seed', updatedAt: '2026-11-26T00:00:00.000Z' })
+
+const MODELS = [
+  model('gpt-x', 'openai', 'chat', ['gpt-x-latest']),
+  // An alias that is another model's id: the id wins.
+  model('claude-x', 'anthropic', 'chat', ['claude-latest', 'gpt-x']),
+  model('emb-x', 'openai', 'embedding'),
+  model('gem-x', 'google'),
+  model('org/tuned-x', 'openai'),
+]
+
+beforeAll(async () => {
+  useRegistry({ version: 1, updatedAt: '2026-11-26T00:00:00.000Z', sources: {}, models: MODELS })
+  await Promise.all([reloadRoutes(), reloadCredentials()])
+})
+
+/** provider/model of each target, in the order they would be tried. */
+const names = (name: string, key = gatewayKey(), mode: ModelEntry['mode'] = 'chat') =>
+  resolveTargets(name, key, mode).map(r => `${r.target.provider}/${r.target.model}`)
+const failure = (fn: () => unknown) => {
+  try {
+    fn()
+  }
+  catch (error) {
+    return error
+  }
+  throw new Error('expected a failure')
+}
+
+describe('resolveTargets', () => {
+  it('resolves a registry id to its provider, credential and base URL', () => {
+    const [r, ...rest] = resolveTargets('gpt-x', gatewayKey(), 'chat')
+    expect(rest).toEqual([])
+    expect(r!.adapter).toBe(adapters.openai)
+    expect(r!.target).toEqual({ provider: 'openai', model: 'gpt-x', entry: findModel('gpt-x'), baseUrl: 'http://openai.test/v1', apiKey: 'sk-openai-unit' })
+    // No base URL in the environment: the provider's own.
+    expect(resolveTargets('claude-x', gatewayKey(), 'chat')[0]!.target).toMatchObject({ baseUrl: 'https://api.anthropic.com', apiKey: 'sk-ant-unit' })
+  })
+
+  it('resolves an alias to the model id the provider knows, and an id before another model\'s alias', () => {
+    expect(names('gpt-x-latest')).toEqual(['openai/gpt-x'])
+    expect(names('gpt-x')).toEqual(['openai/gpt-x'])
+  })
+
+  it('takes a route name before any model or alias, its targets in order', () => {
+    expect(names('fast')).toEqual(['anthropic/claude-x', 'openai/gpt-x'])
+    expect(names('claude-latest')).toEqual(['openai/gpt-x'])
+  })
+
+  it('forces the provider of a prefix (any case, gemini meaning google) and refuses another provider\'s model', () => {
+    expect(names('openai/gpt-x')).toEqual(['openai/gpt-x'])
+    expect(names('OpenAI/gpt-x-latest')).toEqual(['openai/gpt-x'])
+    expect(names('anthropic/claude-latest')).toEqual(['anthropic/claude-x'])
+    expect(failure(() => names('anthropic/gpt-x'))).toMatchObject({ status: 404, code: 'model_not_found' })
+    expect(failure(() => names('gemini/gem-x'))).toMatchObject({ status: 503, code: 'provider_not_configured' })
+  })
+
+  it('reads a name whose prefix is no provider as a whole registry id', () => {
+    expect(names('org/tuned-x')).toEqual(['openai/org/tuned-x'])
+  })
+
+  it('answers an unknown model with OpenAI\'s 404', () => {
+    const error = failure(() => names('gone-x'))
+    expect(error).toMatchObject({ status: 404, type: 'not_found_error', code: 'model_not_found', param: 'model' })
+    expect((error as Error).message).toBe('The model \'gone-x\' does not exist or you do not have access to it.')
+  })
+
+  it('refuses a model of the other kind, and a provider without a credential', () => {
+    expect(failure(() => names('emb-x'))).toMatchObject({ status: 400, code: 'model_not_supported', param: 'model' })
+    expect(failure(() => names('gpt-x', gatewayKey(), 'embedding'))).toMatchObject({ status: 400, code: 'model_not_supported' })
+    expect(names('emb-x', gatewayKey(), 'embedding')).toEqual(['openai/emb-x'])
+    expect(failure(() => names('gem-x'))).toMatchObject({ status: 503, type: 'service_unavailable', code: 'provider_not_configured' })
+  })
+
+  it('skips a route\'s targets that do not resolve, and fails with the first one\'s error when none does', () => {
+    expect(names('partly')).toEqual(['openai/gpt-x'])
+    expect(failure(() => names('broken'))).toMatchObject({ status: 404, code: 'model_not_found' })
+  })
+})
+
+describe('the key\'s allow-list', () => {
+  const allowed = (...models: string[]) => gatewayKey({ models })
+  const refused = (name: string, key: ReturnType<typeof gatewayKey>) => failure(() => names(name, key))
+
+  it('admits the name the key lists, or the model id an alias or prefix stands for', () => {
+    expect(names('gpt-x', allowed('gpt-x'))).toEqual(['openai/gpt-x'])
+    expect(names('gpt-x-latest', allowed('gpt-x'))).toEqual(['openai/gpt-x'])
+    expect(names('openai/gpt-x', allowed('gpt-x'))).toEqual(['openai/gpt-x'])
+    expect(names('gpt-x-latest', allowed('gpt-x-latest'))).toEqual(['openai/gpt-x'])
+  })
+
+  it('refuses any other model with a 403 naming it', () => {
+    const error = refused('claude-x', allowed('gpt-x'))
+    expect(error).toMatchObject({ status: 403, type: 'permission_error', code: 'model_not_allowed', param: 'model' })
+    expect((error as Error).message).toBe('This API key is not allowed to use the model \'claude-x\'.')
+    expect(refused('gpt-x', allowed('gpt-x-latest'))).toMatchObject({ status: 403 })
+  })
+
+  it('checks a route by its name only: listing the route admits its targets, listing a target does not admit the route', () => {
+    expect(names('fast', allowed('fast'))).toEqual(['anthropic/claude-x', 'openai/gpt-x'])
+    expect(refused('fast', allowed('claude-x', 'gpt-x'))).toMatchObject({ status: 403, code: 'model_not_allowed' })
+  })
+
+  it('is not checked when there is no key (a route\'s own targets)', () => {
+    expect(resolveModel('claude-x', null, 'chat').target.model).toBe('claude-x')
+  })
+})
