@@ -104,7 +104,7 @@ describe.each(deployments)('budgets, $name', ({ shared }) => {
     return spent
   }
   /** The most a request can cost, from the registry: its body at 3 characters a token, `choices` completions at `cap`. */
-  function estimate(body: { model: string }, cap: number, choices = 1): number {
+  function estimate(body: { model: string, [field: string]: unknown }, cap: number, choices = 1): number {
     const p = models.get(body.model).pricing
     const promptTokens = Math.ceil(JSON.stringify(body).length / 3)
     return (promptTokens * Math.max(p.input, p.cacheWrite ?? 0) + cap * choices * p.output) / 1e6
