@@ -1,5 +1,5 @@
 // Requests that arrive while the gateway is still opening its database wait for it (start-up only).
-import { startGateway } from '../utils/core/lifecycle'
+import { startGateway } from '../utils/app/lifecycle'
 
 let ready = false
 

@@ -1,8 +1,8 @@
 // Per-client-IP rate limit on /v1 and /api (RATE_LIMIT_PER_MINUTE); over it: 429 with Retry-After.
-import { GatewayError } from '../utils/gateway/errors'
+import { GatewayError } from '../utils/core/errors'
 import { sendOpenAIError } from '../utils/gateway/respond'
 import { clientIp } from '../utils/ops/client-ip'
-import { countIpRateLimited } from '../utils/ops/metrics'
+import { countIpRateLimited } from '../utils/gateway/request-metrics'
 import { hitIpLimit } from '../utils/ops/rate-limit'
 
 export default defineEventHandler(async (event) => {

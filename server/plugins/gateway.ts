@@ -1,7 +1,7 @@
 // Brings the gateway's state up with the server, drains on SIGTERM (Nitro's graceful shutdown then
 // waits for in-flight requests and streams, up to NITRO_SHUTDOWN_TIMEOUT) and writes everything
 // pending before the process exits.
-import { startGateway, stopGateway } from '../utils/core/lifecycle'
+import { startGateway, stopGateway } from '../utils/app/lifecycle'
 import { startDraining } from '../utils/ops/drain'
 
 export default defineNitroPlugin((nitroApp) => {

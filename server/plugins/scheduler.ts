@@ -4,7 +4,7 @@
 import { Cron } from 'croner'
 import { consola } from 'consola'
 import { runTask } from 'nitropack/runtime'
-import { startGateway } from '../utils/core/lifecycle'
+import { startGateway } from '../utils/app/lifecycle'
 import { claimOnce } from '../utils/shared/once'
 import { taskCatalog } from '../utils/tasks/catalog'
 

@@ -5,7 +5,7 @@ import type { H3Event } from 'h3'
 import { config } from '../utils/core/config'
 import { safeEqual } from '../utils/core/crypto'
 import { isLoopbackSocket } from '../utils/ops/client-ip'
-import { metricsRegistry } from '../utils/ops/metrics'
+import { renderMetrics } from '../utils/ops/metrics'
 
 function refuse(event: H3Event, status: number, text: string) {
   setResponseStatus(event, status)
@@ -24,6 +24,7 @@ export default defineEventHandler(async (event) => {
   else if (!isLoopbackSocket(event.node.req)) {
     return refuse(event, 403, 'forbidden: without METRICS_TOKEN, /metrics answers only connections from this machine; set METRICS_TOKEN and send it as a bearer token')
   }
-  setResponseHeader(event, 'content-type', metricsRegistry.contentType)
-  return metricsRegistry.metrics()
+  const { contentType, text } = await renderMetrics()
+  setResponseHeader(event, 'content-type', contentType)
+  return text
 })

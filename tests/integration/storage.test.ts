@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import type { RequestRecord } from '../../server/utils/store/request-log'
+import type { RequestRecord } from '../../server/utils/store/request-record'
 import { createTestDatabase, servicesAvailable, type TestDatabase } from '../helpers/services'
 
 const missing = await servicesAvailable()
@@ -22,7 +22,7 @@ describe.each([
     keys: typeof import('../../server/utils/store/keys')
     log: typeof import('../../server/utils/store/request-log')
     creds: typeof import('../../server/utils/store/credentials')
-    history: typeof import('../../server/utils/store/price-history')
+    history: typeof import('../../server/utils/registry/price-history')
     routes: typeof import('../../server/utils/store/routes')
   }
 
@@ -42,7 +42,7 @@ describe.each([
       keys: await import('../../server/utils/store/keys'),
       log: await import('../../server/utils/store/request-log'),
       creds: await import('../../server/utils/store/credentials'),
-      history: await import('../../server/utils/store/price-history'),
+      history: await import('../../server/utils/registry/price-history'),
       routes: await import('../../server/utils/store/routes'),
     }
   })

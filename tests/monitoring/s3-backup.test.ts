@@ -9,7 +9,7 @@ import { GetObjectCommand, paginateListObjectsV2, PutObjectCommand, S3Client } f
 import OpenAI from 'openai'
 import S3rver from 's3rver'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { backupName } from '../../server/utils/ops/backup'
+import { backupName } from '../../server/utils/ops/backup-names'
 import { type FakeOpenAI, startFakeOpenAI } from '../helpers/fake-openai'
 import { type GatewayProcess, removeDir, startGateway } from '../helpers/gateway'
 import { freePort } from '../helpers/net'

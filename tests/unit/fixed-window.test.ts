@@ -2,7 +2,7 @@
 // fixed window, the seconds until it resets, amounts added, a reset, a bounded number of ids, and a
 // refund (a negative add) that lands after its window ended, which must not disturb the window in progress.
 import { describe, expect, it, vi } from 'vitest'
-import { minuteCounter, windowCounter } from '../../server/utils/ops/fixed-window'
+import { minuteCounter, windowCounter } from '../../server/utils/shared/fixed-window'
 
 vi.stubEnv('REDIS_URL', '')
 

@@ -7,8 +7,9 @@ import sqliteConnector from 'db0/connectors/better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type DialectName, dialects } from '../../server/utils/db/dialect'
 import { migrations } from '../../server/utils/db/migrations'
-import type { RequestRecord } from '../../server/utils/store/request-log'
-import { ADD_SPEND_SQL, insertRequestsSql, REQUEST_LOG_STATEMENTS, requestLogBatch, type SqlRow, upsertRollupsSql } from '../../server/utils/store/request-log-batch'
+import type { RequestRecord } from '../../server/utils/store/request-record'
+import { ADD_SPEND_SQL, insertRequestsSql, REQUEST_LOG_STATEMENTS, requestLogBatch, upsertRollupsSql } from '../../server/utils/store/request-log-batch'
+import type { SqlRow } from '../../server/utils/db/dialect'
 import { createTestDatabase, servicesAvailable, type TestDatabase } from '../helpers/services'
 
 const DAY = Date.UTC(2026, 10, 26)

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { adminQuery, defineAdminHandler } from '../../utils/admin/handler'
-import { GatewayError } from '../../utils/gateway/errors'
+import { GatewayError } from '../../utils/core/errors'
 import { listRequests } from '../../utils/store/request-log'
 
 /** ISO 8601 or epoch milliseconds. */

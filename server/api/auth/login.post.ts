@@ -5,7 +5,7 @@ import { defineAuthHandler } from '../../utils/admin/auth-handler'
 import { loginSucceeded, reserveLoginAttempt } from '../../utils/admin/login-limiter'
 import { decoyHash, verifyPassword } from '../../utils/admin/passwords'
 import { startSession } from '../../utils/admin/session'
-import { GatewayError } from '../../utils/gateway/errors'
+import { GatewayError } from '../../utils/core/errors'
 import { clientIp } from '../../utils/ops/client-ip'
 
 const Body = z.object({ email: z.string().trim().min(1).max(254), password: z.string().min(1).max(256) }).strict()

@@ -4,7 +4,7 @@ import { defineAuthHandler } from '../../utils/admin/auth-handler'
 import { adminBody, bearerToken, created } from '../../utils/admin/handler'
 import { startSession } from '../../utils/admin/session'
 import { assertSetupOpen, isSetupProof, revokeSetupToken, setupAttempts } from '../../utils/admin/setup'
-import { GatewayError } from '../../utils/gateway/errors'
+import { GatewayError } from '../../utils/core/errors'
 import { clientIp } from '../../utils/ops/client-ip'
 
 const SetupBody = AdminCredentials.extend({ token: z.string().trim().min(1).max(512).optional() })

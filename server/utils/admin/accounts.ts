@@ -5,7 +5,7 @@ import { z } from 'zod'
 import { config } from '../core/config'
 import { randomToken } from '../core/crypto'
 import { database } from '../db'
-import { GatewayError } from '../gateway/errors'
+import { GatewayError } from '../core/errors'
 import { hashPassword } from './passwords'
 
 const AdminEmail = z.string().trim().toLowerCase().pipe(z.email().max(254))

@@ -2,8 +2,8 @@
 // email) in a fixed window. An attempt takes its slot atomically BEFORE it is checked (a Lua script in
 // Redis, one synchronous step in memory), so concurrent guesses cannot all pass a count taken before
 // any of them failed; a success, or an attempt that could not be checked, gives its slot back.
-import { GatewayError } from '../gateway/errors'
-import { windowCounter } from '../ops/fixed-window'
+import { GatewayError } from '../core/errors'
+import { windowCounter } from '../shared/fixed-window'
 
 /** The documented limit of sign-in and set-up guesses: 10 per IP (and per email) per 15 minutes. */
 export const MAX_GUESSES = 10

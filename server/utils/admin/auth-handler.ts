@@ -3,7 +3,7 @@
 // start, before any request is answered.) Errors have the admin API's {"error":{…}} shape.
 import type { EventHandlerRequest, H3Event } from 'h3'
 import { defineEventHandler } from 'h3'
-import { toGatewayError } from '../gateway/errors'
+import { toGatewayError } from '../core/errors'
 import { sendOpenAIError } from '../gateway/respond'
 import { assertSameOrigin } from './session'
 

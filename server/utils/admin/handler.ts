@@ -5,7 +5,7 @@ import { defineEventHandler, getQuery, getRouterParam, setResponseStatus } from 
 import { z } from 'zod'
 import { secrets } from '../core/secrets'
 import { type BodyFamily, readJsonBody } from '../gateway/body'
-import { GatewayError, fromZodError, toGatewayError } from '../gateway/errors'
+import { GatewayError, fromZodError, toGatewayError } from '../core/errors'
 import { sendOpenAIError } from '../gateway/respond'
 import { assertSameOrigin, sessionAdmin } from './session'
 

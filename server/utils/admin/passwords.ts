@@ -4,7 +4,7 @@
 // short queue waits; past it a sign-in gets 503 at once (a flood of guesses cannot starve the server).
 import { randomBytes, scrypt, type ScryptOptions, timingSafeEqual } from 'node:crypto'
 import { semaphore } from '../core/semaphore'
-import { GatewayError } from '../gateway/errors'
+import { GatewayError } from '../core/errors'
 
 const COST = { N: 2 ** 15, r: 8, p: 1 }
 const KEY_LENGTH = 64

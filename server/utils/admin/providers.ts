@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { ProviderId } from '../registry/schema'
-import { GatewayError } from '../gateway/errors'
+import { GatewayError } from '../core/errors'
 
 export const ProviderCredentialInput = z.object({
   apiKey: z.string().trim().min(1).max(4096),

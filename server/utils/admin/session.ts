@@ -7,7 +7,7 @@ import type { H3Event } from 'h3'
 import { deleteCookie, getCookie, getRequestHeader, type SessionConfig, useSession } from 'h3'
 import { config } from '../core/config'
 import { secrets } from '../core/secrets'
-import { GatewayError } from '../gateway/errors'
+import { GatewayError } from '../core/errors'
 import { requestHost } from '../ops/client-ip'
 import { type AdminAccount, getAdmin, revokeSessions } from './accounts'
 

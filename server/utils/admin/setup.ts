@@ -6,7 +6,7 @@
 import { config } from '../core/config'
 import { randomToken, safeEqual, sha256Hex } from '../core/crypto'
 import { secrets } from '../core/secrets'
-import { GatewayError } from '../gateway/errors'
+import { GatewayError } from '../core/errors'
 import { countAdmins, ensureBootstrapAdmin } from './accounts'
 import { attemptLimiter, GUESS_WINDOW_MS, MAX_GUESSES } from './attempt-limiter'
 

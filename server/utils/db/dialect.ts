@@ -3,6 +3,10 @@
 // RETURNING-dependent logic, integers for times (epoch milliseconds) and booleans.
 export type DialectName = 'sqlite' | 'postgresql'
 
+/** A statement's parameters, as plain values both databases bind. */
+export type SqlValue = string | number | null
+export type SqlRow = SqlValue[]
+
 export interface Dialect {
   name: DialectName
   /** 64-bit integer column (epoch milliseconds, token counts). */

@@ -3,8 +3,7 @@
 import { createDatabase, type Database } from 'db0'
 import sqliteConnector from 'db0/connectors/better-sqlite3'
 import { config } from '../core/config'
-import { REQUEST_LOG_STATEMENTS, type RequestLogBatch } from '../store/request-log-batch'
-import { type Dialect, dialects } from './dialect'
+import { type Dialect, dialects, type SqlRow } from './dialect'
 import { migrations } from './migrations'
 import { createPgPool } from './postgres'
 import { type SqliteWriter, startSqliteWriter } from './sqlite-writer'
@@ -14,8 +13,8 @@ export interface Db {
   dialect: Dialect
   /** Runs `fn` inside one transaction; every write goes through here. */
   transaction<T>(fn: () => Promise<T>): Promise<T>
-  /** SQLite with its writer thread running: writes a request log batch there; resolves once committed. */
-  writeRequestLog?(batch: RequestLogBatch): Promise<void>
+  /** SQLite with its writer thread running: runs each list of rows through its statement there, in one transaction; resolves once committed. */
+  writeRows?(statements: string[], lists: SqlRow[][]): Promise<void>
   close(): Promise<void>
 }
 
@@ -85,7 +84,7 @@ async function openSqlite(): Promise<Db> {
       current = undefined
     },
   }
-  // Before the writer starts: it prepares its statements against the tables the migrations create.
+  // Before the writer starts: the statements it is given write to tables the migrations create.
   await migrate(handle)
   writer = await startWriter(handle, path)
   return handle
@@ -98,11 +97,10 @@ const AUTOCHECKPOINT_PAGES = 1000
 async function startWriter(handle: Db, path: string): Promise<SqliteWriter | undefined> {
   const writer = await startSqliteWriter({
     path,
-    statements: REQUEST_LOG_STATEMENTS,
     busyTimeoutMs: BUSY_TIMEOUT_MS,
     onCrash(error) {
       console.error('[db] the SQLite writer thread stopped; WAL checkpoints and request log writes are back on the main thread:', error.message)
-      handle.writeRequestLog = undefined
+      handle.writeRows = undefined
       handle.db.exec(`PRAGMA wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`).catch(() => {})
     },
   }).catch((error) => {
@@ -111,7 +109,7 @@ async function startWriter(handle: Db, path: string): Promise<SqliteWriter | und
   })
   if (!writer) return undefined
   await handle.db.exec('PRAGMA wal_autocheckpoint = 0')
-  handle.writeRequestLog = batch => writer.write(batch)
+  handle.writeRows = writer.write
   return writer
 }
 

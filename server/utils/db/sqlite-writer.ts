@@ -1,10 +1,11 @@
 // The background SQLite connection, on a worker thread. It does the two writes that used to stall the
 // event loop: WAL checkpoints (SQLite's automatic one runs inside a COMMIT, tens of ms at p99) every
-// 2 s, and the request log's batches (a few ms of synchronous better-sqlite3 work every 200 ms).
+// 2 s, and batches of rows run through given statements (the request log's: a few ms of synchronous
+// better-sqlite3 work every 200 ms). Each statement is prepared once, at its first use.
 // The worker is an eval'd CommonJS string because Nitro bundles the server into chunks.
 import { createRequire } from 'node:module'
 import { Worker } from 'node:worker_threads'
-import type { SqlRow } from '../store/request-log-batch'
+import type { SqlRow } from './dialect'
 
 const CHECKPOINT_MS = 2000
 
@@ -15,9 +16,14 @@ const { db, write } = (() => {
   try {
     // timeout: SQLite's busy_timeout, how long a write waits for the main connection's lock.
     const db = new Database(workerData.path, { timeout: workerData.busyTimeoutMs })
-    const statements = workerData.statements.map(sql => db.prepare(sql))
-    const write = db.transaction((lists) => {
-      lists.forEach((rows, i) => { for (const row of rows) statements[i].run(row) })
+    const prepared = new Map()
+    const statement = (sql) => {
+      let s = prepared.get(sql)
+      if (!s) prepared.set(sql, s = db.prepare(sql))
+      return s
+    }
+    const write = db.transaction((statements, lists) => {
+      lists.forEach((rows, i) => { const s = statement(statements[i]); for (const row of rows) s.run(row) })
     })
     return { db, write }
   }
@@ -37,7 +43,7 @@ parentPort.on('message', (m) => {
     return
   }
   // IMMEDIATE takes the write lock at BEGIN, waiting out the main connection's for the busy timeout.
-  try { write.immediate(m.lists); parentPort.postMessage({ id: m.id, ok: true }) }
+  try { write.immediate(m.statements, m.lists); parentPort.postMessage({ id: m.id, ok: true }) }
   catch (error) { parentPort.postMessage({ id: m.id, error: String(error) }) }
 })
 parentPort.postMessage({ ready: true })
@@ -47,28 +53,26 @@ type Reply = { ready: true } | { warning: string } | { id: number, ok: true } | 
 
 export interface SqliteWriterOptions {
   path: string
-  /** SQL of the statements that `write` runs rows through; prepared once, so their tables must exist. */
-  statements: string[]
   busyTimeoutMs: number
   /** Called when the worker ends without being asked to. */
   onCrash(error: Error): void
 }
 
 export interface SqliteWriter {
-  /** Runs each list of rows through the statement at its index, all in one transaction; resolves once committed. */
-  write(lists: SqlRow[][]): Promise<void>
+  /** Runs each list of rows through the statement (SQL) at its index, all in one transaction; resolves once committed. */
+  write(statements: string[], lists: SqlRow[][]): Promise<void>
   /** Closes the worker's connection and ends the thread. */
   stop(): Promise<void>
 }
 
-/** Starts the writer; resolves once it has opened the database and prepared its statements. */
+/** Starts the writer; resolves once it has opened the database. */
 export function startSqliteWriter(options: SqliteWriterOptions): Promise<SqliteWriter> {
   const driver = createRequire(import.meta.url).resolve('better-sqlite3')
-  const { path, statements, busyTimeoutMs } = options
+  const { path, busyTimeoutMs } = options
   // A small heap, as its memory counts against the gateway's RSS; the request log caps the rows of a batch.
   const worker = new Worker(WORKER, {
     eval: true,
-    workerData: { path, driver, statements, busyTimeoutMs, checkpointMs: CHECKPOINT_MS },
+    workerData: { path, driver, busyTimeoutMs, checkpointMs: CHECKPOINT_MS },
     resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 4 },
   })
   // Idle, the thread does not keep the process alive; a write or a stop in progress does.
@@ -88,13 +92,13 @@ export function startSqliteWriter(options: SqliteWriterOptions): Promise<SqliteW
     else waiting?.resolve()
   }
 
-  function write(lists: SqlRow[][]): Promise<void> {
+  function write(statements: string[], lists: SqlRow[][]): Promise<void> {
     if (failure || stopping) return Promise.reject(failure ?? new Error('the SQLite writer is stopped'))
     const id = nextId++
     return new Promise((resolve, reject) => {
       inFlight.set(id, { resolve, reject })
       worker.ref()
-      worker.postMessage({ id, lists })
+      worker.postMessage({ id, statements, lists })
     })
   }
 

@@ -6,7 +6,7 @@
 import type { H3Event } from 'h3'
 import { type GatewayKey, findKeyByHash, hashKeySecret, KEY_PREFIX } from '../store/keys'
 import { broadcast } from '../shared/broadcast'
-import { GatewayError } from './errors'
+import { GatewayError } from '../core/errors'
 
 const byHash = new Map<string, GatewayKey>()
 const hashById = new Map<string, string>()

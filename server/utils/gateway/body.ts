@@ -9,7 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { z } from 'zod'
 import { config } from '../core/config'
 import { clientClosedError } from './client-close'
-import { GatewayError, badRequest, fromZodError } from './errors'
+import { GatewayError, badRequest, fromZodError } from '../core/errors'
 import { type JsonLimits, JsonScanner, type JsonScanVerdict } from './json-scan'
 
 export type BodyFamily = 'v1' | 'admin' | 'auth'

@@ -7,7 +7,7 @@
 import { consola } from 'consola'
 import { redis, redisKey } from '../shared/redis'
 import type { GatewayKey } from '../store/keys'
-import { GatewayError } from './errors'
+import { GatewayError } from '../core/errors'
 
 /** Spend as this instance's budgets see it: the database's when first seen, then every charge since. */
 const spentById = new Map<string, number>()

@@ -2,7 +2,7 @@
 // retry's wait) must stop. One listener at a time is all a request needs (the step in progress),
 // which keeps this far cheaper on the hot path than an AbortController per request.
 import type { ServerResponse } from 'node:http'
-import { GatewayError } from './errors'
+import { GatewayError } from '../core/errors'
 
 /**
  * The client went away. `providerBusy`: while a provider had the call and was answering it; the

@@ -1,9 +1,9 @@
 // Per-key limits: the model allow-list and requests and tokens per minute (the spend budget is
 // ./budget.ts). Counters live in memory, or in Redis when instances share REDIS_URL.
 import { consola } from 'consola'
-import { minuteCounter } from '../ops/fixed-window'
+import { minuteCounter } from '../shared/fixed-window'
 import type { GatewayKey } from '../store/keys'
-import { GatewayError } from './errors'
+import { GatewayError } from '../core/errors'
 
 const requestsPerKey = minuteCounter('key-requests')
 const tokensPerKey = minuteCounter('key-tokens')

@@ -4,7 +4,7 @@ import { currentRegistry, findModel } from '../registry/store'
 import type { ModelEntry } from '../registry/schema'
 import { authenticate } from './auth'
 import { providerAccess } from './credentials'
-import { GatewayError, toGatewayError } from './errors'
+import { GatewayError, toGatewayError } from '../core/errors'
 import { sendOpenAIError, sendJsonText } from './respond'
 
 const toOpenAIModel = (m: ModelEntry) => ({

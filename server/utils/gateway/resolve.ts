@@ -5,7 +5,7 @@ import { findModel } from '../registry/store'
 import type { ModelEntry, ProviderId } from '../registry/schema'
 import type { GatewayKey } from '../store/keys'
 import { providerAccess } from './credentials'
-import { GatewayError } from './errors'
+import { GatewayError } from '../core/errors'
 import { checkModelAllowed } from './limits'
 import { findRoute, targetOrder } from './routes'
 

@@ -1,7 +1,7 @@
 // Writing responses to /v1 clients: JSON bodies, OpenAI-shaped errors and server-sent events.
 import type { H3Event } from 'h3'
 import type { ServerResponse } from 'node:http'
-import type { GatewayError } from './errors'
+import type { GatewayError } from '../core/errors'
 
 export function sendJsonText(event: H3Event, status: number, body: string, headers: Record<string, string> = {}): void {
   const res = event.node.res

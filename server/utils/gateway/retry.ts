@@ -5,7 +5,7 @@
 // once a response is accepted (so never after the client saw a byte), nor 4xx answers.
 import { config } from '../core/config'
 import type { ProviderAdapter, ProviderFailure, UpstreamRequest } from '../providers/types'
-import { GatewayError } from './errors'
+import { GatewayError } from '../core/errors'
 import { type ClientClose, clientClosedError } from './client-close'
 import { callUpstream, type UpstreamResponse, upstreamTransportError } from './upstream'
 

@@ -9,7 +9,7 @@ import { anthropicStreamError } from '../providers/anthropic/error'
 import type { ChatStreamTranslator, SseEvent } from '../providers/types'
 import { StreamFailure } from '../providers/types'
 import type { TokenUsage } from '../registry/cost'
-import type { GatewayError } from './errors'
+import type { GatewayError } from '../core/errors'
 
 export interface StreamOutput {
   /** One upstream event → the text to write (may be empty). */

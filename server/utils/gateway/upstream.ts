@@ -9,7 +9,7 @@ import { config } from '../core/config'
 import type { UpstreamRequest } from '../providers/types'
 import type { ClientClose } from './client-close'
 import { clientClosedError } from './client-close'
-import { GatewayError } from './errors'
+import { GatewayError } from '../core/errors'
 
 /** Unread chunks at which a streamed body stops reading from the socket until the reader catches up. */
 const HIGH_WATER_CHUNKS = 32

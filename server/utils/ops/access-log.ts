@@ -3,7 +3,7 @@
 // one write call for hundreds of requests instead of one each. The JSON line is assembled directly
 // (strings escaped by JSON.stringify), which costs about half of stringifying an object per request.
 import { config } from '../core/config'
-import type { RequestRecord } from '../store/request-log'
+import type { RequestRecord } from '../store/request-record'
 
 const FLUSH_MS = 100
 const FLUSH_AT_BYTES = 64 * 1024

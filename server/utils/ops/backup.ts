@@ -9,17 +9,9 @@ import { database } from '../db'
 import { REGISTRY_BACKUP_KEY, REGISTRY_KEY, registryStorage } from '../registry/store'
 import { flushRequestLog } from '../store/request-log'
 import { countUploadFailure, recordBackupSuccess } from './backup-metrics'
+import { backupName, nameToDate } from './backup-names'
 import { backupsToKeep } from './retention'
 import type { UploadedBackup } from './s3-backup'
-
-const NAME = /^(\d{4}-\d{2}-\d{2})T(\d{2})-(\d{2})-(\d{2})Z$/
-
-export const backupName = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/:/g, '-')
-
-export function nameToDate(name: string): Date | undefined {
-  const m = NAME.exec(name)
-  return m ? new Date(`${m[1]}T${m[2]}:${m[3]}:${m[4]}Z`) : undefined
-}
 
 /** Configuration as in force, with every secret replaced by whether it is set. */
 export function redactedConfig() {

@@ -1,6 +1,6 @@
 // Per-client-IP request limit across /v1 and /api (RATE_LIMIT_PER_MINUTE).
 import { config } from '../core/config'
-import { minuteCounter } from './fixed-window'
+import { minuteCounter } from '../shared/fixed-window'
 
 const perIp = minuteCounter('ip')
 

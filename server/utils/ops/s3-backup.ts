@@ -5,7 +5,7 @@ import { createReadStream } from 'node:fs'
 import { readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { DeleteObjectCommand, paginateListObjectsV2, PutObjectCommand } from '@aws-sdk/client-s3'
-import { nameToDate } from './backup'
+import { nameToDate } from './backup-names'
 import { backupsToKeep } from './retention'
 import { s3Store } from './s3-client'
 

@@ -1,7 +1,7 @@
 // The provider adapter contract. Adapters are pure transforms between the gateway's OpenAI-shaped
 // requests/responses and one provider's native API: no database, no h3 event, no I/O. Adding a
 // provider means adding a folder that exports a ProviderAdapter and listing it in ./index.ts.
-import type { ChatCompletionRequest, EmbeddingsRequest } from '../gateway/schemas'
+import type { ChatCompletionRequest, EmbeddingsRequest } from '../dialects/openai'
 import type { TokenUsage } from '../registry/cost'
 import type { ModelEntry, ProviderId } from '../registry/schema'
 

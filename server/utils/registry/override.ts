@@ -1,6 +1,6 @@
 // Manual price overrides: an admin's price wins over scraped ones until cleared; the scraped price is
 // kept beside it and comes back when the override is cleared.
-import { recordPriceChanges } from '../store/price-history'
+import { recordPriceChanges } from './price-history'
 import { diffPricing } from './diff'
 import { type ModelEntry, Pricing, Registry } from './schema'
 import { changeRegistry, saveRegistry } from './store'

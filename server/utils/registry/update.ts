@@ -2,7 +2,7 @@
 // result (keeping a .bak) and record every price change. Providers are independent: one failing
 // leaves the others' updates in place. Also rollback to the .bak.
 import { consola } from 'consola'
-import { recordPriceChanges } from '../store/price-history'
+import { recordPriceChanges } from './price-history'
 import { diffPricing } from './diff'
 import { htmlToMarkdown } from './html-to-markdown'
 import { type ModelLimits, mergeProvider, type PriceChange } from './merge'

@@ -3,10 +3,10 @@
 import { cipherKeyIdOf, decryptSecret, encryptSecret, secretHint } from '../core/crypto'
 import { secrets } from '../core/secrets'
 import { database } from '../db'
-import type { ProviderId } from '../registry/schema'
 
 export interface StoredCredential {
-  provider: ProviderId
+  /** The provider's name (a registry provider id). */
+  provider: string
   apiKey: string
   keyHint: string
   baseUrl: string | null
@@ -14,7 +14,7 @@ export interface StoredCredential {
 }
 
 interface CredentialRow {
-  provider: ProviderId
+  provider: string
   api_key_enc: string
   key_hint: string
   base_url: string | null
@@ -36,7 +36,7 @@ export async function loadCredentials(): Promise<StoredCredential[]> {
   return out
 }
 
-export async function saveCredential(provider: ProviderId, apiKey: string, baseUrl: string | null): Promise<void> {
+export async function saveCredential(provider: string, apiKey: string, baseUrl: string | null): Promise<void> {
   const { db, transaction } = await database()
   const sealed = encryptSecret(apiKey, secrets().cipherKey)
   await transaction(() => db.prepare(`INSERT INTO provider_credentials (provider, api_key_enc, key_hint, base_url, updated_at) VALUES (?, ?, ?, ?, ?)
@@ -44,7 +44,7 @@ export async function saveCredential(provider: ProviderId, apiKey: string, baseU
     .run(provider, sealed, secretHint(apiKey), baseUrl, Date.now()))
 }
 
-export async function deleteCredential(provider: ProviderId): Promise<boolean> {
+export async function deleteCredential(provider: string): Promise<boolean> {
   const { db, transaction } = await database()
   const res = await transaction(() => db.prepare('DELETE FROM provider_credentials WHERE provider = ?').run(provider))
   return Boolean((res as { changes?: number }).changes ?? (res as { rowCount?: number }).rowCount)

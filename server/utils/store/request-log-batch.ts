@@ -2,11 +2,9 @@
 // rows of plain values for three statements whose SQL is written only here. On SQLite the writer
 // thread runs each row through the single-row statement (prepared once); PostgreSQL, and SQLite when
 // the writer could not start, run multi-row statements built from the same definitions.
-import type { RequestRecord } from './request-log'
+import type { RequestRecord } from './request-record'
+import type { SqlRow } from '../db/dialect'
 import { DAY_MS, utcDay } from '../../../shared/utils/utc-day'
-
-export type SqlValue = string | number | null
-export type SqlRow = SqlValue[]
 
 /** Rows for the three statements of REQUEST_LOG_STATEMENTS, in that order. */
 export type RequestLogBatch = [requests: SqlRow[], rollups: SqlRow[], spend: SqlRow[]]

@@ -5,28 +5,8 @@
 // runs at shutdown and before admin reads.
 import type { Primitive } from 'db0'
 import { database } from '../db'
-import { ADD_SPEND_SQL, insertRequestsSql, requestLogBatch, upsertRollupsSql } from './request-log-batch'
-
-export interface RequestRecord {
-  id: string
-  createdAt: number
-  keyId: string
-  endpoint: 'chat' | 'embeddings' | 'messages'
-  provider: string | null
-  model: string | null
-  stream: boolean
-  status: number
-  errorCode: string | null
-  promptTokens: number
-  cachedTokens: number
-  cacheWriteTokens: number
-  completionTokens: number
-  reasoningTokens: number
-  costUsd: number
-  estimated: boolean
-  latencyMs: number
-  ttftMs: number | null
-}
+import type { RequestRecord } from './request-record'
+import { ADD_SPEND_SQL, insertRequestsSql, REQUEST_LOG_STATEMENTS, requestLogBatch, upsertRollupsSql } from './request-log-batch'
 
 const FLUSH_MS = 200
 const FLUSH_AT_ROWS = 500
@@ -80,9 +60,9 @@ async function writePending(): Promise<void> {
 }
 
 async function writeBatch(records: RequestRecord[]): Promise<void> {
-  const { db, transaction, writeRequestLog } = await database()
+  const { db, transaction, writeRows } = await database()
   const batch = requestLogBatch(records)
-  if (writeRequestLog) return writeRequestLog(batch)
+  if (writeRows) return writeRows(REQUEST_LOG_STATEMENTS, batch)
   const [requests, rollups, spend] = batch
   await transaction(async () => {
     // Multi-row statements: one per chunk of rows rather than one per row.

@@ -1,5 +1,5 @@
 import { defineAdminHandler } from '../../../utils/admin/handler'
-import { GatewayError } from '../../../utils/gateway/errors'
+import { GatewayError } from '../../../utils/core/errors'
 import { rollbackRegistry } from '../../../utils/registry/update'
 
 export default defineAdminHandler(async () => {

@@ -1,5 +1,5 @@
 import { adminBody, defineAdminHandler, routeParam } from '../../../utils/admin/handler'
-import { GatewayError, fromZodError } from '../../../utils/gateway/errors'
+import { GatewayError, fromZodError } from '../../../utils/core/errors'
 import { findRoute, routesChanged } from '../../../utils/gateway/routes'
 import { findModel } from '../../../utils/registry/store'
 import { RouteInput, RouteName, saveRoute } from '../../../utils/store/routes'

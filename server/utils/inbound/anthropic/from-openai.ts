@@ -3,7 +3,7 @@
 import { parseToolArguments } from '../../providers/anthropic/request'
 import { fromOpenAIUsage } from '../../providers/openai/usage'
 import type { TokenUsage } from '../../registry/cost'
-import type { AnthropicContentBlock, AnthropicMessage, AnthropicStopReason, AnthropicUsageOut } from './schema'
+import type { AnthropicContentBlock, AnthropicMessage, AnthropicStopReason, AnthropicUsageOut } from '../../dialects/anthropic'
 
 const STOP_REASONS: Record<string, AnthropicStopReason> = {
   stop: 'end_turn',

@@ -6,7 +6,7 @@ import { messagesPost } from '../../providers/anthropic/request'
 import { fromAnthropicUsage, streamUsageTracker } from '../../providers/anthropic/usage'
 import type { ChatCall, SseEvent, UpstreamRequest, UpstreamTarget } from '../../providers/types'
 import type { TokenUsage } from '../../registry/cost'
-import type { MessagesRequest } from './schema'
+import type { MessagesRequest } from '../../dialects/anthropic'
 
 /**
  * Client headers passed on: the API version the client's SDK speaks (the shape of the answer it

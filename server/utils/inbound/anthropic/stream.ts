@@ -6,7 +6,7 @@ import { fromOpenAIUsage } from '../../providers/openai/usage'
 import { type TokenUsage, ZERO_USAGE } from '../../registry/cost'
 import { anthropicErrorType } from './errors'
 import { anthropicUsage, stopReasonFor } from './from-openai'
-import type { AnthropicStopReason } from './schema'
+import type { AnthropicStopReason } from '../../dialects/anthropic'
 
 const event = (type: string, data: object) => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`
 

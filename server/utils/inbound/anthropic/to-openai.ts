@@ -2,9 +2,9 @@
 // Claude (Claude models get the request natively: ./native.ts). What has no OpenAI counterpart is a
 // 400 rather than silently lost: server tools, documents, cache warming. Thinking blocks of earlier
 // turns are dropped: only Claude could read them back.
-import { badRequest } from '../../gateway/errors'
-import { ChatCompletionRequest, type ChatMessage } from '../../gateway/schemas'
-import type { InboundMessage, MessagesRequest } from './schema'
+import { badRequest } from '../../core/errors'
+import { ChatCompletionRequest, type ChatMessage } from '../../dialects/openai'
+import type { InboundMessage, MessagesRequest } from '../../dialects/anthropic'
 
 interface Block { type: string, [key: string]: any }
 

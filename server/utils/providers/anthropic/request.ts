@@ -17,8 +17,8 @@
 //   input schema is the requested schema (json_object: any object). Tool input is always a JSON
 //   object, which a system-prompt instruction could not guarantee. The response side turns that
 //   tool call back into the message content.
-import { badRequest } from '../../gateway/errors'
-import type { ChatCompletionRequest, ChatMessage } from '../../gateway/schemas'
+import { badRequest } from '../../core/errors'
+import type { ChatCompletionRequest, ChatMessage } from '../../dialects/openai'
 import { type ChatCall, jsonPost, type UpstreamRequest, type UpstreamTarget } from '../types'
 import { anthropicApi } from './api'
 

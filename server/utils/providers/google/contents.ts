@@ -1,8 +1,8 @@
 // OpenAI messages → Gemini `systemInstruction` + `contents`. Gemini knows only `user` and `model`
 // turns, wants them alternating, and names function results by function rather than by call id;
 // requests Gemini could not take are refused here with a 400 that names the field.
-import { badRequest } from '../../gateway/errors'
-import type { ChatMessage } from '../../gateway/schemas'
+import { badRequest } from '../../core/errors'
+import type { ChatMessage } from '../../dialects/openai'
 import { SKIP_SIGNATURE, signatureOf } from './tool-call-id'
 import type { GeminiContent, GeminiPart } from './wire'
 

@@ -1,6 +1,6 @@
 // OpenAI embeddings ⇄ Gemini embedContent (one text) / batchEmbedContents (a list of texts).
-import { badRequest } from '../../gateway/errors'
-import type { EmbeddingsRequest } from '../../gateway/schemas'
+import { badRequest } from '../../core/errors'
+import type { EmbeddingsRequest } from '../../dialects/openai'
 import { ZERO_USAGE } from '../../registry/cost'
 import { type EmbeddingsResult, jsonPost, type UpstreamRequest, type UpstreamTarget } from '../types'
 import { googleApi } from './api'

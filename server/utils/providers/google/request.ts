@@ -6,7 +6,7 @@
 // `parametersJsonSchema` for tools. Both take the schema an OpenAI client sends as it is, where the
 // older `responseSchema`/`parameters` fields want Gemini's OpenAPI subset and reject keys such as
 // additionalProperties.
-import type { ChatCompletionRequest } from '../../gateway/schemas'
+import type { ChatCompletionRequest } from '../../dialects/openai'
 import { type ChatCall, jsonPost, type UpstreamRequest, type UpstreamTarget } from '../types'
 import { googleApi } from './api'
 import { toGeminiContents } from './contents'

@@ -3,7 +3,7 @@
 // can be metered, and the completion cap is the call's when it differs from the client's (a budgeted
 // key's default, or a cap above the model's limit lowered to it). When nothing changes, the client's
 // JSON text is sent as it came.
-import type { ChatCompletionRequest, EmbeddingsRequest } from '../../gateway/schemas'
+import type { ChatCompletionRequest, EmbeddingsRequest } from '../../dialects/openai'
 import { type ChatCall, jsonPost, type RawRequestText, type UpstreamRequest, type UpstreamTarget } from '../types'
 import { openaiApi } from './api'
 

@@ -1,6 +1,6 @@
 import { defineAdminHandler, notFound, routeParam } from '../../../../utils/admin/handler'
 import { findModel } from '../../../../utils/registry/store'
-import { priceHistory } from '../../../../utils/store/price-history'
+import { priceHistory } from '../../../../utils/registry/price-history'
 
 export default defineAdminHandler(async (event) => {
   const id = routeParam(event, 'id')

@@ -2,7 +2,7 @@ import { defineAdminHandler, routeParam } from '../../../../utils/admin/handler'
 import { testConnection } from '../../../../utils/admin/provider-test'
 import { providerParam } from '../../../../utils/admin/providers'
 import { providerAccess } from '../../../../utils/gateway/credentials'
-import { GatewayError } from '../../../../utils/gateway/errors'
+import { GatewayError } from '../../../../utils/core/errors'
 
 // Calls the provider's model list with the credential in force and reports ok, status and latency.
 export default defineAdminHandler(async (event) => {

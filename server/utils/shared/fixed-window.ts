@@ -2,7 +2,7 @@
 // (fifteen). In memory for one instance; in Redis (atomic Lua scripts, never get-then-set) when
 // REDIS_URL makes instances share them.
 import type Redis from 'ioredis'
-import { redis, redisKey } from '../shared/redis'
+import { redis, redisKey } from './redis'
 
 export interface WindowCounter {
   /** Counts one hit unless `id` is at `limit`; returns the seconds until the window resets when it is. */

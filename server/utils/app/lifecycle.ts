@@ -13,9 +13,9 @@ import { onBroadcast } from '../shared/broadcast'
 import { closeRedis, loadRedisDrivers } from '../shared/redis'
 import { flushAccessLog } from '../ops/access-log'
 import { flushRequestLog } from '../store/request-log'
-import { config } from './config'
-import { secureDataDir } from './data-dir'
-import { secrets } from './secrets'
+import { config } from '../core/config'
+import { secureDataDir } from '../core/data-dir'
+import { secrets } from '../core/secrets'
 
 let starting: Promise<void> | undefined
 

@@ -1,7 +1,7 @@
 // Every change to a model's registry prices (and status), with where it came from.
 import { randomUUID } from 'node:crypto'
 import { database } from '../db'
-import type { PriceChange } from '../registry/merge'
+import type { PriceChange } from './merge'
 
 export type ChangeSource = 'scrape' | 'manual' | 'rollback'
 

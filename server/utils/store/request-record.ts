@@ -1,0 +1,22 @@
+// One finished request as the gateway meters it: what the request log stores, the rollups sum and
+// the access log and metrics report.
+export interface RequestRecord {
+  id: string
+  createdAt: number
+  keyId: string
+  endpoint: 'chat' | 'embeddings' | 'messages'
+  provider: string | null
+  model: string | null
+  stream: boolean
+  status: number
+  errorCode: string | null
+  promptTokens: number
+  cachedTokens: number
+  cacheWriteTokens: number
+  completionTokens: number
+  reasoningTokens: number
+  costUsd: number
+  estimated: boolean
+  latencyMs: number
+  ttftMs: number | null
+}
