@@ -5,15 +5,10 @@ import { defineEventHandler, getQuery, getRouterParam, setResponseStatus } from 
 import { z } from 'zod'
 import { secrets } from '../core/secrets'
 import { type BodyFamily, readJsonBody } from '../gateway/body'
+import { bearerToken } from '../core/bearer-token'
 import { GatewayError, fromZodError, toGatewayError } from '../core/errors'
 import { sendOpenAIError } from '../gateway/respond'
 import { assertSameOrigin, sessionAdmin } from './session'
-
-/** The token of an `Authorization: Bearer …` header. */
-export function bearerToken(event: H3Event): string | undefined {
-  const auth = event.node.req.headers.authorization
-  return auth?.startsWith('Bearer ') ? auth.slice(7).trim() : undefined
-}
 
 async function requireAdmin(event: H3Event): Promise<void> {
   const auth = event.node.req.headers.authorization
