@@ -6,8 +6,8 @@ import { z } from 'zod'
 import { secrets } from '../core/secrets'
 import { type BodyFamily, readJsonBody } from '../gateway/body'
 import { bearerToken } from '../core/bearer-token'
-import { GatewayError, fromZodError, toGatewayError } from '../core/errors'
-import { sendOpenAIError } from '../gateway/respond'
+import { GatewayError, fromZodError } from '../core/errors'
+import { sendFailure } from '../gateway/respond'
 import { assertSameOrigin, sessionAdmin } from './session'
 
 async function requireAdmin(event: H3Event): Promise<void> {
@@ -34,9 +34,7 @@ export function defineAdminHandler<T>(fn: (event: H3Event<EventHandlerRequest>) 
       return await fn(event)
     }
     catch (error) {
-      const err = toGatewayError(error)
-      if (err.status >= 500) console.error('[admin] request failed:', error)
-      sendOpenAIError(event, err)
+      sendFailure(event, error, '[admin] request')
     }
   })
 }
