@@ -13,7 +13,7 @@ import { type ErrorSender, gatewayHeaders, sendFailure, sendJsonText, sendOpenAI
 import { type UpstreamResponse, upstreamTransportError } from './upstream'
 
 /** What an endpoint does for a request once its key authenticated and its rates allow it. */
-export type EndpointBody = (event: H3Event, ctx: AuthenticatedContext) => Promise<void>
+type EndpointBody = (event: H3Event, ctx: AuthenticatedContext) => Promise<void>
 
 /**
  * Runs `body` for an authenticated, rate-checked request; any failure is logged and sent in the

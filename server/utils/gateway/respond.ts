@@ -16,7 +16,7 @@ export function sendJsonText(event: H3Event, status: number, body: string, heade
 }
 
 /** Sends an error body unless the response has started (then it can only be ended). */
-export function sendErrorBody(event: H3Event, error: GatewayError, body: unknown): void {
+function sendErrorBody(event: H3Event, error: GatewayError, body: unknown): void {
   const res = event.node.res
   if (res.headersSent) {
     if (!res.writableEnded) res.end()
