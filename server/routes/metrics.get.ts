@@ -2,6 +2,7 @@
 // connections from this machine (the socket's address, never X-Forwarded-For), since the series name
 // key ids and their budget use.
 import type { H3Event } from 'h3'
+import { bearerToken } from '../utils/core/bearer-token'
 import { config } from '../utils/core/config'
 import { safeEqual } from '../utils/core/crypto'
 import { isLoopbackSocket } from '../utils/ops/client-ip'
@@ -16,7 +17,7 @@ function refuse(event: H3Event, status: number, text: string) {
 export default defineEventHandler(async (event) => {
   const token = config().metricsToken
   if (token) {
-    if (!safeEqual(event.node.req.headers.authorization ?? '', `Bearer ${token}`)) {
+    if (!safeEqual(bearerToken(event) ?? '', token)) {
       setResponseHeader(event, 'www-authenticate', 'Bearer')
       return refuse(event, 401, 'unauthorized')
     }

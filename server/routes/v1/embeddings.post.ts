@@ -1,3 +1,3 @@
-import { handleEmbeddings } from '../../utils/gateway/pipeline'
+import { handleEmbeddings } from '../../utils/endpoints/embeddings'
 
 export default defineEventHandler(handleEmbeddings)

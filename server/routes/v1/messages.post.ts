@@ -1,3 +1,3 @@
-import { handleMessages } from '../../utils/gateway/messages'
+import { handleMessages } from '../../utils/endpoints/messages'
 
 export default defineEventHandler(handleMessages)

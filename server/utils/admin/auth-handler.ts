@@ -3,8 +3,7 @@
 // start, before any request is answered.) Errors have the admin API's {"error":{…}} shape.
 import type { EventHandlerRequest, H3Event } from 'h3'
 import { defineEventHandler } from 'h3'
-import { toGatewayError } from '../core/errors'
-import { sendOpenAIError } from '../gateway/respond'
+import { sendFailure } from '../gateway/respond'
 import { assertSameOrigin } from './session'
 
 export function defineAuthHandler<T>(fn: (event: H3Event<EventHandlerRequest>) => Promise<T> | T) {
@@ -14,9 +13,7 @@ export function defineAuthHandler<T>(fn: (event: H3Event<EventHandlerRequest>) =
       return await fn(event)
     }
     catch (error) {
-      const err = toGatewayError(error)
-      if (err.code === 'internal_error') console.error('[auth] request failed:', error)
-      sendOpenAIError(event, err)
+      sendFailure(event, error, '[auth] request')
     }
   })
 }

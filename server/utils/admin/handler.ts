@@ -5,15 +5,10 @@ import { defineEventHandler, getQuery, getRouterParam, setResponseStatus } from 
 import { z } from 'zod'
 import { secrets } from '../core/secrets'
 import { type BodyFamily, readJsonBody } from '../gateway/body'
-import { GatewayError, fromZodError, toGatewayError } from '../core/errors'
-import { sendOpenAIError } from '../gateway/respond'
+import { bearerToken } from '../core/bearer-token'
+import { GatewayError, fromZodError } from '../core/errors'
+import { sendFailure } from '../gateway/respond'
 import { assertSameOrigin, sessionAdmin } from './session'
-
-/** The token of an `Authorization: Bearer …` header. */
-export function bearerToken(event: H3Event): string | undefined {
-  const auth = event.node.req.headers.authorization
-  return auth?.startsWith('Bearer ') ? auth.slice(7).trim() : undefined
-}
 
 async function requireAdmin(event: H3Event): Promise<void> {
   const auth = event.node.req.headers.authorization
@@ -39,9 +34,7 @@ export function defineAdminHandler<T>(fn: (event: H3Event<EventHandlerRequest>) 
       return await fn(event)
     }
     catch (error) {
-      const err = toGatewayError(error)
-      if (err.status >= 500) console.error('[admin] request failed:', error)
-      sendOpenAIError(event, err)
+      sendFailure(event, error, '[admin] request')
     }
   })
 }

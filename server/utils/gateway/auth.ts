@@ -6,6 +6,7 @@
 import type { H3Event } from 'h3'
 import { type GatewayKey, findKeyByHash, hashKeySecret, KEY_PREFIX } from '../store/keys'
 import { broadcast } from '../shared/broadcast'
+import { bearerToken } from '../core/bearer-token'
 import { GatewayError } from '../core/errors'
 
 const byHash = new Map<string, GatewayKey>()
@@ -20,11 +21,9 @@ let forgets = 0
 const unauthorized = (message: string, code = 'invalid_api_key') => new GatewayError(401, message, 'authentication_error', code)
 
 /** The bearer token, or for Anthropic-style clients the x-api-key header. */
-export function presentedKey(event: H3Event): string | undefined {
-  const auth = event.node.req.headers.authorization
-  if (auth?.startsWith('Bearer ')) return auth.slice(7).trim()
+function presentedKey(event: H3Event): string | undefined {
   const xApiKey = event.node.req.headers['x-api-key']
-  return typeof xApiKey === 'string' ? xApiKey.trim() : undefined
+  return bearerToken(event) ?? (typeof xApiKey === 'string' ? xApiKey.trim() : undefined)
 }
 
 /** The key with this hash from the cache, else from one database read shared by every concurrent caller. */

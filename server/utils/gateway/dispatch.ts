@@ -10,7 +10,7 @@ import { completionCap, estimateCostUsd } from './budget-estimate'
 import type { ClientClose } from './client-close'
 import { circuitAllows, recordFailure, recordSuccess } from './circuit'
 import { GatewayError, toGatewayError } from '../core/errors'
-import type { RequestContext } from './meter'
+import type { AuthenticatedContext } from './context'
 import type { ResolvedModel } from './resolve'
 import { callWithRetries } from './retry'
 import type { UpstreamResponse } from './upstream'
@@ -35,14 +35,14 @@ export type BuildRequest = (c: ResolvedModel, maxOutputTokens: number | undefine
 /** Failures another provider might not have: worth a fallback, and counted by the circuit. */
 const providerSide = (e: GatewayError) => e.status !== 499 && (e.status >= 500 || e.status === 429)
 
-export async function dispatch(
-  ctx: RequestContext,
+export async function dispatchToTarget(
+  ctx: AuthenticatedContext,
   candidates: ResolvedModel[],
   demand: Demand,
   build: BuildRequest,
   client: ClientClose,
 ): Promise<Dispatched> {
-  const key = ctx.key!
+  const key = ctx.key
   // A key without a budget sends no cap of its own where the provider needs none.
   const fallbackCap = key.budgetUsd === null ? undefined : config().budgetDefaultMaxTokens
   let lastError: GatewayError | undefined

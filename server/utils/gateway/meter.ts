@@ -2,42 +2,20 @@
 // and cost from the registry prices. The row goes to the buffered request log, and the cost to the
 // key's budget in place of what the request reserved.
 import { type TokenUsage, ZERO_USAGE, costUsd } from '../registry/cost'
-import type { ModelEntry, ProviderId } from '../registry/schema'
-import type { GatewayKey } from '../store/keys'
 import { observeRequest } from './request-metrics'
 import { recordRequest } from '../store/request-log'
 import type { RequestRecord } from '../store/request-record'
 import { settleBudget } from './budget'
 import { estimateUsage } from './estimate'
 import { countTokens } from './limits'
-
-export interface RequestContext {
-  id: string
-  startedAt: number
-  endpoint: RequestRecord['endpoint']
-  stream: boolean
-  key?: GatewayKey
-  provider?: ProviderId
-  entry?: ModelEntry
-  ttftMs: number | null
-  /** The request-log row, once the request has ended. */
-  record?: RequestRecord
-  /** The budget the request holds (reserved for the target being tried), settled when it ends. */
-  heldUsd: number
-  /** The prompt as text, for counting tokens when a request is cut short. */
-  promptText?: () => string
-}
-
-export function beginRequest(endpoint: RequestRecord['endpoint'], id: string): RequestContext {
-  return { id, startedAt: Date.now(), endpoint, stream: false, ttftMs: null, heldUsd: 0 }
-}
+import type { RequestContext } from './context'
 
 export function markFirstByte(ctx: RequestContext): void {
   ctx.ttftMs ??= Date.now() - ctx.startedAt
 }
 
-export function finishRequest(ctx: RequestContext, status: number, usage: TokenUsage = ZERO_USAGE, opts: { errorCode?: string | null, estimated?: boolean } = {}): number {
-  if (ctx.record || !ctx.key) return 0
+export function finishRequest(ctx: RequestContext, status: number, usage: TokenUsage = ZERO_USAGE, opts: { errorCode?: string | null, estimated?: boolean } = {}): void {
+  if (ctx.record || !ctx.key) return
   countTokens(ctx.key, usage.promptTokens + usage.completionTokens)
   const cost = ctx.entry ? costUsd(ctx.entry.pricing, usage) : 0
   ctx.record = {
@@ -60,7 +38,6 @@ export function finishRequest(ctx: RequestContext, status: number, usage: TokenU
   observeRequest(ctx.record)
   settleBudget(ctx.key, ctx.heldUsd, cost)
   ctx.heldUsd = 0
-  return cost
 }
 
 /**

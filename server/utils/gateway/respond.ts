@@ -1,7 +1,13 @@
-// Writing responses to /v1 clients: JSON bodies, OpenAI-shaped errors and server-sent events.
+// Writing responses to clients: JSON bodies, errors in OpenAI's or Anthropic's shape (and the one
+// place a caught failure becomes such an error), the headers naming who answered, server-sent events.
 import type { H3Event } from 'h3'
 import type { ServerResponse } from 'node:http'
-import type { GatewayError } from '../core/errors'
+import { GatewayError, toGatewayError } from '../core/errors'
+import { toAnthropicError } from '../inbound/anthropic/errors'
+import type { RequestContext } from './context'
+
+/** Sends an error in one API's shape. */
+export type ErrorSender = (event: H3Event, error: GatewayError) => void
 
 export function sendJsonText(event: H3Event, status: number, body: string, headers: Record<string, string> = {}): void {
   const res = event.node.res
@@ -10,7 +16,7 @@ export function sendJsonText(event: H3Event, status: number, body: string, heade
 }
 
 /** Sends an error body unless the response has started (then it can only be ended). */
-export function sendErrorBody(event: H3Event, error: GatewayError, body: unknown): void {
+function sendErrorBody(event: H3Event, error: GatewayError, body: unknown): void {
   const res = event.node.res
   if (res.headersSent) {
     if (!res.writableEnded) res.end()
@@ -21,6 +27,29 @@ export function sendErrorBody(event: H3Event, error: GatewayError, body: unknown
 
 export function sendOpenAIError(event: H3Event, error: GatewayError): void {
   sendErrorBody(event, error, error)
+}
+
+export function sendAnthropicError(event: H3Event, error: GatewayError): void {
+  sendErrorBody(event, error, toAnthropicError(error.status, error.message, error.type))
+}
+
+/**
+ * Answers a handler's failure: anything thrown becomes a GatewayError (the unexpected a bland 500,
+ * logged under `label` with its stack), sent by `send`. Returns the error sent.
+ */
+export function sendFailure(event: H3Event, thrown: unknown, label: string, send: ErrorSender = sendOpenAIError): GatewayError {
+  const err = toGatewayError(thrown)
+  if (err.status >= 500 && !(thrown instanceof GatewayError)) console.error(`${label} failed:`, thrown)
+  send(event, err)
+  return err
+}
+
+/** The headers that name the provider and model that answered. */
+export function gatewayHeaders(ctx: RequestContext): Record<string, string> {
+  const headers: Record<string, string> = {}
+  if (ctx.provider) headers['x-gateway-provider'] = ctx.provider
+  if (ctx.entry) headers['x-gateway-model'] = ctx.entry.id
+  return headers
 }
 
 export function startEventStream(res: ServerResponse, headers: Record<string, string>): void {

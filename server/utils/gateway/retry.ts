@@ -4,15 +4,13 @@
 // near zero), honouring Retry-After; every wait is capped at RETRY_AFTER_MAX_MS. Nothing is retried
 // once a response is accepted (so never after the client saw a byte), nor 4xx answers.
 import { config } from '../core/config'
-import type { ProviderAdapter, ProviderFailure, UpstreamRequest } from '../providers/types'
-import { GatewayError } from '../core/errors'
+import type { ProviderAdapter, UpstreamRequest } from '../providers/types'
+import type { GatewayError } from '../core/errors'
 import { type ClientClose, clientClosedError } from './client-close'
-import { callUpstream, type UpstreamResponse, upstreamTransportError } from './upstream'
+import { callUpstream, failureError, type UpstreamResponse, upstreamTransportError } from './upstream'
 
 const RETRY_STATUSES = new Set([429, 500, 502, 503, 504, 529])
 const BASE_DELAY_MS = 200
-
-export const failureError = (f: ProviderFailure) => new GatewayError(f.status, f.message, f.type, f.code)
 
 /** Retry-After as seconds or an HTTP date, in ms. */
 export function retryAfterMs(header: string | string[] | undefined, now = Date.now()): number | undefined {

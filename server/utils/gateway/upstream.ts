@@ -6,7 +6,7 @@
 import type { IncomingHttpHeaders } from 'node:http'
 import { Agent, type Dispatcher, errors as undiciErrors } from 'undici'
 import { config } from '../core/config'
-import type { UpstreamRequest } from '../providers/types'
+import type { ProviderFailure, UpstreamRequest } from '../providers/types'
 import type { ClientClose } from './client-close'
 import { clientClosedError } from './client-close'
 import { GatewayError } from '../core/errors'
@@ -156,6 +156,9 @@ export function upstreamTransportError(error: unknown): GatewayError {
   }
   return new GatewayError(502, 'The gateway could not reach the upstream provider.', 'upstream_error', 'upstream_unreachable')
 }
+
+/** A provider's failure (an error answer, or an error inside its stream) as the client-facing error. */
+export const failureError = (f: ProviderFailure) => new GatewayError(f.status, f.message, f.type, f.code)
 
 export async function closeUpstreamPool(): Promise<void> {
   await agent?.close()

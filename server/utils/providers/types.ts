@@ -77,13 +77,8 @@ export interface ChatStreamTranslator {
   usage(): TokenUsage | undefined
 }
 
-export interface ChatResult {
-  /** The OpenAI `chat.completion` body to send, as JSON text. */
-  body: string
-  usage: TokenUsage
-}
-
-export interface EmbeddingsResult {
+/** An upstream answer translated for the client: OpenAI's body (a chat completion, embeddings) as JSON text, and its usage. */
+export interface TranslatedAnswer {
   body: string
   usage: TokenUsage
 }
@@ -118,12 +113,12 @@ export interface ProviderAdapter {
   api: ProviderApi
   chat: {
     request(req: ChatCompletionRequest, target: UpstreamTarget, call: ChatCall): UpstreamRequest
-    response(upstreamBody: string, target: UpstreamTarget): ChatResult
+    response(upstreamBody: string, target: UpstreamTarget): TranslatedAnswer
     stream(target: UpstreamTarget, opts: ChatStreamOptions): ChatStreamTranslator
   }
   embeddings?: {
     request(req: EmbeddingsRequest, target: UpstreamTarget, raw?: RawRequestText): UpstreamRequest
-    response(upstreamBody: string, target: UpstreamTarget, req: EmbeddingsRequest): EmbeddingsResult
+    response(upstreamBody: string, target: UpstreamTarget, req: EmbeddingsRequest): TranslatedAnswer
   }
   /** Maps an upstream error response (status and body text) to a failure the client may see. */
   error(status: number, body: string): ProviderFailure

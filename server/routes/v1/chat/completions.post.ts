@@ -1,3 +1,3 @@
-import { handleChatCompletions } from '../../../utils/gateway/pipeline'
+import { handleChatCompletions } from '../../../utils/endpoints/chat-completions'
 
 export default defineEventHandler(handleChatCompletions)

@@ -1,3 +1,3 @@
-import { handleGetModel } from '../../../utils/gateway/models'
+import { handleGetModel } from '../../../utils/endpoints/models'
 
 export default defineEventHandler(event => handleGetModel(event, getRouterParam(event, 'id', { decode: true }) ?? ''))

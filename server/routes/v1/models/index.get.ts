@@ -1,3 +1,3 @@
-import { handleListModels } from '../../../utils/gateway/models'
+import { handleListModels } from '../../../utils/endpoints/models'
 
 export default defineEventHandler(handleListModels)

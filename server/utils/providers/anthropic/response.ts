@@ -1,7 +1,7 @@
 // Anthropic message → OpenAI chat.completion. Text blocks become the content, tool_use blocks the
 // tool_calls, thinking blocks the (non-standard, widely read) `reasoning_content`. A call of the
 // response_format tool is the answer itself: its input becomes the content.
-import type { ChatResult, UpstreamTarget } from '../types'
+import type { TranslatedAnswer, UpstreamTarget } from '../types'
 import { JSON_TOOL } from './request'
 import { toOpenAIUsage } from '../openai/usage'
 import { fromAnthropicUsage } from './usage'
@@ -24,7 +24,7 @@ export function finishReason(stopReason: string | null | undefined, hasToolCalls
 
 interface ContentBlock { type: string, text?: string, thinking?: string, id?: string, name?: string, input?: unknown }
 
-export function chatResponse(upstreamBody: string, target: UpstreamTarget): ChatResult {
+export function chatResponse(upstreamBody: string, target: UpstreamTarget): TranslatedAnswer {
   const msg = JSON.parse(upstreamBody)
   const blocks: ContentBlock[] = Array.isArray(msg.content) ? msg.content : []
   const text = blocks.filter(b => b.type === 'text').map(b => b.text ?? '').join('')

@@ -2,7 +2,7 @@
 import { badRequest } from '../../core/errors'
 import type { EmbeddingsRequest } from '../../dialects/openai'
 import { ZERO_USAGE } from '../../registry/cost'
-import { type EmbeddingsResult, jsonPost, type UpstreamRequest, type UpstreamTarget } from '../types'
+import { type TranslatedAnswer, jsonPost, type UpstreamRequest, type UpstreamTarget } from '../types'
 import { googleApi } from './api'
 
 interface EmbedResponse {
@@ -30,7 +30,7 @@ function base64Floats(values: number[]): string {
   return Buffer.from(view.buffer).toString('base64')
 }
 
-export function embeddingsResponse(upstreamBody: string, target: UpstreamTarget, req: EmbeddingsRequest): EmbeddingsResult {
+export function embeddingsResponse(upstreamBody: string, target: UpstreamTarget, req: EmbeddingsRequest): TranslatedAnswer {
   const res = JSON.parse(upstreamBody) as EmbedResponse
   const vectors = res.embedding ? [res.embedding.values] : (res.embeddings ?? []).map(e => e.values)
   // ESTIMATE: Gemini's embed responses carry no token count, so prompt tokens are guessed at one

@@ -1,6 +1,6 @@
 // A generateContent response → OpenAI `chat.completion`, one choice per candidate.
 import { randomBytes } from 'node:crypto'
-import type { ChatResult, UpstreamTarget } from '../types'
+import type { TranslatedAnswer, UpstreamTarget } from '../types'
 import { answerText, candidatesOf, completionId, finishReason, hasFunctionCall, openaiToolCall } from './candidate'
 import { toOpenAIUsage } from '../openai/usage'
 import { fromGeminiUsage } from './usage'
@@ -24,7 +24,7 @@ function choice(candidate: GeminiCandidate, position: number) {
   }
 }
 
-export function chatResponse(upstreamBody: string, target: UpstreamTarget): ChatResult {
+export function chatResponse(upstreamBody: string, target: UpstreamTarget): TranslatedAnswer {
   const res = JSON.parse(upstreamBody) as GenerateContentResponse
   const usage = fromGeminiUsage(res.usageMetadata)
   const candidates = candidatesOf(res)

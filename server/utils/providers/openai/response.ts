@@ -1,7 +1,7 @@
 // OpenAI responses are already in the client's shape: the body goes back as received, read only for
 // usage. The usage object sits at the end of the body, so only that object is parsed when it can be
 // found there; the whole body otherwise.
-import type { ChatResult, EmbeddingsResult } from '../types'
+import type { TranslatedAnswer } from '../types'
 import { fromOpenAIUsage } from './usage'
 
 function usageOf(body: string) {
@@ -24,10 +24,10 @@ function usageOf(body: string) {
   return JSON.parse(body).usage
 }
 
-export function chatResponse(upstreamBody: string): ChatResult {
+export function chatResponse(upstreamBody: string): TranslatedAnswer {
   return { body: upstreamBody, usage: fromOpenAIUsage(usageOf(upstreamBody)) }
 }
 
-export function embeddingsResponse(upstreamBody: string): EmbeddingsResult {
+export function embeddingsResponse(upstreamBody: string): TranslatedAnswer {
   return { body: upstreamBody, usage: fromOpenAIUsage(usageOf(upstreamBody)) }
 }

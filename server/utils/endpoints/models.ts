@@ -1,11 +1,11 @@
-// GET /v1/models: the registry's models that this key may call and whose provider is configured.
+// GET /v1/models and /v1/models/{id}: the registry's models that this key may call and whose provider is configured.
 import type { H3Event } from 'h3'
 import { currentRegistry, findModel } from '../registry/store'
 import type { ModelEntry } from '../registry/schema'
-import { authenticate } from './auth'
-import { providerAccess } from './credentials'
-import { GatewayError, toGatewayError } from '../core/errors'
-import { sendOpenAIError, sendJsonText } from './respond'
+import { authenticate } from '../gateway/auth'
+import { providerAccess } from '../gateway/credentials'
+import { GatewayError } from '../core/errors'
+import { sendFailure, sendJsonText } from '../gateway/respond'
 
 const toOpenAIModel = (m: ModelEntry) => ({
   id: m.id,
@@ -22,7 +22,7 @@ async function listFor(event: H3Event, pick: (models: ModelEntry[]) => unknown) 
     sendJsonText(event, 200, JSON.stringify(pick(visible)))
   }
   catch (error) {
-    sendOpenAIError(event, toGatewayError(error))
+    sendFailure(event, error, `[gateway] ${event.context.requestId}`)
   }
 }
 

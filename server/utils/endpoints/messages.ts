@@ -1,0 +1,54 @@
+// POST /v1/messages: Anthropic's Messages API for apps built on the Anthropic SDK. Claude models go
+// to Anthropic as sent (every Anthropic feature works); any other model is translated to the
+// gateway's OpenAI form, answered by its provider, and translated back. Errors come in Anthropic's
+// shape. Metered and logged like /v1/chat/completions.
+import type { H3Event } from 'h3'
+import { MessagesRequest } from '../dialects/anthropic'
+import { readJsonBody } from '../gateway/body'
+import { ClientClose } from '../gateway/client-close'
+import type { AuthenticatedContext } from '../gateway/context'
+import { dispatchToTarget } from '../gateway/dispatch'
+import { pipeStream } from '../gateway/pipe-stream'
+import { runGatewayRequest, sendCompletion, upstreamAnswer } from '../gateway/request'
+import { type ResolvedModel, resolveTargets } from '../gateway/resolve'
+import { sendAnthropicError } from '../gateway/respond'
+import { anthropicFromChunks, anthropicNative } from '../gateway/stream-output'
+import { chatCompletionToMessage } from '../inbound/anthropic/from-openai'
+import { nativeMessagesRequest, nativeResponseUsage } from '../inbound/anthropic/native'
+import { messagesToChatRequest } from '../inbound/anthropic/to-openai'
+
+const isNative = (c: ResolvedModel) => c.target.provider === 'anthropic'
+
+async function messages(event: H3Event, ctx: AuthenticatedContext): Promise<void> {
+  const { body: req, size } = await readJsonBody(event, MessagesRequest, 'v1')
+  ctx.stream = req.stream === true
+  ctx.promptText = () => JSON.stringify([req.system ?? '', req.messages])
+  const dispatched = await dispatchToTarget(
+    ctx,
+    resolveTargets(req.model, ctx.key, 'chat'),
+    { promptChars: size, maxOutputTokens: req.max_tokens },
+    (c, maxOutputTokens) => (isNative(c)
+      ? nativeMessagesRequest(req, c.target, { stream: ctx.stream, maxOutputTokens }, event.node.req.headers)
+      : c.adapter.chat.request(messagesToChatRequest(req), c.target, { stream: ctx.stream, maxOutputTokens })),
+    new ClientClose(event.node.res),
+  )
+  const { adapter, target, upstream } = dispatched
+  const native = isNative(dispatched)
+
+  if (ctx.stream) {
+    const output = native
+      ? anthropicNative()
+      : anthropicFromChunks(adapter.chat.stream(target, { includeUsage: true, id: `chatcmpl-${ctx.id}`, created: Math.floor(ctx.startedAt / 1000) }), { id: `msg_${ctx.id}`, model: req.model })
+    await pipeStream(event, ctx, upstream, output)
+    return
+  }
+  const text = await upstreamAnswer(ctx, upstream)
+  if (native) {
+    sendCompletion(event, ctx, text, nativeResponseUsage(text))
+    return
+  }
+  const result = adapter.chat.response(text, target)
+  sendCompletion(event, ctx, JSON.stringify(chatCompletionToMessage(result.body, req.model)), result.usage)
+}
+
+export const handleMessages = (event: H3Event): Promise<void> => runGatewayRequest(event, 'messages', messages, sendAnthropicError)

@@ -1,0 +1,33 @@
+// The state of one /v1 request from its start to its metering: which key, which provider and model
+// answered, timings, the budget it holds and the request-log row it ended with. The request framework
+// hands each endpoint an AuthenticatedContext, whose key is known.
+import type { ModelEntry, ProviderId } from '../registry/schema'
+import type { GatewayKey } from '../store/keys'
+import type { RequestRecord } from '../store/request-record'
+
+export interface RequestContext {
+  id: string
+  startedAt: number
+  endpoint: RequestRecord['endpoint']
+  stream: boolean
+  /** Set once the request authenticated; a request that failed before has none and is not metered. */
+  key?: GatewayKey
+  provider?: ProviderId
+  entry?: ModelEntry
+  ttftMs: number | null
+  /** The request-log row, once the request has ended. */
+  record?: RequestRecord
+  /** The budget the request holds (reserved for the target being tried), settled when it ends. */
+  heldUsd: number
+  /** The prompt as text, for counting tokens when a request is cut short. */
+  promptText?: () => string
+}
+
+/** The context of a request whose key authenticated. */
+export interface AuthenticatedContext extends RequestContext {
+  key: GatewayKey
+}
+
+export function newRequestContext(endpoint: RequestRecord['endpoint'], id: string): RequestContext {
+  return { id, startedAt: Date.now(), endpoint, stream: false, ttftMs: null, heldUsd: 0 }
+}

@@ -1,0 +1,58 @@
+// The /v1 request framework every endpoint runs in: it starts the request's context (left on the
+// event for the access log), authenticates the key and checks its rates, runs the endpoint, and
+// shapes and meters any failure in the client's dialect. A non-stream answer ends with
+// sendCompletion; a stream with pipeStream (./pipe-stream.ts).
+import type { H3Event } from 'h3'
+import type { TokenUsage } from '../registry/cost'
+import { authenticate } from './auth'
+import { ClientClosedError } from './client-close'
+import { type AuthenticatedContext, newRequestContext, type RequestContext } from './context'
+import { checkRates } from './limits'
+import { finishCutShort, finishRequest, markFirstByte } from './meter'
+import { type ErrorSender, gatewayHeaders, sendFailure, sendJsonText, sendOpenAIError } from './respond'
+import { type UpstreamResponse, upstreamTransportError } from './upstream'
+
+/** What an endpoint does for a request once its key authenticated and its rates allow it. */
+type EndpointBody = (event: H3Event, ctx: AuthenticatedContext) => Promise<void>
+
+/**
+ * Runs `body` for an authenticated, rate-checked request; any failure is logged and sent in the
+ * client's error shape. A client that left while a provider was answering is billed its prompt.
+ */
+export async function runGatewayRequest(event: H3Event, endpoint: RequestContext['endpoint'], body: EndpointBody, sendError: ErrorSender = sendOpenAIError): Promise<void> {
+  const ctx = newRequestContext(endpoint, event.context.requestId)
+  event.context.gateway = ctx
+  try {
+    ctx.key = await authenticate(event)
+    await checkRates(ctx.key)
+    // The key is set: from here on the context is an authenticated one.
+    await body(event, ctx as AuthenticatedContext)
+  }
+  catch (error) {
+    const err = sendFailure(event, error, `[gateway] ${ctx.id}`, sendError)
+    if (err instanceof ClientClosedError && err.providerBusy) await finishCutShort(ctx, err.status, err.code)
+    else finishRequest(ctx, err.status, undefined, { errorCode: err.code })
+  }
+}
+
+/**
+ * The whole upstream answer as text, its arrival marked as the request's first byte; a connection
+ * lost midway is the upstream's failure.
+ */
+export async function upstreamAnswer(ctx: RequestContext, upstream: UpstreamResponse): Promise<string> {
+  let text: string
+  try {
+    text = await upstream.text()
+  }
+  catch (error) {
+    throw upstreamTransportError(error)
+  }
+  markFirstByte(ctx)
+  return text
+}
+
+/** Ends a non-stream request: the answer (JSON text) leaves first, metering follows in the same turn. */
+export function sendCompletion(event: H3Event, ctx: RequestContext, body: string, usage: TokenUsage): void {
+  sendJsonText(event, 200, body, gatewayHeaders(ctx))
+  finishRequest(ctx, 200, usage)
+}
