@@ -42,10 +42,9 @@ function sleep(ms: number, client: ClientClose): Promise<void> {
 
 const retryableTransport = (e: GatewayError) => e.code === 'upstream_timeout' || e.code === 'upstream_unreachable'
 
-export async function callWithRetries(adapter: ProviderAdapter, req: UpstreamRequest, client: ClientClose, onAttempt?: () => void): Promise<UpstreamResponse> {
+export async function callWithRetries(adapter: ProviderAdapter, req: UpstreamRequest, client: ClientClose): Promise<UpstreamResponse> {
   const maxRetries = config().maxRetries
   for (let attempt = 0; ; attempt++) {
-    onAttempt?.()
     let res: UpstreamResponse
     try {
       res = await callUpstream(req, client)
