@@ -1,3 +1,4 @@
+import { defineEventHandler } from 'h3'
 import { handleChatCompletions } from '../../../utils/gateway/pipeline'
 
 export default defineEventHandler(handleChatCompletions)
