@@ -7,6 +7,7 @@ import { chmodSync, lstatSync, mkdirSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { consola } from 'consola'
 import { config } from './config'
+import { errorMessage } from './error-message'
 
 const PRIVATE_UMASK = 0o077
 const GROUP_OR_OTHER = 0o077
@@ -27,7 +28,7 @@ function tighten(dir: string, loose: string[]): void {
       loose.push(dir)
     }
     catch (error) {
-      consola.warn(`[gateway] ${dir} is readable by other users and could not be tightened:`, error instanceof Error ? error.message : error)
+      consola.warn(`[gateway] ${dir} is readable by other users and could not be tightened:`, errorMessage(error))
     }
   }
   if (stats.isDirectory()) {

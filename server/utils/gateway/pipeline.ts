@@ -1,6 +1,7 @@
 // The /v1 request walk: auth → limits → body → resolve model or route → dispatch to a provider
 // adapter (retries, fallback, circuit breaker, budget reservation) → upstream → meter → log.
 // Route handlers are one line each; everything a request goes through is in this file, in order.
+import { consola } from 'consola'
 import { createParser } from 'eventsource-parser'
 import type { H3Event } from 'h3'
 import { StreamFailure } from '../providers/types'
@@ -47,7 +48,7 @@ export async function run(event: H3Event, ctx: RequestContext, body: (ctx: Reque
   }
   catch (error) {
     const err = toGatewayError(error)
-    if (err.status >= 500 && !(error instanceof GatewayError)) console.error(`[gateway] ${ctx.id} failed:`, error)
+    if (err.status >= 500 && !(error instanceof GatewayError)) consola.error(`[gateway] ${ctx.id} failed:`, error)
     sendError(event, err)
     if (err instanceof ClientClosedError && err.providerBusy) await finishCutShort(ctx, err.status, err.code)
     else finishRequest(ctx, err.status, undefined, { errorCode: err.code })
