@@ -29,6 +29,11 @@ export default defineNuxtConfig({
     // lowered to defineProperty calls and WeakMaps, which showed on the hot path's per-request objects.
     esbuild: { options: { target: 'es2022' } },
   },
+  $development: {
+    // Nuxt 4.4.5's dev server crashes at start with ssr: false ("No entry found in rollupOptions.input",
+    // nuxt/nuxt#35072) unless it uses Vite's environment API; `nuxt build` is not affected.
+    experimental: { viteEnvironmentApi: true },
+  },
   $production: {
     nitro: {
       // Nitro's hooks (hookable) wrap every hook call in console.createTask, an async stack tag that
