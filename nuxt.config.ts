@@ -19,11 +19,20 @@ export default defineNuxtConfig({
   devtools: { enabled: false },
   telemetry: false,
   nitro: {
+    // No auto-imports on the server: every server file imports what it uses, so the providers' same-named
+    // functions (chatRequest, chatStream, ...) do not shadow each other and no server name becomes global
+    // (the server's useRegistry would clash with the dashboard's). The dashboard keeps Nuxt's auto-imports.
+    imports: false,
     // Tasks (registry scrape, backups, migrations) run from scheduledTasks and the admin task API.
     experimental: { tasks: true },
     // Node 20 runs ES2022 as written: class fields and #private fields stay native instead of being
     // lowered to defineProperty calls and WeakMaps, which showed on the hot path's per-request objects.
     esbuild: { options: { target: 'es2022' } },
+  },
+  $development: {
+    // Nuxt 4.4.5's dev server crashes at start with ssr: false ("No entry found in rollupOptions.input",
+    // nuxt/nuxt#35072) unless it uses Vite's environment API; `nuxt build` is not affected.
+    experimental: { viteEnvironmentApi: true },
   },
   $production: {
     nitro: {

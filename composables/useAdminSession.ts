@@ -1,5 +1,5 @@
 // Who is signed in to the dashboard, and whether the one-time setup is still open.
-import type { AdminAccountView } from './api-types'
+import type { AdminAccountView } from '~/types/api'
 
 interface SignedIn { user: AdminAccountView }
 

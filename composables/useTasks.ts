@@ -1,5 +1,5 @@
 // The gateway's Nitro tasks (/api/admin/tasks) and running one on demand.
-import type { TaskInfo } from './api-types'
+import type { TaskInfo } from '~/types/api'
 
 export function useTasks() {
   const tasks = useApiFetch<{ data: TaskInfo[] }>('/api/admin/tasks', { key: 'tasks', default: () => ({ data: [] }) })

@@ -1,6 +1,7 @@
 // Dashboard pages and the admin API answer only to the host names of allowed-hosts.ts (DNS rebinding);
 // another name gets 421 saying which variable allows it. /v1 and the probes (/health, /live, /ready,
 // /metrics) answer to any name: API clients and monitors reach them by whatever address they have.
+import { defineEventHandler } from 'h3'
 import { GatewayError } from '../utils/core/errors'
 import { sendOpenAIError } from '../utils/gateway/respond'
 import { isAllowedHost } from '../utils/ops/allowed-hosts'

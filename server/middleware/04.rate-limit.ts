@@ -1,4 +1,5 @@
 // Per-client-IP rate limit on /v1 and /api (RATE_LIMIT_PER_MINUTE); over it: 429 with Retry-After.
+import { defineEventHandler } from 'h3'
 import { GatewayError } from '../utils/core/errors'
 import { sendOpenAIError } from '../utils/gateway/respond'
 import { clientIp } from '../utils/ops/client-ip'

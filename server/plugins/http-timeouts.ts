@@ -7,6 +7,7 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel'
 import { Server as HttpServer } from 'node:http'
 import { Server as HttpsServer } from 'node:https'
+import { defineNitroPlugin } from 'nitropack/runtime'
 import { config } from '../utils/core/config'
 
 const LISTEN = 'tracing:net.server.listen:asyncStart'

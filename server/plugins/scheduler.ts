@@ -3,8 +3,9 @@
 // instances on one Redis, each scheduled run is claimed by exactly one of them.
 import { Cron } from 'croner'
 import { consola } from 'consola'
-import { runTask } from 'nitropack/runtime'
+import { defineNitroPlugin, runTask } from 'nitropack/runtime'
 import { startGateway } from '../utils/app/lifecycle'
+import { errorMessage } from '../utils/core/error-message'
 import { claimOnce } from '../utils/shared/once'
 import { taskCatalog } from '../utils/tasks/catalog'
 
@@ -22,7 +23,7 @@ export default defineNitroPlugin((nitroApp) => {
         await runTask(task.name, { payload: { scheduled: true } })
       }
       catch (error) {
-        consola.warn(`[tasks] scheduled ${task.name} failed:`, error instanceof Error ? error.message : error)
+        consola.warn(`[tasks] scheduled ${task.name} failed:`, errorMessage(error))
       }
     }))
   }

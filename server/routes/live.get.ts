@@ -1,4 +1,5 @@
 // Liveness: 200 while the process can reach its database.
+import { defineEventHandler, setResponseStatus } from 'h3'
 import { databaseCheck } from '../utils/ops/health'
 
 export default defineEventHandler(async (event) => {

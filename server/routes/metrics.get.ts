@@ -1,7 +1,7 @@
 // Prometheus exposition. With METRICS_TOKEN it wants that bearer token; without it, it answers only
 // connections from this machine (the socket's address, never X-Forwarded-For), since the series name
 // key ids and their budget use.
-import type { H3Event } from 'h3'
+import { defineEventHandler, type H3Event, setResponseHeader, setResponseStatus } from 'h3'
 import { bearerToken } from '../utils/core/bearer-token'
 import { config } from '../utils/core/config'
 import { safeEqual } from '../utils/core/crypto'

@@ -1,4 +1,5 @@
 // Readiness: 200 only when the database answers and the registry is loaded, else 503 with each check.
+import { defineEventHandler, setResponseStatus } from 'h3'
 import { readiness } from '../utils/ops/health'
 
 export default defineEventHandler(async (event) => {

@@ -1,3 +1,4 @@
+import { defineEventHandler } from 'h3'
 import { handleEmbeddings } from '../../utils/endpoints/embeddings'
 
 export default defineEventHandler(handleEmbeddings)

@@ -1,3 +1,5 @@
+// Nitro task db:migrate: applies the database migrations not yet applied.
+import { defineTask } from 'nitropack/runtime'
 import { database, migrate } from '../../utils/db'
 
 export default defineTask({

@@ -1,3 +1,5 @@
+// Nitro task registry:update: scrapes the providers' pricing pages into a new model registry.
+import { defineTask } from 'nitropack/runtime'
 import { providerDisplayNames } from '../../utils/admin/model-list'
 import { updateRegistry } from '../../utils/registry/update'
 

@@ -2,6 +2,7 @@
 // names on a pricing page to API ids for models the maintained alias table does not know yet. The
 // registry update asks for them (it knows no credentials itself).
 import { consola } from 'consola'
+import { errorMessage } from '../core/error-message'
 import { providerAccess } from '../gateway/credentials'
 import { adapters } from '../providers'
 import type { ProviderId } from '../registry/schema'
@@ -30,7 +31,7 @@ export async function providerDisplayNames(provider: ProviderId): Promise<Record
     return await anthropicDisplayNames()
   }
   catch (error) {
-    consola.warn('[registry] could not read Anthropic\'s model list; using data/model-aliases.json only:', error instanceof Error ? error.message : error)
+    consola.warn('[registry] could not read Anthropic\'s model list; using data/model-aliases.json only:', errorMessage(error))
     return {}
   }
 }

@@ -38,15 +38,24 @@ export function startGateway(): Promise<void> {
     consola.info(`[gateway] data in ${config().dataDir}; ${registry.models.length} models in the registry`)
     if (s.generatedAdminKey) {
       // Shown once: only its digest is kept. Set ADMIN_API_KEY in production.
-      console.log(`\n  Admin API key (generated on first start, shown only now):\n  ${s.generatedAdminKey}\n`)
+      showOperator(`Admin API key (generated on first start, shown only now):\n  ${s.generatedAdminKey}`)
     }
     const setupToken = await issueSetupToken()
     if (setupToken) {
       // Proof of owning the gateway for /setup; a new one is issued on each start until an administrator exists.
-      console.log(`\n  No dashboard administrator yet. Set-up token for /setup (valid until one is created):\n  ${setupToken}\n`)
+      showOperator(`No dashboard administrator yet. Set-up token for /setup (valid until one is created):\n  ${setupToken}`)
     }
   })()
   return starting
+}
+
+/**
+ * A secret the operator must see, printed with console.log rather than consola: a log level (consola's
+ * CONSOLA_LEVEL, or its warn level under NODE_ENV=test) must not hide it, since the generated admin key
+ * is shown only once and the set-up token is the only way into /setup.
+ */
+function showOperator(text: string): void {
+  console.log(`\n  ${text}\n`)
 }
 
 const pidFile = () => join(config().dataDir, 'gateway.pid')

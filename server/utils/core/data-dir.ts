@@ -5,8 +5,10 @@
 // version or an operator left looser is tightened, and each such path is named in a warning.
 import { chmodSync, lstatSync, mkdirSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
+import { isMainThread } from 'node:worker_threads'
 import { consola } from 'consola'
 import { config } from './config'
+import { errorMessage } from './error-message'
 
 const PRIVATE_UMASK = 0o077
 const GROUP_OR_OTHER = 0o077
@@ -27,7 +29,7 @@ function tighten(dir: string, loose: string[]): void {
       loose.push(dir)
     }
     catch (error) {
-      consola.warn(`[gateway] ${dir} is readable by other users and could not be tightened:`, error instanceof Error ? error.message : error)
+      consola.warn(`[gateway] ${dir} is readable by other users and could not be tightened:`, errorMessage(error))
     }
   }
   if (stats.isDirectory()) {
@@ -37,7 +39,9 @@ function tighten(dir: string, loose: string[]): void {
 
 /** Sets the umask and makes DATA_DIR (and BACKUP_DIR) private; call before anything writes there. */
 export function secureDataDir(): void {
-  process.umask(PRIVATE_UMASK)
+  // `nuxt dev` runs the server in a worker thread, where Node refuses to set the umask: there new
+  // files get the shell's umask, and the next start tightens them.
+  if (isMainThread) process.umask(PRIVATE_UMASK)
   const { dataDir, backupDir } = config()
   mkdirSync(dataDir, { recursive: true, mode: 0o700 })
   const loose: string[] = []

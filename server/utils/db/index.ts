@@ -1,8 +1,10 @@
 // The database handle. db0's connector is made here at run time (Nitro's own database option is fixed
 // at build time): SQLite in DATA_DIR by default, PostgreSQL (pooled) when DATABASE_URL is set.
+import { consola } from 'consola'
 import { createDatabase, type Database } from 'db0'
 import sqliteConnector from 'db0/connectors/better-sqlite3'
 import { config } from '../core/config'
+import { errorMessage } from '../core/error-message'
 import { type Dialect, dialects, type SqlRow } from './dialect'
 import { migrations } from './migrations'
 import { createPgPool } from './postgres'
@@ -99,12 +101,12 @@ async function startWriter(handle: Db, path: string): Promise<SqliteWriter | und
     path,
     busyTimeoutMs: BUSY_TIMEOUT_MS,
     onCrash(error) {
-      console.error('[db] the SQLite writer thread stopped; WAL checkpoints and request log writes are back on the main thread:', error.message)
+      consola.error('[db] the SQLite writer thread stopped; WAL checkpoints and request log writes are back on the main thread:', error.message)
       handle.writeRows = undefined
       handle.db.exec(`PRAGMA wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`).catch(() => {})
     },
   }).catch((error) => {
-    console.warn('[db] WAL checkpoints and request log writes stay on the main thread:', error instanceof Error ? error.message : error)
+    consola.warn('[db] WAL checkpoints and request log writes stay on the main thread:', errorMessage(error))
     return undefined
   })
   if (!writer) return undefined

@@ -5,6 +5,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
 import type pg from 'pg'
 import type postgresqlConnector from 'db0/connectors/postgresql'
+import { consola } from 'consola'
 import { config } from '../core/config'
 
 const MIGRATION_LOCK = 'llm-gateway:migrations'
@@ -23,7 +24,7 @@ export async function createPgPool(url: string): Promise<PgPool> {
   const pool = new pgDriver.Pool({ connectionString: url, max: config().databasePoolMax })
   // An idle pooled connection that the server ends (restart, failover, terminated backend) must not
   // take the process down: the pool drops it and the next query opens a new one.
-  pool.on('error', error => console.warn('[db] an idle PostgreSQL connection was lost:', error.message))
+  pool.on('error', error => consola.warn('[db] an idle PostgreSQL connection was lost:', error.message))
   const inTransaction = new AsyncLocalStorage<pg.PoolClient>()
   const facade = {
     connect: async () => {},

@@ -5,6 +5,7 @@
 // The worker is an eval'd CommonJS string because Nitro bundles the server into chunks.
 import { createRequire } from 'node:module'
 import { Worker } from 'node:worker_threads'
+import { consola } from 'consola'
 import type { SqlRow } from './dialect'
 
 const CHECKPOINT_MS = 2000
@@ -130,7 +131,7 @@ export function startSqliteWriter(options: SqliteWriterOptions): Promise<SqliteW
         started = true
         resolve({ write, stop })
       }
-      else if ('warning' in m) console.warn('[db] WAL checkpoint failed:', m.warning)
+      else if ('warning' in m) consola.warn('[db] WAL checkpoint failed:', m.warning)
       else settle(m.id, 'error' in m ? new Error(m.error) : undefined)
     })
   })

@@ -8,6 +8,7 @@ import { consola } from 'consola'
 import { redis, redisKey } from '../shared/redis'
 import type { GatewayKey } from '../store/keys'
 import { GatewayError } from '../core/errors'
+import { errorMessage } from '../core/error-message'
 
 /** Spend as this instance's budgets see it: the database's when first seen, then every charge since. */
 const spentById = new Map<string, number>()
@@ -73,7 +74,7 @@ export async function reserveBudget(key: GatewayKey, amount: number): Promise<nu
   return amount
 }
 
-const warn = (error: unknown) => consola.warn('[budget] could not settle a request:', error instanceof Error ? error.message : error)
+const warn = (error: unknown) => consola.warn('[budget] could not settle a request:', errorMessage(error))
 
 /** Ends a request's reservation: its real cost is charged to the key and what it held is freed, at once. */
 export function settleBudget(key: GatewayKey, held: number, cost: number): void {

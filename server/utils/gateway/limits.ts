@@ -4,6 +4,7 @@ import { consola } from 'consola'
 import { minuteCounter } from '../shared/fixed-window'
 import type { GatewayKey } from '../store/keys'
 import { GatewayError } from '../core/errors'
+import { errorMessage } from '../core/error-message'
 
 const requestsPerKey = minuteCounter('key-requests')
 const tokensPerKey = minuteCounter('key-tokens')
@@ -29,7 +30,7 @@ export async function checkRates(key: GatewayKey, now = Date.now()): Promise<voi
   }
 }
 
-const warn = (what: string) => (error: unknown) => consola.warn(`[limits] ${what}:`, error instanceof Error ? error.message : error)
+const warn = (what: string) => (error: unknown) => consola.warn(`[limits] ${what}:`, errorMessage(error))
 
 export function countTokens(key: GatewayKey, tokens: number): void {
   if (key.tpm !== null && tokens > 0) tokensPerKey.add(key.id, tokens).catch(warn('could not count tokens'))

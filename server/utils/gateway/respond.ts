@@ -1,5 +1,6 @@
 // Writing responses to clients: JSON bodies, errors in OpenAI's or Anthropic's shape (and the one
 // place a caught failure becomes such an error), the headers naming who answered, server-sent events.
+import { consola } from 'consola'
 import type { H3Event } from 'h3'
 import type { ServerResponse } from 'node:http'
 import { GatewayError, toGatewayError } from '../core/errors'
@@ -39,7 +40,7 @@ export function sendAnthropicError(event: H3Event, error: GatewayError): void {
  */
 export function sendFailure(event: H3Event, thrown: unknown, label: string, send: ErrorSender = sendOpenAIError): GatewayError {
   const err = toGatewayError(thrown)
-  if (err.status >= 500 && !(thrown instanceof GatewayError)) console.error(`${label} failed:`, thrown)
+  if (err.status >= 500 && !(thrown instanceof GatewayError)) consola.error(`${label} failed:`, thrown)
   send(event, err)
   return err
 }

@@ -5,6 +5,7 @@ import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { consola } from 'consola'
 import { config } from '../core/config'
+import { errorMessage } from '../core/error-message'
 import { database } from '../db'
 import { REGISTRY_BACKUP_KEY, REGISTRY_KEY, registryStorage } from '../registry/store'
 import { flushRequestLog } from '../store/request-log'
@@ -78,7 +79,7 @@ async function uploadOffsite(dir: string, name: string, now: Date): Promise<Back
     return { ok: true, ...(await uploadBackup(dir, name, now)) }
   }
   catch (error) {
-    const message = error instanceof Error ? error.message : String(error)
+    const message = errorMessage(error)
     consola.warn(`[backup] upload of ${name} to S3 failed, the local backup is kept: ${message}`)
     countUploadFailure()
     return { ok: false, error: message }

@@ -2,6 +2,7 @@
 // result (keeping a .bak) and record every price change. Providers are independent: one failing
 // leaves the others' updates in place. Also rollback to the .bak.
 import { consola } from 'consola'
+import { errorMessage } from '../core/error-message'
 import { recordPriceChanges } from './price-history'
 import { diffPricing } from './diff'
 import { htmlToMarkdown } from './html-to-markdown'
@@ -45,7 +46,7 @@ async function readProvider(provider: ProviderId, { fetchPage: fetcher = fetchPa
       return { provider, url, models: parsePricingPage(provider, page, { displayNames }) }
     }
     catch (error) {
-      errors.push(`${url}: ${error instanceof Error ? error.message : String(error)}`)
+      errors.push(`${url}: ${errorMessage(error)}`)
     }
   }
   return { provider, url: sourceUrls(provider)[0]!, error: errors.join('; ') }

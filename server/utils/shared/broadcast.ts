@@ -3,6 +3,7 @@
 // instance there is nobody to tell, and the caller has already updated its own caches.
 import { consola } from 'consola'
 import { randomUUID } from 'node:crypto'
+import { errorMessage } from '../core/error-message'
 import { redis, redisKey, redisSubscriber } from './redis'
 
 export type Topic = 'keys' | 'routes' | 'credentials' | 'registry'
@@ -13,7 +14,7 @@ let subscribed: Promise<unknown> | undefined
 
 export function broadcast(topic: Topic, payload = ''): void {
   redis()?.publish(redisKey(`events:${topic}`), JSON.stringify({ from: INSTANCE, payload })).catch((error) => {
-    consola.warn(`[broadcast] could not publish ${topic}:`, error instanceof Error ? error.message : error)
+    consola.warn(`[broadcast] could not publish ${topic}:`, errorMessage(error))
   })
 }
 
@@ -28,7 +29,7 @@ export async function onBroadcast(topic: Topic, handler: (payload: string) => un
       const topicName = channel.slice(redisKey('events:').length) as Topic
       if (from === INSTANCE) return
       Promise.resolve(handlers.get(topicName)?.(payload)).catch((error) => {
-        consola.warn(`[broadcast] handling ${topicName} failed:`, error instanceof Error ? error.message : error)
+        consola.warn(`[broadcast] handling ${topicName} failed:`, errorMessage(error))
       })
     })
   }

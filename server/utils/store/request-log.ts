@@ -3,7 +3,9 @@
 // hot path never waits on the database. On SQLite the transaction runs on the writer thread (see
 // db/sqlite-writer.ts), so not even its synchronous work is on the event loop. flushRequestLog()
 // runs at shutdown and before admin reads.
+import { consola } from 'consola'
 import type { Primitive } from 'db0'
+import { errorMessage } from '../core/error-message'
 import { database } from '../db'
 import type { RequestRecord } from './request-record'
 import { ADD_SPEND_SQL, insertRequestsSql, REQUEST_LOG_STATEMENTS, requestLogBatch, upsertRollupsSql } from './request-log-batch'
@@ -19,7 +21,7 @@ let flushing: Promise<void> | undefined
 
 /** A flush nobody awaits: a failure is logged (its rows stay buffered for the retry). */
 function flushInBackground(): void {
-  flushRequestLog().catch(error => console.warn('[request-log] write failed; the rows are kept and retried:', error instanceof Error ? error.message : error))
+  flushRequestLog().catch(error => consola.warn('[request-log] write failed; the rows are kept and retried:', errorMessage(error)))
 }
 
 export function recordRequest(rec: RequestRecord): void {

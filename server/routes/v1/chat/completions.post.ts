@@ -1,3 +1,4 @@
+import { defineEventHandler } from 'h3'
 import { handleChatCompletions } from '../../../utils/endpoints/chat-completions'
 
 export default defineEventHandler(handleChatCompletions)

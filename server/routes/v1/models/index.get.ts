@@ -1,3 +1,4 @@
+import { defineEventHandler } from 'h3'
 import { handleListModels } from '../../../utils/endpoints/models'
 
 export default defineEventHandler(handleListModels)
