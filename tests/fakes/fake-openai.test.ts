@@ -3,6 +3,7 @@
 import OpenAI from 'openai'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fakeUsage, fakeVector, type FakeOpenAI, startFakeOpenAI } from '../helpers/fake-openai'
+import { checkEventSequence, ResponseObject } from '../helpers/responses-schema'
 
 let fake: FakeOpenAI
 let client: OpenAI
@@ -125,5 +126,47 @@ describe('fake OpenAI refuses what the API refuses', () => {
     const error = await client.chat.completions.create({ model: MODEL, messages: ask('hi') }).catch(e => e)
     expect(error).toBeInstanceOf(OpenAI.RateLimitError)
     expect(error.headers.get('retry-after')).toBe('7')
+  })
+})
+
+describe('fake OpenAI Responses API with the official SDK', () => {
+  const weather = { type: 'function' as const, name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } }, strict: false }
+
+  it('answers responses.create with a response object OpenAI would send', async () => {
+    const res = await client.responses.create({ model: MODEL, input: 'hello there', instructions: 'Be terse.' })
+    ResponseObject.parse(JSON.parse(JSON.stringify({ ...res, output_text: undefined })))
+    expect(res).toMatchObject({ status: 'completed', output_text: 'echo: there hello', store: true, instructions: 'Be terse.' })
+    expect(res.usage!.output_tokens).toBe(3)
+  })
+
+  it('streams the real event sequence, which the SDK accumulates', async () => {
+    const stream = client.responses.stream({ model: MODEL, input: 'one two three' })
+    const events: unknown[] = []
+    for await (const e of stream) events.push(e)
+    const final = await stream.finalResponse()
+    expect(final.output_text).toBe('echo: three two one')
+    const types = checkEventSequence(events).map(e => e.type)
+    expect(types).toEqual(['response.created', 'response.in_progress', 'response.output_item.added', 'response.content_part.added',
+      'response.output_text.delta', 'response.output_text.delta', 'response.output_text.delta', 'response.output_text.delta',
+      'response.output_text.done', 'response.content_part.done', 'response.output_item.done', 'response.completed'])
+  })
+
+  it('keeps stored responses for previous_response_id and pairs function call outputs by call_id', async () => {
+    const first = await client.responses.create({ model: MODEL, input: 'weather in Paris?', tools: [weather] })
+    const call = first.output.find(o => o.type === 'function_call')!
+    expect(call).toMatchObject({ name: 'get_weather', arguments: '{"city":"Paris"}' })
+    const second = await client.responses.create({ model: MODEL, previous_response_id: first.id, input: [{ type: 'function_call_output', call_id: call.call_id, output: 'sunny' }], tools: [weather] })
+    expect(second.output_text).toBe('tool result: sunny')
+    await expect(client.responses.create({ model: MODEL, input: [{ type: 'function_call_output', call_id: 'call_nope', output: 'x' }] })).rejects.toMatchObject({ status: 400 })
+    const unstored = await client.responses.create({ model: MODEL, input: 'hi', store: false })
+    await expect(client.responses.create({ model: MODEL, previous_response_id: unstored.id, input: 'again' })).rejects.toMatchObject({ status: 400, code: 'previous_response_not_found' })
+  })
+
+  it('refuses unknown fields, wrong types and small caps as the real API does', async () => {
+    expect(await post('/responses', JSON.stringify({ model: MODEL, input: 'x', messages: [] }))).toMatchObject({ status: 400, body: { error: { code: 'unknown_parameter', param: 'messages' } } })
+    expect(await post('/responses', JSON.stringify({ model: MODEL, input: 'x', store: 'yes' }))).toMatchObject({ status: 400, body: { error: { param: 'store' } } })
+    expect(await post('/responses', JSON.stringify({ model: MODEL, input: 'x', max_output_tokens: 5 }))).toMatchObject({ status: 400, body: { error: { code: 'integer_below_min_value' } } })
+    expect(await post('/responses', JSON.stringify({ model: MODEL, input: [{ role: 'robot', content: 'x' }] }))).toMatchObject({ status: 400, body: { error: { param: 'input[0].role' } } })
+    expect(await post('/responses', JSON.stringify({ model: 'gpt-nope', input: 'x' }))).toMatchObject({ status: 404, body: { error: { code: 'model_not_found' } } })
   })
 })

@@ -4,7 +4,12 @@
 // every request it received. As the real API, it answers `n` choices (usage counts the completion
 // tokens of all of them) and stops a reply at max_completion_tokens (or max_tokens) with
 // finish_reason "length"; a word is a token. The models it serves are OpenAI's in the shipped
-// registry (data/models.json), chat and embedding models each on their own endpoint.
+// registry (data/models.json), chat and embedding models each on their own endpoint. It also serves
+// the Responses API (POST /v1/responses, JSON or the real event stream): unknown top-level fields and
+// wrong types are refused as the real API refuses them, responses with `store` are kept so that
+// previous_response_id finds them (and an unknown one is refused), a function_call_output must answer
+// a call of its conversation, and "weather" with a function tool gets a function_call to it.
+import { randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import seed from '../../data/models.json'
 import { listenOnLoopback } from './net'
@@ -173,10 +178,157 @@ function embeddings(res: ServerResponse, body: any) {
   res.end(JSON.stringify({ object: 'list', data, model: body.model, usage: { prompt_tokens: tokens, total_tokens: tokens } }))
 }
 
+const RESPONSES_FIELDS = new Set([
+  'model', 'input', 'instructions', 'previous_response_id', 'conversation', 'store', 'stream', 'stream_options', 'tools', 'tool_choice',
+  'parallel_tool_calls', 'text', 'reasoning', 'max_output_tokens', 'max_tool_calls', 'temperature', 'top_p', 'top_logprobs', 'metadata',
+  'include', 'truncation', 'user', 'safety_identifier', 'prompt_cache_key', 'prompt_cache_retention', 'service_tier', 'background', 'prompt',
+])
+const ITEM_TYPES = new Set(['message', 'function_call', 'function_call_output', 'reasoning', 'item_reference'])
+const INPUT_ROLES = new Set(['user', 'assistant', 'system', 'developer'])
+
+class Refusal extends Error {
+  constructor(readonly param: string | null, message: string, readonly code: string | null = 'invalid_type') {
+    super(message)
+  }
+}
+
+const fakeId = (prefix: string) => `${prefix}_${randomBytes(24).toString('hex')}`
+
+function itemText(item: any): string {
+  if (typeof item.content === 'string') return item.content
+  if (Array.isArray(item.content)) return item.content.map((p: any) => p.text ?? '').join(' ')
+  return ''
+}
+
+/** The request's input as items, checked as the real API checks them. */
+function responseInput(input: unknown): any[] {
+  if (input === undefined) return []
+  if (typeof input === 'string') return [{ type: 'message', role: 'user', content: input }]
+  if (!Array.isArray(input)) throw new Refusal('input', 'Invalid type for \'input\': expected one of a string or array of input items, but got an object instead.')
+  return input.map((item: any, i) => {
+    const type = item?.type ?? 'message'
+    if (!ITEM_TYPES.has(type)) throw new Refusal(`input[${i}].type`, `Invalid value: '${type}'. Supported values are: ${[...ITEM_TYPES].map(t => `'${t}'`).join(', ')}.`, 'invalid_value')
+    if (type === 'message' && !INPUT_ROLES.has(item.role)) throw new Refusal(`input[${i}].role`, `Invalid value: '${item.role}'.`, 'invalid_value')
+    if (type === 'message' && typeof item.content !== 'string' && !Array.isArray(item.content)) throw new Refusal(`input[${i}].content`, 'Invalid type for content.')
+    if ((type === 'function_call' || type === 'function_call_output') && typeof item.call_id !== 'string') throw new Refusal(`input[${i}].call_id`, 'Missing required parameter: call_id.', 'missing_required_parameter')
+    return { ...item, type }
+  })
+}
+
+function checkResponsesBody(body: any) {
+  for (const field of Object.keys(body)) if (!RESPONSES_FIELDS.has(field)) throw new Refusal(field, `Unknown parameter: '${field}'.`, 'unknown_parameter')
+  if (typeof body.model !== 'string') throw new Refusal('model', 'Missing required parameter: \'model\'.', 'missing_required_parameter')
+  for (const flag of ['store', 'stream', 'parallel_tool_calls', 'background']) {
+    if (body[flag] != null && typeof body[flag] !== 'boolean') throw new Refusal(flag, `Invalid type for '${flag}': expected a boolean, but got ${typeof body[flag]} instead.`)
+  }
+  if (body.instructions != null && typeof body.instructions !== 'string') throw new Refusal('instructions', 'Invalid type for \'instructions\': expected a string.')
+  if (body.max_output_tokens != null) {
+    if (!Number.isInteger(body.max_output_tokens)) throw new Refusal('max_output_tokens', 'Invalid type for \'max_output_tokens\': expected an integer.')
+    if (body.max_output_tokens < 16) throw new Refusal('max_output_tokens', `Invalid 'max_output_tokens': integer below minimum value. Expected a value >= 16, but got ${body.max_output_tokens} instead.`, 'integer_below_min_value')
+  }
+  if (body.temperature != null && (typeof body.temperature !== 'number' || body.temperature < 0 || body.temperature > 2)) throw new Refusal('temperature', 'Invalid \'temperature\': expected a number from 0 to 2.', 'invalid_value')
+  if (body.tools != null && !Array.isArray(body.tools)) throw new Refusal('tools', 'Invalid type for \'tools\': expected an array.')
+  for (const [i, t] of (body.tools ?? []).entries()) {
+    if (t?.type === 'function' && typeof t.name !== 'string') throw new Refusal(`tools[${i}].name`, 'Missing required parameter: \'tools[0].name\'.', 'missing_required_parameter')
+  }
+}
+
+interface KeptResponse { response: any, items: any[] }
+
+function responsesApi(res: ServerResponse, body: any, kept: Map<string, KeptResponse>) {
+  let items: any[]
+  try {
+    checkResponsesBody(body)
+    items = responseInput(body.input)
+  }
+  catch (e) {
+    if (!(e instanceof Refusal)) throw e
+    return error(res, 400, e.message, 'invalid_request_error', e.code, e.param)
+  }
+  if (!CHAT_MODELS.has(body.model)) return modelNotFound(res, body.model)
+  let history: any[] = []
+  if (body.previous_response_id != null) {
+    const previous = kept.get(body.previous_response_id)
+    if (!previous) return error(res, 400, `Previous response with id '${body.previous_response_id}' not found.`, 'invalid_request_error', 'previous_response_not_found', 'previous_response_id')
+    history = previous.items
+  }
+  const conversation = [...history, ...items]
+  if (!conversation.length) return error(res, 400, 'Missing required parameter: \'input\'.', 'invalid_request_error', 'missing_required_parameter', 'input')
+  const calls = new Set(conversation.filter(i => i.type === 'function_call').map(i => i.call_id))
+  for (const [i, item] of items.entries()) {
+    if (item.type === 'function_call_output' && !calls.has(item.call_id)) return error(res, 400, `No tool call found for function call output with call_id ${item.call_id}.`, 'invalid_request_error', null, `input[${i}]`)
+  }
+  const last = conversation.at(-1)
+  const lastUser = [...conversation].reverse().find(i => i.type === 'message' && i.role === 'user')
+  const tool = (body.tools ?? []).find((t: any) => t.type === 'function')
+  const output: any[] = []
+  let reply = ''
+  let status = 'completed'
+  if (last?.type === 'function_call_output') reply = `tool result: ${typeof last.output === 'string' ? last.output : JSON.stringify(last.output)}`
+  else if (tool && /weather/i.test(itemText(lastUser ?? {}))) {
+    output.push({ id: fakeId('fc'), type: 'function_call', status: 'completed', call_id: `call_${randomBytes(12).toString('hex')}`, name: tool.name, arguments: '{"city":"Paris"}' })
+  }
+  else reply = fakeReply([{ role: 'user', content: itemText(lastUser ?? {}) }])
+  if (reply) {
+    if (typeof body.max_output_tokens === 'number' && words(reply) > body.max_output_tokens) {
+      reply = reply.split(/\s+/).slice(0, body.max_output_tokens).join(' ')
+      status = 'incomplete'
+    }
+    output.unshift({ id: fakeId('msg'), type: 'message', status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: reply, annotations: [], logprobs: [] }] })
+  }
+  const promptWords = conversation.reduce((n, i) => n + 4 + words(itemText(i) + (i.arguments ?? '') + (typeof i.output === 'string' ? i.output : '')), 3) + words(body.instructions ?? '')
+  const cached = JSON.stringify(conversation).includes('[cached]') ? promptWords : 0
+  const outputTokens = words(reply) + output.filter(o => o.type === 'function_call').length * 5
+  const base = {
+    id: fakeId('resp'), object: 'response', created_at: Math.floor(Date.now() / 1000), background: false, error: null, incomplete_details: null,
+    instructions: body.instructions ?? null, max_output_tokens: body.max_output_tokens ?? null, metadata: body.metadata ?? {}, model: `${body.model}-2024-07-18`,
+    parallel_tool_calls: body.parallel_tool_calls ?? true, previous_response_id: body.previous_response_id ?? null, reasoning: { effort: null, summary: null },
+    service_tier: 'default', store: body.store ?? true, temperature: body.temperature ?? 1, text: body.text ?? { format: { type: 'text' } },
+    tool_choice: body.tool_choice ?? 'auto', tools: body.tools ?? [], top_p: body.top_p ?? 1, truncation: body.truncation ?? 'disabled', user: body.user ?? null,
+  }
+  const final = {
+    ...base, status, output,
+    ...(status === 'incomplete' ? { incomplete_details: { reason: 'max_output_tokens' } } : {}),
+    usage: { input_tokens: promptWords, input_tokens_details: { cached_tokens: cached }, output_tokens: outputTokens, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: promptWords + outputTokens },
+  }
+  if (final.store) kept.set(final.id, { response: final, items: [...conversation, ...output] })
+  if (body.stream !== true) {
+    res.writeHead(200, { 'content-type': 'application/json' })
+    return void res.end(JSON.stringify(final))
+  }
+  let seq = 0
+  const events: string[] = []
+  const send = (type: string, data: object) => events.push(`event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: seq++, ...data })}\n\n`)
+  const progress = { ...base, status: 'in_progress', output: [], usage: null }
+  send('response.created', { response: progress })
+  send('response.in_progress', { response: progress })
+  output.forEach((item, index) => {
+    const at = { item_id: item.id, output_index: index }
+    if (item.type === 'message') {
+      const text = item.content[0].text
+      send('response.output_item.added', { output_index: index, item: { ...item, status: 'in_progress', content: [] } })
+      send('response.content_part.added', { ...at, content_index: 0, part: { type: 'output_text', text: '', annotations: [], logprobs: [] } })
+      for (const piece of text.match(/\S+\s*/g) ?? []) send('response.output_text.delta', { ...at, content_index: 0, delta: piece, logprobs: [] })
+      send('response.output_text.done', { ...at, content_index: 0, text, logprobs: [] })
+      send('response.content_part.done', { ...at, content_index: 0, part: item.content[0] })
+    }
+    else {
+      send('response.output_item.added', { output_index: index, item: { ...item, status: 'in_progress', arguments: '' } })
+      send('response.function_call_arguments.delta', { ...at, delta: item.arguments })
+      send('response.function_call_arguments.done', { ...at, name: item.name, arguments: item.arguments })
+    }
+    send('response.output_item.done', { output_index: index, item })
+  })
+  send(status === 'completed' ? 'response.completed' : 'response.incomplete', { response: final })
+  res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' })
+  res.end(events.join(''))
+}
+
 export async function startFakeOpenAI(apiKey = 'sk-fake-openai-provider-key-0123456789'): Promise<FakeOpenAI> {
   const requests: RecordedRequest[] = []
   const faults: Faults = { statuses: [], resets: 0, delayMs: 0 }
   const fake = { abortedStreams: 0 }
+  const kept = new Map<string, KeptResponse>()
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = []
     for await (const c of req) chunks.push(c as Buffer)
@@ -217,6 +369,7 @@ export async function startFakeOpenAI(apiKey = 'sk-fake-openai-provider-key-0123
     const fields = body !== null && typeof body === 'object' && !Array.isArray(body) ? body : {}
     if (req.method === 'POST' && path === '/v1/chat/completions') return chat(res, fields)
     if (req.method === 'POST' && path === '/v1/embeddings') return embeddings(res, fields)
+    if (req.method === 'POST' && path === '/v1/responses') return responsesApi(res, fields, kept)
     error(res, 404, `Unknown request URL: ${req.method} ${path}.`, 'invalid_request_error', 'unknown_url')
   })
   const { url, close } = await listenOnLoopback(server)

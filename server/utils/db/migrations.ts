@@ -118,4 +118,23 @@ export const migrations: Migration[] = [
       )`,
     ],
   },
+  {
+    version: 5,
+    name: 'responses',
+    // Responses API state: each stored response with the key that created it (another key never sees
+    // it), its input items and the response object (its output), and the response it continued.
+    statements: d => [
+      `CREATE TABLE responses (
+        id TEXT PRIMARY KEY,
+        key_id TEXT NOT NULL,
+        created_at ${d.bigint} NOT NULL,
+        provider TEXT NOT NULL,
+        upstream_stored INTEGER NOT NULL,
+        previous_response_id TEXT,
+        input TEXT NOT NULL,
+        response TEXT NOT NULL
+      )`,
+      'CREATE INDEX responses_key_created_at ON responses (key_id, created_at)',
+    ],
+  },
 ]

@@ -37,7 +37,8 @@ export async function pipeStream(event: H3Event, ctx: RequestContext, upstream: 
         await writeEvents(res, text)
       }
     }
-    await writeEvents(res, out + output.end())
+    const last = out + await output.end()
+    await writeEvents(res, last)
   }
   catch (error) {
     const err = error instanceof StreamFailure ? failureError(error.failure) : upstreamTransportError(error)

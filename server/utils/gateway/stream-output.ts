@@ -5,6 +5,9 @@
 import { anthropicErrorType } from '../inbound/anthropic/errors'
 import { nativeStreamUsage } from '../inbound/anthropic/native'
 import { createMessagesStreamWriter, errorEvent } from '../inbound/anthropic/stream'
+import type { ResponseShell } from '../inbound/openai-responses/from-chat'
+import { nativeStreamTracker } from '../inbound/openai-responses/native'
+import { createResponsesStreamWriter } from '../inbound/openai-responses/stream'
 import { anthropicStreamError } from '../providers/anthropic/error'
 import type { ChatStreamTranslator, SseEvent } from '../providers/types'
 import { StreamFailure } from '../providers/types'
@@ -14,8 +17,8 @@ import type { GatewayError } from '../core/errors'
 export interface StreamOutput {
   /** One upstream event → the text to write (may be empty). */
   event(e: SseEvent): string
-  /** The upstream ended normally → the closing text. */
-  end(): string
+  /** The upstream ended normally → the closing text (Responses streams first store the response). */
+  end(): string | Promise<string>
   /** A failure after the stream started → an event the client's SDK raises. */
   error(err: GatewayError): string
   usage(): TokenUsage | undefined
@@ -56,6 +59,41 @@ export function anthropicNative(): StreamOutput {
     },
     end: () => '',
     error: anthropicError,
+    usage: () => tracker.usage(),
+  }
+}
+
+/** Keeps a finished response (when the client asked to store it) before its terminal event leaves. */
+export type KeepResponse = (response: Record<string, any>) => Promise<void>
+
+/** A non-OpenAI model's stream, told to a Responses API client as Responses events. */
+export function responsesFromChunks(translator: ChatStreamTranslator, shell: ResponseShell, keep: KeepResponse): StreamOutput {
+  const writer = createResponsesStreamWriter(shell)
+  return {
+    event: e => translator.push(e).map(p => writer.push(p)).join(''),
+    async end() {
+      const last = translator.end().map(p => writer.push(p)).join('')
+      const { head, response, terminal } = writer.finish(translator.usage())
+      await keep(response)
+      return last + head + terminal()
+    },
+    error: err => writer.failed(err.code, err.message),
+    usage: () => translator.usage(),
+  }
+}
+
+/** An OpenAI Responses stream passed through event by event; its terminal event waits for the response to be kept. */
+export function responsesNative(keep: KeepResponse): StreamOutput {
+  const tracker = nativeStreamTracker()
+  return {
+    event: e => tracker.push(e),
+    async end() {
+      const terminal = tracker.terminal()
+      if (!terminal) return ''
+      await keep(terminal.response)
+      return terminal.text
+    },
+    error: err => tracker.failed(err.code, err.message),
     usage: () => tracker.usage(),
   }
 }

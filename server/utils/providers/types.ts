@@ -42,6 +42,8 @@ export interface ProviderApi {
   chat(c: ProviderConnection, model: string, stream: boolean): ProviderEndpoint
   /** `batch`: several inputs in one call, where the provider has a separate endpoint for that. */
   embeddings?(c: ProviderConnection, model: string, batch: boolean): ProviderEndpoint
+  /** The Responses API, where the provider has its own. */
+  responses?(c: ProviderConnection): ProviderEndpoint
   /** One page of the provider's model list, at most `limit` models. */
   models(c: ProviderConnection, limit: number): ProviderEndpoint
 }

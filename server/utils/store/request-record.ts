@@ -4,7 +4,7 @@ export interface RequestRecord {
   id: string
   createdAt: number
   keyId: string
-  endpoint: 'chat' | 'embeddings' | 'messages'
+  endpoint: 'chat' | 'embeddings' | 'messages' | 'responses'
   provider: string | null
   model: string | null
   stream: boolean

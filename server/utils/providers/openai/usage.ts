@@ -29,3 +29,31 @@ export function toOpenAIUsage(u: TokenUsage) {
     completion_tokens_details: { reasoning_tokens: u.reasoningTokens },
   }
 }
+
+/** A Responses API `usage` object (input_tokens includes cached ones, output_tokens reasoning ones). */
+export interface ResponsesUsage {
+  input_tokens?: number
+  input_tokens_details?: { cached_tokens?: number } | null
+  output_tokens?: number
+  output_tokens_details?: { reasoning_tokens?: number } | null
+}
+
+export function fromResponsesUsage(u: ResponsesUsage | null | undefined): TokenUsage {
+  return {
+    promptTokens: u?.input_tokens ?? 0,
+    cachedTokens: u?.input_tokens_details?.cached_tokens ?? 0,
+    cacheWriteTokens: 0,
+    completionTokens: u?.output_tokens ?? 0,
+    reasoningTokens: u?.output_tokens_details?.reasoning_tokens ?? 0,
+  }
+}
+
+export function toResponsesUsage(u: TokenUsage) {
+  return {
+    input_tokens: u.promptTokens,
+    input_tokens_details: { cached_tokens: u.cachedTokens },
+    output_tokens: u.completionTokens,
+    output_tokens_details: { reasoning_tokens: u.reasoningTokens },
+    total_tokens: u.promptTokens + u.completionTokens,
+  }
+}

@@ -1,0 +1,43 @@
+// GET and DELETE /v1/responses/{id} and GET /v1/responses/{id}/input_items: the stored responses of
+// the calling key. Another key's response is answered as OpenAI answers an unknown id (404).
+import { getQuery, type H3Event } from 'h3'
+import { GatewayError } from '../core/errors'
+import { InputItemsQuery } from '../dialects/openai-responses'
+import { authenticate } from '../gateway/auth'
+import { sendFailure, sendJsonText } from '../gateway/respond'
+import { deleteResponse, loadResponse, type StoredResponse } from '../store/responses'
+
+const notFound = (id: string) => new GatewayError(404, `Response with id '${id}' not found.`, 'invalid_request_error')
+
+async function answer(event: H3Event, pick: (keyId: string) => Promise<unknown>) {
+  try {
+    const key = await authenticate(event)
+    sendJsonText(event, 200, JSON.stringify(await pick(key.id)))
+  }
+  catch (error) {
+    sendFailure(event, error, `[gateway] ${event.context.requestId}`)
+  }
+}
+
+async function stored(keyId: string, id: string): Promise<StoredResponse> {
+  const found = await loadResponse(keyId, id)
+  if (!found) throw notFound(id)
+  return found
+}
+
+export const handleGetResponse = (event: H3Event, id: string) => answer(event, async keyId => (await stored(keyId, id)).response)
+
+export const handleDeleteResponse = (event: H3Event, id: string) => answer(event, async (keyId) => {
+  if (!await deleteResponse(keyId, id)) throw notFound(id)
+  return { id, object: 'response', deleted: true }
+})
+
+/** A response's input items, newest first unless `order=asc`, a page of `limit` after the item `after`. */
+export const handleListInputItems = (event: H3Event, id: string) => answer(event, async (keyId) => {
+  const query = InputItemsQuery.parse(getQuery(event))
+  const { input } = await stored(keyId, id)
+  const ordered = query.order === 'asc' ? input : [...input].reverse()
+  const from = query.after === undefined ? 0 : ordered.findIndex(item => item.id === query.after) + 1
+  const data = from === 0 && query.after !== undefined ? [] : ordered.slice(from, from + query.limit)
+  return { object: 'list', data, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null, has_more: from + data.length < ordered.length }
+})

@@ -1,0 +1,80 @@
+// Stored Responses API responses: the response object, its input items and the response it
+// continued, under the key that created it. Every read is by key and id, so another key's response
+// is as absent as an unknown one. Written before the answer leaves, so a follow-up on any instance
+// finds it.
+import { database } from '../db'
+
+export interface StoredResponse {
+  id: string
+  keyId: string
+  createdAt: number
+  provider: string
+  /** OpenAI keeps this response too (it answered it with store on): a follow-up may name it there. */
+  upstreamStored: boolean
+  previousResponseId: string | null
+  /** The input items of this turn, each with its id. */
+  input: Record<string, unknown>[]
+  /** The Responses API object as answered. */
+  response: Record<string, unknown> & { output?: Record<string, unknown>[] }
+}
+
+interface ResponseRow {
+  id: string
+  key_id: string
+  created_at: number | string
+  provider: string
+  upstream_stored: number
+  previous_response_id: string | null
+  input: string
+  response: string
+}
+
+/** Longest previous_response_id chain followed: a loop or a runaway chain stops here. */
+const MAX_CHAIN = 1000
+
+const fromRow = (r: ResponseRow): StoredResponse => ({
+  id: r.id,
+  keyId: r.key_id,
+  createdAt: Number(r.created_at),
+  provider: r.provider,
+  upstreamStored: Boolean(Number(r.upstream_stored)),
+  previousResponseId: r.previous_response_id,
+  input: JSON.parse(r.input),
+  response: JSON.parse(r.response),
+})
+
+export async function saveResponse(s: StoredResponse): Promise<void> {
+  const { db, transaction } = await database()
+  await transaction(() => db.prepare(`INSERT INTO responses (id, key_id, created_at, provider, upstream_stored, previous_response_id, input, response)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
+    .run(s.id, s.keyId, s.createdAt, s.provider, s.upstreamStored ? 1 : 0, s.previousResponseId, JSON.stringify(s.input), JSON.stringify(s.response)))
+}
+
+export async function loadResponse(keyId: string, id: string): Promise<StoredResponse | undefined> {
+  const { db } = await database()
+  const row = await db.prepare('SELECT * FROM responses WHERE id = ? AND key_id = ?').get(id, keyId) as ResponseRow | undefined
+  return row ? fromRow(row) : undefined
+}
+
+export async function deleteResponse(keyId: string, id: string): Promise<boolean> {
+  const { db, transaction } = await database()
+  const res = await transaction(() => db.prepare('DELETE FROM responses WHERE id = ? AND key_id = ?').run(id, keyId)) as { changes?: number, rowCount?: number }
+  return Boolean(res.changes ?? res.rowCount)
+}
+
+/**
+ * The chain that ends at `last`, oldest first. A response of the chain that was deleted ends it
+ * there (the conversation starts after it).
+ */
+export async function responseChain(keyId: string, last: StoredResponse): Promise<StoredResponse[]> {
+  const chain = [last]
+  const seen = new Set([last.id])
+  for (let prev = last.previousResponseId; prev && !seen.has(prev) && chain.length < MAX_CHAIN;) {
+    const r = await loadResponse(keyId, prev)
+    if (!r) break
+    chain.unshift(r)
+    seen.add(r.id)
+    prev = r.previousResponseId
+  }
+  return chain
+}

@@ -1,0 +1,170 @@
+// The Responses API end to end: the built gateway, strict fake OpenAI, Anthropic and Gemini servers,
+// and the official openai SDK's responses.create / stream / retrieve / delete / inputItems.list
+// against an OpenAI, a Claude and a Gemini model. Every body and every streamed event is checked
+// against the schemas of tests/helpers/responses-schema.ts; every turn is metered at the registry's
+// prices; follow-ups are sent the moment the answer arrives.
+import OpenAI from 'openai'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type FakeAnthropic, startFakeAnthropic } from '../helpers/fake-anthropic'
+import { type FakeGemini, startFakeGemini } from '../helpers/fake-gemini'
+import { fakeReply, type FakeOpenAI, startFakeOpenAI } from '../helpers/fake-openai'
+import { type GatewayProcess, removeDir, startGateway } from '../helpers/gateway'
+import { checkEventSequence, ResponseObject } from '../helpers/responses-schema'
+
+const GPT = 'gpt-4o-mini'
+const CLAUDE = 'claude-haiku-4-5'
+const GEMINI = 'gemini-2.5-flash'
+const weather = { type: 'function' as const, name: 'get_weather', description: 'Weather for a city', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] }, strict: false }
+
+let openaiFake: FakeOpenAI
+let anthropicFake: FakeAnthropic
+let geminiFake: FakeGemini
+let gw: GatewayProcess
+let client: OpenAI
+let other: OpenAI
+
+const echo = (text: string) => fakeReply([{ role: 'user', content: text }])
+/** The SDK adds output_text to what the server sent; the schema checks the server's object. */
+const checkBody = (r: OpenAI.Responses.Response) => ResponseObject.parse(JSON.parse(JSON.stringify({ ...r, output_text: undefined })))
+
+async function rowOf(requestId: string | null) {
+  for (let i = 0; i < 50; i++) {
+    const row = (await gw.admin('GET', '/api/admin/requests?limit=200')).body.data.find((r: any) => r.id === requestId)
+    if (row) return row
+    await new Promise(r => setTimeout(r, 50))
+  }
+  throw new Error(`no request row ${requestId}`)
+}
+/** The registry cost of a logged row, computed independently of the gateway's own code. */
+async function expectedCost(row: any) {
+  const p = (await gw.admin('GET', '/api/admin/models')).body.models.find((m: any) => m.id === row.model).pricing
+  const uncached = row.promptTokens - row.cachedTokens - row.cacheWriteTokens
+  return (uncached * p.input + row.cachedTokens * (p.cachedInput ?? p.input) + row.cacheWriteTokens * (p.cacheWrite ?? p.input) + row.completionTokens * p.output) / 1e6
+}
+
+beforeAll(async () => {
+  ;[openaiFake, anthropicFake, geminiFake] = await Promise.all([startFakeOpenAI(), startFakeAnthropic(), startFakeGemini()])
+  gw = await startGateway({
+    OPENAI_API_KEY: openaiFake.apiKey,
+    OPENAI_BASE_URL: openaiFake.url,
+    ANTHROPIC_API_KEY: anthropicFake.apiKey,
+    ANTHROPIC_BASE_URL: anthropicFake.url,
+    GEMINI_API_KEY: geminiFake.apiKey,
+    GEMINI_BASE_URL: geminiFake.url,
+  })
+  const [mine, theirs] = await Promise.all([
+    gw.admin('POST', '/api/admin/keys', { name: 'responses', budgetUsd: 50 }),
+    gw.admin('POST', '/api/admin/keys', { name: 'another app' }),
+  ])
+  client = new OpenAI({ apiKey: mine.body.key, baseURL: `${gw.url}/v1`, maxRetries: 0 })
+  other = new OpenAI({ apiKey: theirs.body.key, baseURL: `${gw.url}/v1`, maxRetries: 0 })
+})
+
+afterAll(async () => {
+  await gw?.stop()
+  await Promise.all([openaiFake?.close(), anthropicFake?.close(), geminiFake?.close()])
+  if (gw) removeDir(gw.dataDir)
+})
+
+describe.each([[GPT], [CLAUDE], [GEMINI]])('responses on %s', (model) => {
+  it('answers responses.create, metered at the registry price, and keeps it for retrieve and inputItems', async () => {
+    const { data: res, response } = await client.responses.create({ model, input: 'what time is it', instructions: 'Be terse.' }).withResponse()
+    checkBody(res)
+    expect(res).toMatchObject({ status: 'completed', output_text: echo('what time is it'), store: true, instructions: 'Be terse.' })
+    const row = await rowOf(response.headers.get('x-request-id'))
+    expect(row).toMatchObject({ endpoint: 'responses', model, status: 200, promptTokens: res.usage!.input_tokens, completionTokens: res.usage!.output_tokens })
+    expect(row.promptTokens).toBeGreaterThan(0)
+    expect(row.costUsd).toBeCloseTo(await expectedCost(row), 12)
+
+    const again = await client.responses.retrieve(res.id)
+    checkBody(again)
+    expect(again.output).toEqual(res.output)
+    const items = await client.responses.inputItems.list(res.id)
+    expect(items.data).toHaveLength(1)
+    expect(items.data[0]).toMatchObject({ type: 'message', role: 'user', content: [{ type: 'input_text', text: 'what time is it' }] })
+  })
+
+  it("streams OpenAI's event sequence, stored before response.completed arrives", async () => {
+    const stream = client.responses.stream({ model, input: 'one two three' })
+    const events: unknown[] = []
+    let storedAtCompletion: OpenAI.Responses.Response | undefined
+    for await (const e of stream) {
+      events.push(e)
+      // Asked the moment the terminal event arrives, before the stream has closed.
+      if (e.type === 'response.completed') storedAtCompletion = await client.responses.retrieve(e.response.id)
+    }
+    const final = await stream.finalResponse()
+    const checked = checkEventSequence(events)
+    expect(checked.map(e => e.type)).toEqual(expect.arrayContaining(['response.output_item.added', 'response.content_part.added', 'response.output_text.delta', 'response.output_text.done', 'response.content_part.done', 'response.output_item.done']))
+    const done = checked.at(-1)!
+    expect(done.type).toBe('response.completed')
+    expect(final.output_text).toBe(echo('one two three'))
+    expect((done as any).response.usage.output_tokens).toBeGreaterThan(0)
+    // The terminal event's response (finalResponse adds the SDK's own `parsed` fields) is what was stored.
+    expect(storedAtCompletion!.output).toEqual((done as any).response.output)
+  })
+
+  it('runs a three-turn tool loop through previous_response_id, each turn sent as soon as the last answered', async () => {
+    const first = await client.responses.create({ model, input: 'what is the weather in Paris', tools: [weather] })
+    checkBody(first)
+    const call = first.output.find(o => o.type === 'function_call')
+    expect(call).toMatchObject({ type: 'function_call', name: 'get_weather' })
+    expect(JSON.parse(call!.arguments)).toEqual({ city: 'Paris' })
+
+    const stream = client.responses.stream({ model, previous_response_id: first.id, input: [{ type: 'function_call_output', call_id: call!.call_id, output: 'sunny and mild' }], tools: [weather] })
+    const events: unknown[] = []
+    for await (const e of stream) events.push(e)
+    checkEventSequence(events)
+    const second = await stream.finalResponse()
+    expect(second.output_text).toContain('sunny and mild')
+    expect(second.previous_response_id).toBe(first.id)
+
+    const third = await client.responses.create({ model, previous_response_id: second.id, input: 'thanks a lot', tools: [weather] })
+    checkBody(third)
+    expect(third.output_text).toBe(echo('thanks a lot'))
+  })
+
+  it("keeps nothing with store: false, and shows another key's response as unknown", async () => {
+    const unstored = await client.responses.create({ model, input: 'forget me', store: false })
+    await expect(client.responses.retrieve(unstored.id)).rejects.toMatchObject({ status: 404 })
+    const mine = await client.responses.create({ model, input: 'mine only' })
+    await expect(other.responses.retrieve(mine.id)).rejects.toMatchObject({ status: 404 })
+    await expect(other.responses.inputItems.list(mine.id)).rejects.toMatchObject({ status: 404 })
+    await expect(other.responses.delete(mine.id)).rejects.toMatchObject({ status: 404 })
+    await expect(other.responses.create({ model, previous_response_id: mine.id, input: 'steal' })).rejects.toMatchObject({ status: 400, code: 'previous_response_not_found', param: 'previous_response_id' })
+    await client.responses.delete(mine.id)
+    await expect(client.responses.retrieve(mine.id)).rejects.toMatchObject({ status: 404 })
+  })
+})
+
+describe('responses across providers', () => {
+  it('continues on Claude a conversation that started on OpenAI', async () => {
+    const first = await client.responses.create({ model: GPT, input: 'first question asked' })
+    const second = await client.responses.create({ model: CLAUDE, previous_response_id: first.id, input: 'second question now' })
+    checkBody(second)
+    expect(second.output_text).toBe(echo('second question now'))
+    const sent = anthropicFake.requests.at(-1)!.body
+    expect(sent.messages.map((m: any) => m.role)).toEqual(['user', 'assistant', 'user'])
+    expect(JSON.stringify(sent.messages)).toContain('first question asked')
+    expect(JSON.stringify(sent.messages)).toContain(first.output_text)
+  })
+
+  it('names an OpenAI-held previous response to OpenAI, and sends a Claude-started chain to OpenAI in full', async () => {
+    const first = await client.responses.create({ model: GPT, input: 'alpha' })
+    await client.responses.create({ model: GPT, previous_response_id: first.id, input: 'beta' })
+    expect(openaiFake.requests.at(-1)!.body).toMatchObject({ previous_response_id: first.id, input: 'beta', model: GPT })
+
+    const claude = await client.responses.create({ model: CLAUDE, input: 'gamma' })
+    const back = await client.responses.create({ model: GPT, previous_response_id: claude.id, input: 'delta' })
+    expect(back.output_text).toBe(echo('delta'))
+    const sent = openaiFake.requests.at(-1)!.body
+    expect(sent.previous_response_id).toBeUndefined()
+    expect(JSON.stringify(sent.input)).toContain('gamma')
+    expect(JSON.stringify(sent.input)).toContain(claude.output_text)
+  })
+
+  it('refuses built-in tools for Claude with a 400 naming the tool', async () => {
+    await expect(client.responses.create({ model: CLAUDE, input: 'look it up', tools: [{ type: 'file_search', vector_store_ids: ['vs_1'] }] }))
+      .rejects.toMatchObject({ status: 400, param: 'tools[0]' })
+  })
+})
