@@ -5,9 +5,10 @@
 // computed here from the registry's prices; the strict fakes count a word as a token.
 import OpenAI from 'openai'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type FakeAnthropic, startFakeAnthropic } from '../helpers/fake-anthropic'
-import { type FakeGemini, startFakeGemini } from '../helpers/fake-gemini'
-import { type FakeOpenAI, startFakeOpenAI } from '../helpers/fake-openai'
+import type { FakeAnthropic } from '../helpers/fake-anthropic'
+import type { FakeGemini } from '../helpers/fake-gemini'
+import type { FakeOpenAI } from '../helpers/fake-openai'
+import { type FakeProviders, startFakeProviders } from '../helpers/fake-providers'
 import { type GatewayProcess, removeDir, startGateway } from '../helpers/gateway'
 import { createTestDatabase, REDIS_URL, servicesAvailable, type TestDatabase, testRedisPrefix } from '../helpers/services'
 
@@ -22,15 +23,17 @@ const ROW_DEADLINE_MS = 10_000
 const missing = await servicesAvailable()
 if (missing) console.warn(`[budgets] PostgreSQL + Redis cases skipped: ${missing}`)
 
+let fakes: FakeProviders
 let openai: FakeOpenAI
 let anthropic: FakeAnthropic
 let gemini: FakeGemini
 
 beforeAll(async () => {
-  ;[openai, anthropic, gemini] = await Promise.all([startFakeOpenAI(), startFakeAnthropic(), startFakeGemini()])
+  fakes = await startFakeProviders()
+  ;({ openai, anthropic, gemini } = fakes)
 })
 afterAll(async () => {
-  await Promise.all([openai?.close(), anthropic?.close(), gemini?.close()])
+  await fakes?.close()
 })
 
 const words = (n: number, prefix = 'w') => Array.from({ length: n }, (_, i) => `${prefix}${i}`).join(' ')
@@ -59,15 +62,7 @@ describe.each(deployments)('budgets, $name', ({ shared }) => {
   let models: Map<string, any>
 
   beforeAll(async () => {
-    const env: Record<string, string> = {
-      OPENAI_API_KEY: openai.apiKey,
-      OPENAI_BASE_URL: openai.url,
-      ANTHROPIC_API_KEY: anthropic.apiKey,
-      ANTHROPIC_BASE_URL: anthropic.url,
-      GEMINI_API_KEY: gemini.apiKey,
-      GEMINI_BASE_URL: gemini.url,
-      BUDGET_DEFAULT_MAX_TOKENS: String(DEFAULT_CAP),
-    }
+    const env: Record<string, string> = { ...fakes.env, BUDGET_DEFAULT_MAX_TOKENS: String(DEFAULT_CAP) }
     if (!shared) {
       gateways = [await startGateway(env)]
     }

@@ -3,9 +3,10 @@
 import Anthropic from '@anthropic-ai/sdk'
 import OpenAI from 'openai'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type FakeAnthropic, startFakeAnthropic } from '../helpers/fake-anthropic'
-import { type FakeGemini, startFakeGemini } from '../helpers/fake-gemini'
-import { fakeReply, fakeVector, type FakeOpenAI, startFakeOpenAI } from '../helpers/fake-openai'
+import type { FakeAnthropic } from '../helpers/fake-anthropic'
+import type { FakeGemini } from '../helpers/fake-gemini'
+import { fakeReply, fakeVector, type FakeOpenAI } from '../helpers/fake-openai'
+import { type FakeProviders, registryCost, startFakeProviders } from '../helpers/fake-providers'
 import { type GatewayProcess, removeDir, startGateway } from '../helpers/gateway'
 
 const CLAUDE = 'claude-haiku-4-5'
@@ -16,6 +17,7 @@ const weatherTool = {
   function: { name: 'get_weather', description: 'Weather for a city', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } },
 }
 
+let fakes: FakeProviders
 let openaiFake: FakeOpenAI
 let anthropicFake: FakeAnthropic
 let geminiFake: FakeGemini
@@ -29,23 +31,10 @@ async function rowOf(requestId: string | null) {
   const rows = (await gw.admin('GET', '/api/admin/requests?limit=200')).body.data
   return rows.find((r: any) => r.id === requestId)
 }
-/** The registry cost of a logged row, computed independently of the gateway's own code. */
-async function expectedCost(row: any) {
-  const p = await pricing(row.model)
-  const uncached = row.promptTokens - row.cachedTokens - row.cacheWriteTokens
-  return (uncached * p.input + row.cachedTokens * (p.cachedInput ?? p.input) + row.cacheWriteTokens * (p.cacheWrite ?? p.input) + row.completionTokens * p.output) / 1e6
-}
-
 beforeAll(async () => {
-  ;[openaiFake, anthropicFake, geminiFake] = await Promise.all([startFakeOpenAI(), startFakeAnthropic(), startFakeGemini()])
-  gw = await startGateway({
-    OPENAI_API_KEY: openaiFake.apiKey,
-    OPENAI_BASE_URL: openaiFake.url,
-    ANTHROPIC_API_KEY: anthropicFake.apiKey,
-    ANTHROPIC_BASE_URL: anthropicFake.url,
-    GEMINI_API_KEY: geminiFake.apiKey,
-    GEMINI_BASE_URL: geminiFake.url,
-  })
+  fakes = await startFakeProviders()
+  ;({ openai: openaiFake, anthropic: anthropicFake, gemini: geminiFake } = fakes)
+  gw = await startGateway(fakes.env)
   gatewayKey = (await gw.admin('POST', '/api/admin/keys', { name: 'providers' })).body.key
   client = new OpenAI({ apiKey: gatewayKey, baseURL: `${gw.url}/v1`, maxRetries: 0 })
   anthropic = new Anthropic({ apiKey: gatewayKey, baseURL: gw.url, maxRetries: 0 })
@@ -53,7 +42,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await gw?.stop()
-  await Promise.all([openaiFake?.close(), anthropicFake?.close(), geminiFake?.close()])
+  await fakes?.close()
   if (gw) removeDir(gw.dataDir)
 })
 
@@ -78,7 +67,7 @@ describe.each([
     const row = await rowOf(res.response.headers.get('x-request-id'))
     expect(row).toMatchObject({ model, status: 200, promptTokens: res.data.usage!.prompt_tokens, completionTokens: res.data.usage!.completion_tokens })
     expect(row.costUsd).toBeGreaterThan(0)
-    expect(row.costUsd).toBeCloseTo(await expectedCost(row), 15)
+    expect(row.costUsd).toBeCloseTo(await registryCost(gw, row), 15)
   })
 
   it('streams text with a final usage chunk when asked', async () => {
@@ -97,7 +86,7 @@ describe.each([
     expect(usage!.prompt_tokens).toBeGreaterThan(0)
     const row = (await gw.admin('GET', '/api/admin/requests?limit=1')).body.data[0]
     expect(row).toMatchObject({ model, stream: true, status: 200, promptTokens: usage!.prompt_tokens, completionTokens: usage!.completion_tokens })
-    expect(row.costUsd).toBeCloseTo(await expectedCost(row), 15)
+    expect(row.costUsd).toBeCloseTo(await registryCost(gw, row), 15)
   })
 
   it('prices cached prompt tokens at the cached-input price', async () => {
@@ -106,7 +95,7 @@ describe.each([
     expect(cached).toBeGreaterThan(0)
     const row = await rowOf(res.response.headers.get('x-request-id'))
     expect(row.cachedTokens).toBe(cached)
-    expect(row.costUsd).toBeCloseTo(await expectedCost(row), 15)
+    expect(row.costUsd).toBeCloseTo(await registryCost(gw, row), 15)
   })
 
   it('calls a tool and takes its result back, not streamed', async () => {
@@ -191,7 +180,7 @@ describe('provider specifics', () => {
     const row = await rowOf(res.response.headers.get('x-request-id'))
     expect(row.cacheWriteTokens).toBe(2048)
     expect(row.promptTokens).toBe(res.data.usage!.prompt_tokens)
-    expect(row.costUsd).toBeCloseTo(await expectedCost(row), 15)
+    expect(row.costUsd).toBeCloseTo(await registryCost(gw, row), 15)
     expect((await pricing(CLAUDE)).cacheWrite).toBe(1.25)
   })
 
@@ -201,7 +190,7 @@ describe('provider specifics', () => {
     const row = await rowOf(res.response.headers.get('x-request-id'))
     expect(row.reasoningTokens).toBe(7)
     expect(row.completionTokens).toBe(res.data.usage!.completion_tokens)
-    expect(row.costUsd).toBeCloseTo(await expectedCost(row), 15)
+    expect(row.costUsd).toBeCloseTo(await registryCost(gw, row), 15)
   })
 
   it('embeds through Gemini in OpenAI\'s shape, base64 by default', async () => {
@@ -212,7 +201,7 @@ describe('provider specifics', () => {
     expect(geminiFake.requests.at(-1)!.path).toMatch(/:batchEmbedContents$/)
     const row = await rowOf(res.response.headers.get('x-request-id'))
     expect(row).toMatchObject({ provider: 'google', endpoint: 'embeddings' })
-    expect(row.costUsd).toBeCloseTo(await expectedCost(row), 15)
+    expect(row.costUsd).toBeCloseTo(await registryCost(gw, row), 15)
   })
 
   it('reports a wrong Gemini key as an upstream auth failure without leaking it', async () => {
@@ -233,7 +222,7 @@ describe('/v1/messages for Anthropic SDK clients', () => {
     expect(anthropicFake.requests.at(-1)!.headers['x-api-key']).toBe(anthropicFake.apiKey)
     const row = await rowOf(response.headers.get('x-request-id'))
     expect(row).toMatchObject({ endpoint: 'messages', provider: 'anthropic', promptTokens: msg.usage.input_tokens, completionTokens: msg.usage.output_tokens })
-    expect(row.costUsd).toBeCloseTo(await expectedCost(row), 15)
+    expect(row.costUsd).toBeCloseTo(await registryCost(gw, row), 15)
   })
 
   it('streams Claude natively', async () => {
@@ -242,7 +231,7 @@ describe('/v1/messages for Anthropic SDK clients', () => {
     expect(final.content[0]).toMatchObject({ type: 'text', text: 'echo: claude native stream' })
     const row = (await gw.admin('GET', '/api/admin/requests?limit=1')).body.data[0]
     expect(row).toMatchObject({ endpoint: 'messages', stream: true, status: 200, completionTokens: final.usage.output_tokens })
-    expect(row.costUsd).toBeCloseTo(await expectedCost(row), 15)
+    expect(row.costUsd).toBeCloseTo(await registryCost(gw, row), 15)
   })
 
   it.each([['gpt-4o-mini', 'openai'], [GEMINI, 'google']])('translates %s for an Anthropic client, streamed and not', async (model, provider) => {
@@ -253,7 +242,7 @@ describe('/v1/messages for Anthropic SDK clients', () => {
     expect(final.usage.output_tokens).toBeGreaterThan(0)
     const row = (await gw.admin('GET', '/api/admin/requests?limit=1')).body.data[0]
     expect(row).toMatchObject({ endpoint: 'messages', provider, stream: true, status: 200 })
-    expect(row.costUsd).toBeCloseTo(await expectedCost(row), 15)
+    expect(row.costUsd).toBeCloseTo(await registryCost(gw, row), 15)
   })
 
   it('round-trips a tool call for a translated model', async () => {

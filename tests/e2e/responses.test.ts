@@ -5,9 +5,8 @@
 // prices; follow-ups are sent the moment the answer arrives.
 import OpenAI from 'openai'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type FakeAnthropic, startFakeAnthropic } from '../helpers/fake-anthropic'
-import { type FakeGemini, startFakeGemini } from '../helpers/fake-gemini'
-import { fakeReply, type FakeOpenAI, startFakeOpenAI } from '../helpers/fake-openai'
+import { fakeReply } from '../helpers/fake-openai'
+import { type FakeProviders, registryCost, startFakeProviders } from '../helpers/fake-providers'
 import { type GatewayProcess, removeDir, startGateway } from '../helpers/gateway'
 import { checkEventSequence, ResponseObject } from '../helpers/responses-schema'
 
@@ -16,9 +15,7 @@ const CLAUDE = 'claude-haiku-4-5'
 const GEMINI = 'gemini-2.5-flash'
 const weather = { type: 'function' as const, name: 'get_weather', description: 'Weather for a city', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] }, strict: false }
 
-let openaiFake: FakeOpenAI
-let anthropicFake: FakeAnthropic
-let geminiFake: FakeGemini
+let fakes: FakeProviders
 let gw: GatewayProcess
 let client: OpenAI
 let other: OpenAI
@@ -35,23 +32,9 @@ async function rowOf(requestId: string | null) {
   }
   throw new Error(`no request row ${requestId}`)
 }
-/** The registry cost of a logged row, computed independently of the gateway's own code. */
-async function expectedCost(row: any) {
-  const p = (await gw.admin('GET', '/api/admin/models')).body.models.find((m: any) => m.id === row.model).pricing
-  const uncached = row.promptTokens - row.cachedTokens - row.cacheWriteTokens
-  return (uncached * p.input + row.cachedTokens * (p.cachedInput ?? p.input) + row.cacheWriteTokens * (p.cacheWrite ?? p.input) + row.completionTokens * p.output) / 1e6
-}
-
 beforeAll(async () => {
-  ;[openaiFake, anthropicFake, geminiFake] = await Promise.all([startFakeOpenAI(), startFakeAnthropic(), startFakeGemini()])
-  gw = await startGateway({
-    OPENAI_API_KEY: openaiFake.apiKey,
-    OPENAI_BASE_URL: openaiFake.url,
-    ANTHROPIC_API_KEY: anthropicFake.apiKey,
-    ANTHROPIC_BASE_URL: anthropicFake.url,
-    GEMINI_API_KEY: geminiFake.apiKey,
-    GEMINI_BASE_URL: geminiFake.url,
-  })
+  fakes = await startFakeProviders()
+  gw = await startGateway(fakes.env)
   const [mine, theirs] = await Promise.all([
     gw.admin('POST', '/api/admin/keys', { name: 'responses', budgetUsd: 50 }),
     gw.admin('POST', '/api/admin/keys', { name: 'another app' }),
@@ -62,7 +45,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await gw?.stop()
-  await Promise.all([openaiFake?.close(), anthropicFake?.close(), geminiFake?.close()])
+  await fakes?.close()
   if (gw) removeDir(gw.dataDir)
 })
 
@@ -74,7 +57,7 @@ describe.each([[GPT], [CLAUDE], [GEMINI]])('responses on %s', (model) => {
     const row = await rowOf(response.headers.get('x-request-id'))
     expect(row).toMatchObject({ endpoint: 'responses', model, status: 200, promptTokens: res.usage!.input_tokens, completionTokens: res.usage!.output_tokens })
     expect(row.promptTokens).toBeGreaterThan(0)
-    expect(row.costUsd).toBeCloseTo(await expectedCost(row), 12)
+    expect(row.costUsd).toBeCloseTo(await registryCost(gw, row), 12)
 
     const again = await client.responses.retrieve(res.id)
     checkBody(again)
@@ -143,7 +126,7 @@ describe('responses across providers', () => {
     const second = await client.responses.create({ model: CLAUDE, previous_response_id: first.id, input: 'second question now' })
     checkBody(second)
     expect(second.output_text).toBe(echo('second question now'))
-    const sent = anthropicFake.requests.at(-1)!.body
+    const sent = fakes.anthropic.requests.at(-1)!.body
     expect(sent.messages.map((m: any) => m.role)).toEqual(['user', 'assistant', 'user'])
     expect(JSON.stringify(sent.messages)).toContain('first question asked')
     expect(JSON.stringify(sent.messages)).toContain(first.output_text)
@@ -152,12 +135,12 @@ describe('responses across providers', () => {
   it('names an OpenAI-held previous response to OpenAI, and sends a Claude-started chain to OpenAI in full', async () => {
     const first = await client.responses.create({ model: GPT, input: 'alpha' })
     await client.responses.create({ model: GPT, previous_response_id: first.id, input: 'beta' })
-    expect(openaiFake.requests.at(-1)!.body).toMatchObject({ previous_response_id: first.id, input: 'beta', model: GPT })
+    expect(fakes.openai.requests.at(-1)!.body).toMatchObject({ previous_response_id: first.id, input: 'beta', model: GPT })
 
     const claude = await client.responses.create({ model: CLAUDE, input: 'gamma' })
     const back = await client.responses.create({ model: GPT, previous_response_id: claude.id, input: 'delta' })
     expect(back.output_text).toBe(echo('delta'))
-    const sent = openaiFake.requests.at(-1)!.body
+    const sent = fakes.openai.requests.at(-1)!.body
     expect(sent.previous_response_id).toBeUndefined()
     expect(JSON.stringify(sent.input)).toContain('gamma')
     expect(JSON.stringify(sent.input)).toContain(claude.output_text)

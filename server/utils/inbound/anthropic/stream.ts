@@ -2,6 +2,7 @@
 // Claude. Anthropic streams content as numbered blocks opened and closed one at a time: text runs
 // become text blocks, each tool call a tool_use block whose argument fragments are input_json_delta.
 // The final message_delta waits for the usage chunk (which follows OpenAI's finish chunk), or end().
+import { type ToolCallDelta, visitChoice } from '../../providers/openai/chunk'
 import { fromOpenAIUsage } from '../../providers/openai/usage'
 import { type TokenUsage, ZERO_USAGE } from '../../registry/cost'
 import { anthropicErrorType } from './errors'
@@ -11,8 +12,6 @@ import type { AnthropicStopReason } from '../../dialects/anthropic'
 const event = (type: string, data: object) => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`
 
 export const errorEvent = (type: string, message: string) => event('error', { error: { type, message } })
-
-interface ToolCallDelta { index?: number, id?: string, function?: { name?: string, arguments?: string } }
 
 export function createMessagesStreamWriter(opts: { id: string, model: string }) {
   let started = false
@@ -80,16 +79,10 @@ export function createMessagesStreamWriter(opts: { id: string, model: string }) 
       }
       let out = start()
       if (chunk.usage) usage = fromOpenAIUsage(chunk.usage)
-      const choice = chunk.choices?.[0]
-      if (choice) {
-        const delta = choice.delta ?? {}
-        if (typeof delta.content === 'string' && delta.content) out += text(delta.content)
-        for (const call of (delta.tool_calls ?? []) as ToolCallDelta[]) out += toolCall(call)
-        if (choice.finish_reason) {
-          stopReason = stopReasonFor(choice.finish_reason)
-          out += close()
-        }
-      }
+      out += visitChoice(chunk, { text, toolCall, finish: (reason) => {
+        stopReason = stopReasonFor(reason)
+        return close()
+      } })
       return stopReason && usage ? out + finish() : out
     },
     /** The upstream stream ended: closes what is open. `usage` (the gateway's metered usage) wins over any seen. */

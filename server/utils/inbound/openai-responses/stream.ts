@@ -4,12 +4,11 @@
 // their .done events, output_item.done; the terminal event (response.completed or .incomplete, with
 // usage) is made by finish() once the usage is known. A text run is one message item, each tool
 // call one function_call item; an item is closed when the next one opens.
+import { type ToolCallDelta, visitChoice } from '../../providers/openai/chunk'
 import { fromOpenAIUsage } from '../../providers/openai/usage'
 import type { TokenUsage } from '../../registry/cost'
 import { endState, functionCallItem, messageItem, outputText, type ResponseShell, responseObject } from './from-chat'
 import { type Item, itemId } from './items'
-
-interface ToolCallDelta { index?: number, id?: string, function?: { name?: string, arguments?: string } }
 
 interface OpenItem { kind: 'text' | 'call', id: string, index: number, text: string, callId?: string, name?: string, toolIndex?: number }
 
@@ -82,17 +81,10 @@ export function createResponsesStreamWriter(shell: ResponseShell) {
       const chunk = JSON.parse(chunkJson)
       let out = start()
       if (chunk.usage) usage = fromOpenAIUsage(chunk.usage)
-      const choice = chunk.choices?.[0]
-      if (choice) {
-        const delta = choice.delta ?? {}
-        if (typeof delta.content === 'string' && delta.content) out += text(delta.content)
-        for (const call of (delta.tool_calls ?? []) as ToolCallDelta[]) out += toolCall(call)
-        if (choice.finish_reason) {
-          finishReason = choice.finish_reason
-          out += close()
-        }
-      }
-      return out
+      return out + visitChoice(chunk, { text, toolCall, finish: (reason) => {
+        finishReason = reason
+        return close()
+      } })
     },
     /**
      * The upstream ended: the open item closed and the final response object, which `finalUsage`

@@ -1,0 +1,40 @@
+// The three strict fake providers started together, the gateway environment that points at them,
+// and the registry cost of a request-log row computed apart from the gateway's own code.
+import { type FakeAnthropic, startFakeAnthropic } from './fake-anthropic'
+import { type FakeGemini, startFakeGemini } from './fake-gemini'
+import { type FakeOpenAI, startFakeOpenAI } from './fake-openai'
+import type { GatewayProcess } from './gateway'
+
+export interface FakeProviders {
+  openai: FakeOpenAI
+  anthropic: FakeAnthropic
+  gemini: FakeGemini
+  /** The gateway's environment: each provider's key and base URL. */
+  env: Record<string, string>
+  close: () => Promise<void>
+}
+
+export async function startFakeProviders(): Promise<FakeProviders> {
+  const [openai, anthropic, gemini] = await Promise.all([startFakeOpenAI(), startFakeAnthropic(), startFakeGemini()])
+  return {
+    openai,
+    anthropic,
+    gemini,
+    env: {
+      OPENAI_API_KEY: openai.apiKey,
+      OPENAI_BASE_URL: openai.url,
+      ANTHROPIC_API_KEY: anthropic.apiKey,
+      ANTHROPIC_BASE_URL: anthropic.url,
+      GEMINI_API_KEY: gemini.apiKey,
+      GEMINI_BASE_URL: gemini.url,
+    },
+    close: async () => { await Promise.all([openai.close(), anthropic.close(), gemini.close()]) },
+  }
+}
+
+/** The registry cost of a logged row: its tokens at the registry's prices per 1M tokens. */
+export async function registryCost(gw: GatewayProcess, row: { model: string, promptTokens: number, cachedTokens: number, cacheWriteTokens: number, completionTokens: number }) {
+  const p = (await gw.admin('GET', '/api/admin/models')).body.models.find((m: any) => m.id === row.model).pricing
+  const uncached = row.promptTokens - row.cachedTokens - row.cacheWriteTokens
+  return (uncached * p.input + row.cachedTokens * (p.cachedInput ?? p.input) + row.cacheWriteTokens * (p.cacheWrite ?? p.input) + row.completionTokens * p.output) / 1e6
+}
