@@ -24,6 +24,7 @@ describe.each([
     creds: typeof import('../../server/utils/store/credentials')
     history: typeof import('../../server/utils/registry/price-history')
     routes: typeof import('../../server/utils/store/routes')
+    responses: typeof import('../../server/utils/store/responses')
   }
 
   beforeAll(async () => {
@@ -44,6 +45,7 @@ describe.each([
       creds: await import('../../server/utils/store/credentials'),
       history: await import('../../server/utils/registry/price-history'),
       routes: await import('../../server/utils/store/routes'),
+      responses: await import('../../server/utils/store/responses'),
     }
   })
 
@@ -71,6 +73,24 @@ describe.each([
     expect(await s.keys.updateKey(key.id, { rpm: null, name: 'renamed' })).toMatchObject({ rpm: null, name: 'renamed' })
     expect((await s.keys.revokeKey(key.id))!.revokedAt).toBeGreaterThan(0)
     expect((await s.keys.listKeys()).map(k => k.id)).toContain(key.id)
+  })
+
+  it.skipIf(skip)('keeps responses per key and follows their previous_response_id chain', async () => {
+    const stored = (id: string, previousResponseId: string | null, keyId = 'key_resp') => ({
+      id, keyId, createdAt: Date.now(), provider: 'anthropic', upstreamStored: false, previousResponseId,
+      input: [{ id: `msg_${id}`, type: 'message', role: 'user', content: [{ type: 'input_text', text: `q ${id}` }] }],
+      response: { id, object: 'response', output: [{ id: `out_${id}`, type: 'message' }] },
+    })
+    await s.responses.saveResponse(stored('resp_a', null))
+    await s.responses.saveResponse(stored('resp_b', 'resp_a'))
+    await s.responses.saveResponse({ ...stored('resp_c', 'resp_b'), provider: 'openai', upstreamStored: true })
+    const last = (await s.responses.loadResponse('key_resp', 'resp_c'))!
+    expect(last).toMatchObject({ provider: 'openai', upstreamStored: true, previousResponseId: 'resp_b', input: stored('resp_c', null).input })
+    expect((await s.responses.responseChain('key_resp', last)).map(r => r.id)).toEqual(['resp_a', 'resp_b', 'resp_c'])
+    expect(await s.responses.loadResponse('key_other', 'resp_c')).toBeUndefined()
+    expect(await s.responses.deleteResponse('key_other', 'resp_b')).toBe(false)
+    expect(await s.responses.deleteResponse('key_resp', 'resp_b')).toBe(true)
+    expect((await s.responses.responseChain('key_resp', last)).map(r => r.id)).toEqual(['resp_c'])
   })
 
   const request = (id: string, keyId: string, over: Partial<RequestRecord> = {}): RequestRecord => ({

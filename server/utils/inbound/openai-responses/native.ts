@@ -16,8 +16,11 @@ export interface NativeCall {
   history?: Item[]
 }
 
-/** Items sent back to OpenAI without their ids: ids name items OpenAI stored, and these it may not have. */
-const withoutId = ({ id: _id, ...item }: Item) => item
+/**
+ * Items sent back to OpenAI without the ids the gateway gave them (OpenAI would look them up); a
+ * reasoning item keeps its id, as only OpenAI writes those and it wants them whole.
+ */
+const withoutId = ({ id, ...item }: Item) => (item.type === 'reasoning' ? { id, ...item } : item)
 
 export function nativeResponsesRequest(req: ResponsesRequest, target: UpstreamTarget, { maxOutputTokens, raw, history }: NativeCall): UpstreamRequest {
   const endpoint = openaiApi.responses!(target)
