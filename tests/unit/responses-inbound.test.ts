@@ -1,0 +1,163 @@
+// The Responses API inbound codec: items → the gateway's chat request (calls and outputs paired by
+// call_id, tools, text.format, what only OpenAI takes refused), chat chunks → Responses events in
+// OpenAI's order (checked against the event schemas; tests/e2e/responses.test.ts reads them with the
+// official SDK), and the native request OpenAI models get.
+import { createParser } from 'eventsource-parser'
+import { describe, expect, it } from 'vitest'
+import { ResponsesRequest } from '../../server/utils/dialects/openai-responses'
+import { chatCompletionToResponse } from '../../server/utils/inbound/openai-responses/from-chat'
+import { conversationItems, inputItems } from '../../server/utils/inbound/openai-responses/items'
+import { nativeResponsesRequest } from '../../server/utils/inbound/openai-responses/native'
+import { createResponsesStreamWriter } from '../../server/utils/inbound/openai-responses/stream'
+import { responsesToChatRequest } from '../../server/utils/inbound/openai-responses/to-chat'
+import type { UpstreamTarget } from '../../server/utils/providers/types'
+import type { ModelEntry } from '../../server/utils/registry/schema'
+import { checkEventSequence, ResponseObject } from '../helpers/responses-schema'
+
+const req = (body: Record<string, unknown>) => ResponsesRequest.parse({ model: 'claude-haiku-4-5', ...body })
+const shell = (body: Record<string, unknown> = {}) => ({ id: 'resp_test', createdAt: 1_800_000_000, req: req(body) })
+const entry: ModelEntry = {
+  id: 'gpt-4o-mini', provider: 'openai', mode: 'chat', pricing: { input: 0.15, output: 0.6 },
+  aliases: [], status: 'active', source: 'seed', updatedAt: '2026-11-26T00:00:00.000Z',
+}
+const target: UpstreamTarget = { provider: 'openai', model: 'gpt-4o-mini', entry, baseUrl: 'https://api.openai.com/v1', apiKey: 'sk-x' }
+
+function events(sse: string): any[] {
+  const out: any[] = []
+  const parser = createParser({ onEvent: e => out.push(JSON.parse(e.data)) })
+  parser.feed(sse)
+  return out
+}
+
+describe('Responses items → chat', () => {
+  it('turns messages, calls and their outputs into chat messages paired by call_id', () => {
+    const r = req({
+      instructions: 'Be terse.',
+      input: [
+        { role: 'user', content: 'weather?' },
+        { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'Looking.' }] },
+        { type: 'function_call', call_id: 'toolu_1', name: 'get_weather', arguments: '{"city":"Paris"}' },
+        { type: 'function_call', call_id: 'toolu_2', name: 'get_weather', arguments: '{"city":"Rome"}' },
+        { type: 'reasoning', summary: [] },
+        { type: 'function_call_output', call_id: 'toolu_1', output: 'sunny' },
+        { type: 'function_call_output', call_id: 'toolu_2', output: [{ type: 'input_text', text: 'rain' }] },
+        { role: 'user', content: [{ type: 'input_text', text: 'and' }, { type: 'input_image', image_url: 'https://x/y.png', detail: 'low' }] },
+      ],
+      tools: [{ type: 'function', name: 'get_weather', parameters: { type: 'object' }, strict: true }],
+      tool_choice: { type: 'function', name: 'get_weather' },
+      text: { format: { type: 'json_schema', name: 'out', schema: { type: 'object' }, strict: true } },
+      max_output_tokens: 100,
+      stream: true,
+    })
+    const chat = responsesToChatRequest(r, inputItems(r.input))
+    expect(chat.messages).toEqual([
+      { role: 'system', content: 'Be terse.' },
+      { role: 'user', content: 'weather?' },
+      { role: 'assistant', content: 'Looking.', tool_calls: [
+        { id: 'toolu_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } },
+        { id: 'toolu_2', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Rome"}' } },
+      ] },
+      { role: 'tool', tool_call_id: 'toolu_1', content: 'sunny' },
+      { role: 'tool', tool_call_id: 'toolu_2', content: 'rain' },
+      { role: 'user', content: [{ type: 'text', text: 'and' }, { type: 'image_url', image_url: { url: 'https://x/y.png', detail: 'low' } }] },
+    ])
+    expect(chat).toMatchObject({
+      max_completion_tokens: 100,
+      tools: [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object' }, strict: true } }],
+      tool_choice: { type: 'function', function: { name: 'get_weather' } },
+      response_format: { type: 'json_schema', json_schema: { name: 'out', schema: { type: 'object' }, strict: true } },
+      stream: true,
+      stream_options: { include_usage: true },
+    })
+  })
+
+  it('refuses what only OpenAI takes, naming the field', () => {
+    const refused = (body: Record<string, unknown>) => {
+      const r = req(body)
+      return () => responsesToChatRequest(r, inputItems(r.input))
+    }
+    expect(refused({ input: 'x', tools: [{ type: 'web_search' }] })).toThrow(expect.objectContaining({ status: 400, param: 'tools[0]' }))
+    expect(refused({ input: [{ type: 'item_reference', id: 'msg_1' }] })).toThrow(expect.objectContaining({ status: 400, param: 'input[0]' }))
+    expect(refused({ input: [{ role: 'user', content: [{ type: 'input_image', file_id: 'file_1' }] }] })).toThrow(expect.objectContaining({ param: 'input[0].content[0]' }))
+    expect(refused({})).toThrow(expect.objectContaining({ code: 'missing_required_parameter' }))
+  })
+
+  it('gives input items ids and flattens a chain into its conversation', () => {
+    const items = inputItems('hi')
+    expect(items).toEqual([{ type: 'message', role: 'user', content: [{ type: 'input_text', text: 'hi' }], id: expect.stringMatching(/^msg_[0-9a-f]{48}$/) }])
+    expect(inputItems([{ type: 'function_call_output', id: 'fco_mine', call_id: 'c', output: 'x' }])[0]!.id).toBe('fco_mine')
+    const out = { id: 'msg_out', type: 'message' }
+    expect(conversationItems([{ input: items, response: { output: [out] } }, { input: [], response: {} }])).toEqual([...items, out])
+  })
+})
+
+describe('chat → Responses', () => {
+  it('turns a completion into a response object, incomplete when cut at the cap', () => {
+    const completion = {
+      choices: [{ message: { role: 'assistant', content: 'Hi', tool_calls: [{ id: 'toolu_9', type: 'function', function: { name: 'f', arguments: '{}' } }] }, finish_reason: 'length' }],
+      usage: { prompt_tokens: 10, completion_tokens: 4, prompt_tokens_details: { cached_tokens: 2 }, completion_tokens_details: { reasoning_tokens: 1 } },
+    }
+    const { response, usage } = chatCompletionToResponse(JSON.stringify(completion), shell({ input: 'x' }))
+    ResponseObject.parse(response)
+    expect(response).toMatchObject({
+      status: 'incomplete',
+      incomplete_details: { reason: 'max_output_tokens' },
+      output: [{ type: 'message', content: [{ type: 'output_text', text: 'Hi' }] }, { type: 'function_call', call_id: 'toolu_9', name: 'f', arguments: '{}' }],
+      usage: { input_tokens: 10, input_tokens_details: { cached_tokens: 2 }, output_tokens: 4, output_tokens_details: { reasoning_tokens: 1 }, total_tokens: 14 },
+    })
+    expect(usage.promptTokens).toBe(10)
+  })
+
+  it('streams text then tool calls as OpenAI orders the events', () => {
+    const writer = createResponsesStreamWriter(shell({ input: 'x', stream: true }))
+    const chunk = (delta: object, finish: string | null = null) => JSON.stringify({ choices: [{ index: 0, delta, finish_reason: finish }] })
+    let sse = writer.push(chunk({ role: 'assistant', content: 'Let me ' }))
+      + writer.push(chunk({ content: 'check.' }))
+      + writer.push(chunk({ tool_calls: [{ index: 0, id: 'toolu_a', function: { name: 'get_weather', arguments: '' } }] }))
+      + writer.push(chunk({ tool_calls: [{ index: 0, function: { arguments: '{"city":' } }] }))
+      + writer.push(chunk({ tool_calls: [{ index: 0, function: { arguments: '"Paris"}' } }] }))
+      + writer.push(chunk({ tool_calls: [{ index: 1, id: 'toolu_b', function: { name: 'get_time', arguments: '{}' } }] }))
+      + writer.push(chunk({}, 'tool_calls'))
+      + writer.push(JSON.stringify({ choices: [], usage: { prompt_tokens: 7, completion_tokens: 5 } }))
+    const { head, response, terminal } = writer.finish(undefined)
+    sse += head + terminal()
+    const parsed = checkEventSequence(events(sse))
+    expect(parsed.map(e => e.type)).toEqual([
+      'response.created', 'response.in_progress',
+      'response.output_item.added', 'response.content_part.added', 'response.output_text.delta', 'response.output_text.delta',
+      'response.output_text.done', 'response.content_part.done', 'response.output_item.done',
+      'response.output_item.added', 'response.function_call_arguments.delta', 'response.function_call_arguments.delta',
+      'response.function_call_arguments.done', 'response.output_item.done',
+      'response.output_item.added', 'response.function_call_arguments.delta', 'response.function_call_arguments.done', 'response.output_item.done',
+      'response.completed',
+    ])
+    expect(response).toMatchObject({ status: 'completed', usage: { input_tokens: 7, output_tokens: 5 } })
+    expect(response.output).toMatchObject([
+      { type: 'message', content: [{ text: 'Let me check.' }] },
+      { type: 'function_call', call_id: 'toolu_a', name: 'get_weather', arguments: '{"city":"Paris"}' },
+      { type: 'function_call', call_id: 'toolu_b', name: 'get_time', arguments: '{}' },
+    ])
+  })
+
+  it('tells a failure after the first byte as response.failed, numbered after the last event', () => {
+    const writer = createResponsesStreamWriter(shell({ input: 'x' }))
+    const sse = writer.push(JSON.stringify({ choices: [{ index: 0, delta: { content: 'Hi' }, finish_reason: null }] })) + writer.failed('upstream_error', 'The provider failed.')
+    const parsed = events(sse)
+    expect(parsed.at(-1)).toMatchObject({ type: 'response.failed', sequence_number: parsed.length - 1, response: { status: 'failed', error: { code: 'upstream_error', message: 'The provider failed.' } } })
+  })
+})
+
+describe('native OpenAI requests', () => {
+  it('sends the client\'s own text when nothing changes, and the conversation instead of an id OpenAI does not hold', () => {
+    const raw = '{"model":"gpt-4o-mini","input":"hi","future_field":1}'
+    const r = ResponsesRequest.parse(JSON.parse(raw))
+    expect(nativeResponsesRequest(r, target, { raw }).body).toBe(raw)
+    expect(JSON.parse(nativeResponsesRequest(r, target, { raw, maxOutputTokens: 64 }).body)).toEqual({ model: 'gpt-4o-mini', input: 'hi', future_field: 1, max_output_tokens: 64 })
+    const follow = ResponsesRequest.parse({ model: 'gpt-4o-mini', input: 'again', previous_response_id: 'resp_claude' })
+    const history = [{ id: 'msg_gw', type: 'message', role: 'user', content: 'first' }, { id: 'rs_openai', type: 'reasoning', summary: [] }]
+    const sent = JSON.parse(nativeResponsesRequest(follow, target, { history }).body)
+    expect(sent.previous_response_id).toBeUndefined()
+    expect(sent.input).toEqual([{ type: 'message', role: 'user', content: 'first' }, { id: 'rs_openai', type: 'reasoning', summary: [] }, { role: 'user', content: 'again' }])
+    expect(nativeResponsesRequest(follow, target, {}).url).toBe('https://api.openai.com/v1/responses')
+  })
+})
