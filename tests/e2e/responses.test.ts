@@ -146,6 +146,22 @@ describe('responses across providers', () => {
     expect(JSON.stringify(sent.input)).toContain(claude.output_text)
   })
 
+  it.each([[CLAUDE], [GEMINI]])('tells %s failing mid-stream as response.failed after the events so far, and keeps nothing', async (model) => {
+    const stream = await client.responses.create({ model, input: 'break please [fail-midstream]', stream: true })
+    const events: any[] = []
+    for await (const e of stream) events.push(e)
+    const checked = checkEventSequence(events)
+    const failed = checked.at(-1) as any
+    expect(failed.type).toBe('response.failed')
+    expect(failed.response).toMatchObject({ status: 'failed', error: { message: expect.any(String) } })
+    await expect(client.responses.retrieve(failed.response.id)).rejects.toMatchObject({ status: 404 })
+  })
+
+  it('answers a provider error before the first byte as an HTTP error in OpenAI\'s shape', async () => {
+    await expect(client.responses.create({ model: CLAUDE, input: 'overload [fail-529]', stream: true }))
+      .rejects.toMatchObject({ status: 503, error: { type: expect.any(String), message: expect.any(String) } })
+  })
+
   it('refuses built-in tools for Claude with a 400 naming the tool', async () => {
     await expect(client.responses.create({ model: CLAUDE, input: 'look it up', tools: [{ type: 'file_search', vector_store_ids: ['vs_1'] }] }))
       .rejects.toMatchObject({ status: 400, param: 'tools[0]' })

@@ -1,9 +1,10 @@
 // Two gateway instances on one PostgreSQL database and one Redis behave as one: keys, revocation,
-// the request log, the registry, the per-IP limit and scheduled tasks are shared.
+// the request log, the registry, the per-IP limit, scheduled tasks and stored responses are shared.
 import { existsSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import OpenAI from 'openai'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type FakeAnthropic, startFakeAnthropic } from '../helpers/fake-anthropic'
 import { type FakeOpenAI, startFakeOpenAI } from '../helpers/fake-openai'
 import { type FakePricingSite, startFakePricingSite } from '../helpers/fake-pricing'
 import { type GatewayProcess, removeDir, startGateway } from '../helpers/gateway'
@@ -14,6 +15,7 @@ if (missing) console.warn(`[scale-out] skipped: ${missing}`)
 
 describe.skipIf(Boolean(missing))('two instances on PostgreSQL and Redis', () => {
   let fake: FakeOpenAI
+  let claude: FakeAnthropic
   let site: FakePricingSite
   let db: TestDatabase
   let redis: ReturnType<typeof testRedisPrefix>
@@ -30,6 +32,8 @@ describe.skipIf(Boolean(missing))('two instances on PostgreSQL and Redis', () =>
     SECRET_KEY: 'secret-key-shared-by-both-instances-0123456789ab',
     OPENAI_API_KEY: fake.apiKey,
     OPENAI_BASE_URL: fake.url,
+    ANTHROPIC_API_KEY: claude.apiKey,
+    ANTHROPIC_BASE_URL: claude.url,
     REGISTRY_CRON: '*/2 * * * * *',
     REGISTRY_OPENAI_URL: `${site.url}/openai.md`,
     REGISTRY_ANTHROPIC_URL: `${site.url}/anthropic.md`,
@@ -49,7 +53,7 @@ describe.skipIf(Boolean(missing))('two instances on PostgreSQL and Redis', () =>
   const ask = (gw: GatewayProcess, key: string, content = 'hello both') => client(gw, key).chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content }] })
 
   beforeAll(async () => {
-    ;[fake, site, db] = await Promise.all([startFakeOpenAI(), startFakePricingSite(), createTestDatabase()])
+    ;[fake, claude, site, db] = await Promise.all([startFakeOpenAI(), startFakeAnthropic(), startFakePricingSite(), createTestDatabase()])
     redis = testRedisPrefix()
     // Both start together: the migrations' advisory lock lets only one of them migrate.
     started = Date.now()
@@ -59,7 +63,7 @@ describe.skipIf(Boolean(missing))('two instances on PostgreSQL and Redis', () =>
   afterAll(async () => {
     await Promise.all([a?.stop(), b?.stop()])
     for (const gw of [a, b]) if (gw) removeDir(gw.dataDir)
-    await Promise.all([fake?.close(), site?.close(), db?.drop(), redis?.cleanup()])
+    await Promise.all([fake?.close(), claude?.close(), site?.close(), db?.drop(), redis?.cleanup()])
   })
 
   it('accepts on one instance a key issued on the other, and keeps one request log', async () => {
@@ -72,6 +76,21 @@ describe.skipIf(Boolean(missing))('two instances on PostgreSQL and Redis', () =>
     expect(fromB.map((r: any) => r.id).sort()).toEqual(fromA.map((r: any) => r.id).sort())
     const usage = (await b.admin('GET', '/api/admin/usage?groupBy=key')).body.data.find((r: any) => r.key === key.id)
     expect(usage.requests).toBe(2)
+  })
+
+  it('continues a stored response on the other instance the moment it is answered, across providers', async () => {
+    const key = (await a.admin('POST', '/api/admin/keys', { name: 'responses' })).body.key
+    const tools = [{ type: 'function' as const, name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } }, strict: false }]
+    const first = await client(a, key).responses.create({ model: 'claude-haiku-4-5', input: 'what is the weather in Paris', tools })
+    const call = first.output.find(o => o.type === 'function_call')!
+    const second = await client(b, key).responses.create({ model: 'claude-haiku-4-5', previous_response_id: first.id, input: [{ type: 'function_call_output', call_id: call.call_id, output: 'sunny' }], tools })
+    expect(second.output_text).toContain('sunny')
+    const third = await client(a, key).responses.create({ model: 'gpt-4o-mini', previous_response_id: second.id, input: 'thanks both', tools })
+    expect(third.output_text).toBe('echo: both thanks')
+    expect(JSON.stringify(fake.requests.at(-1)!.body.input)).toContain('sunny')
+    const fourth = await client(b, key).responses.create({ model: 'gpt-4o-mini', previous_response_id: third.id, input: 'once more' })
+    expect(fake.requests.at(-1)!.body).toMatchObject({ previous_response_id: third.id, input: 'once more' })
+    expect((await client(a, key).responses.retrieve(fourth.id)).output).toEqual(fourth.output)
   })
 
   it('refuses a key everywhere within 2 s of its revocation on one instance', async () => {
