@@ -162,6 +162,15 @@ describe('responses across providers', () => {
       .rejects.toMatchObject({ status: 503, error: { type: expect.any(String), message: expect.any(String) } })
   })
 
+  it('expires stored responses by an hourly task that keeps those younger than RESPONSES_TTL_DAYS', async () => {
+    const kept = await client.responses.create({ model: GEMINI, input: 'keep me' })
+    const tasks = (await gw.admin('GET', '/api/admin/tasks')).body.data
+    expect(tasks).toContainEqual(expect.objectContaining({ name: 'responses:expire', schedule: '17 * * * *' }))
+    const run = await gw.admin('POST', '/api/admin/tasks/responses:expire')
+    expect(run).toMatchObject({ status: 200, body: { result: { deleted: 0 } } })
+    expect((await client.responses.retrieve(kept.id)).id).toBe(kept.id)
+  })
+
   it('refuses built-in tools for Claude with a 400 naming the tool', async () => {
     await expect(client.responses.create({ model: CLAUDE, input: 'look it up', tools: [{ type: 'file_search', vector_store_ids: ['vs_1'] }] }))
       .rejects.toMatchObject({ status: 400, param: 'tools[0]' })

@@ -93,6 +93,19 @@ describe.each([
     expect((await s.responses.responseChain('key_resp', last)).map(r => r.id)).toEqual(['resp_c'])
   })
 
+  it.skipIf(skip)('expires the responses created before a cutoff, of every key', async () => {
+    const at = (id: string, keyId: string, createdAt: number) => ({
+      id, keyId, createdAt, provider: 'google', upstreamStored: false, previousResponseId: null, input: [], response: { id },
+    })
+    const now = Date.UTC(2026, 11, 1)
+    await s.responses.saveResponse(at('resp_old1', 'key_x', now - 31 * 86_400_000))
+    await s.responses.saveResponse(at('resp_old2', 'key_y', now - 30 * 86_400_000 - 1))
+    await s.responses.saveResponse(at('resp_new', 'key_x', now - 29 * 86_400_000))
+    expect(await s.responses.deleteResponsesCreatedBefore(now - 30 * 86_400_000)).toBe(2)
+    expect(await s.responses.loadResponse('key_y', 'resp_old2')).toBeUndefined()
+    expect(await s.responses.loadResponse('key_x', 'resp_new')).toBeDefined()
+  })
+
   const request = (id: string, keyId: string, over: Partial<RequestRecord> = {}): RequestRecord => ({
     id, createdAt: Date.UTC(2026, 10, 20, 12), keyId, endpoint: 'chat', provider: 'openai', model: 'gpt-4o-mini', stream: false, status: 200, errorCode: null,
     promptTokens: 100, cachedTokens: 20, cacheWriteTokens: 0, completionTokens: 10, reasoningTokens: 0, costUsd: 0.001, estimated: false, latencyMs: 50, ttftMs: 10,

@@ -45,6 +45,7 @@ const EnvSchema = z.object({
   LOG_FORMAT: z.enum(['json', 'pretty']).optional().catch(undefined),
   RATE_LIMIT_PER_MINUTE: int(100),
   BUDGET_DEFAULT_MAX_TOKENS: z.preprocess(blankToUndefined, z.coerce.number().int().positive().default(4096)),
+  RESPONSES_TTL_DAYS: int(30),
   TRUST_PROXY: optional,
   CORS_ORIGINS: z.preprocess(blankToUndefined, z.string().default('*')),
   METRICS_TOKEN: optional,
@@ -116,6 +117,8 @@ function loadConfig(env: NodeJS.ProcessEnv) {
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     /** The completion cap sent upstream, and reserved for, when a budgeted key's request sets none. */
     budgetDefaultMaxTokens: e.BUDGET_DEFAULT_MAX_TOKENS,
+    /** Days a stored response (Responses API) is kept; 0 keeps them until deleted. */
+    responsesTtlDays: e.RESPONSES_TTL_DAYS,
     /** How many proxy hops to believe in X-Forwarded-For (TRUST_PROXY=true means one: nginx). */
     trustedProxyHops: !e.TRUST_PROXY || e.TRUST_PROXY === 'false' ? 0 : /^\d+$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : 1,
     corsOrigins: e.CORS_ORIGINS.split(',').map(o => o.trim()).filter(Boolean),

@@ -78,3 +78,10 @@ export async function responseChain(keyId: string, last: StoredResponse): Promis
   }
   return chain
 }
+
+/** Deletes the responses created before `cutoff` (epoch ms), of every key; returns how many. */
+export async function deleteResponsesCreatedBefore(cutoff: number): Promise<number> {
+  const { db, transaction } = await database()
+  const res = await transaction(() => db.prepare('DELETE FROM responses WHERE created_at < ?').run(cutoff)) as { changes?: number, rowCount?: number }
+  return Number(res.changes ?? res.rowCount ?? 0)
+}

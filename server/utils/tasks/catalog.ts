@@ -14,5 +14,7 @@ export function taskCatalog(): TaskInfo[] {
     { name: 'registry:update', description: 'Update model prices from the providers\' pricing pages', schedule: config().schedules.registryUpdate },
     { name: 'db:backup', description: 'Back up the database and registry, then prune old backups', schedule: config().schedules.backup },
     { name: 'db:migrate', description: 'Apply pending database migrations', schedule: null },
+    // Hourly, so that a response outlives its RESPONSES_TTL_DAYS by an hour at most.
+    { name: 'responses:expire', description: 'Delete stored responses older than RESPONSES_TTL_DAYS', schedule: config().responsesTtlDays > 0 ? '17 * * * *' : null },
   ]
 }
