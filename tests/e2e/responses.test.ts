@@ -162,6 +162,20 @@ describe('responses across providers', () => {
       .rejects.toMatchObject({ status: 503, error: { type: expect.any(String), message: expect.any(String) } })
   })
 
+  it('reserves the budget for the completion cap it sends, and refuses a call the budget cannot cover', async () => {
+    await client.responses.create({ model: GPT, input: 'capped openai' })
+    expect(fakes.openai.requests.at(-1)!.body).toMatchObject({ input: 'capped openai', max_output_tokens: 4096 })
+    await client.responses.create({ model: GPT, input: 'own cap', max_output_tokens: 64 })
+    expect(fakes.openai.requests.at(-1)!.body.max_output_tokens).toBe(64)
+    await client.responses.create({ model: CLAUDE, input: 'capped claude' })
+    expect(fakes.anthropic.requests.at(-1)!.body.max_tokens).toBe(4096)
+    const poor = (await gw.admin('POST', '/api/admin/keys', { name: 'poor', budgetUsd: 0.000001 })).body.key
+    const broke = new OpenAI({ apiKey: poor, baseURL: `${gw.url}/v1`, maxRetries: 0 })
+    const sent = fakes.openai.requests.length
+    await expect(broke.responses.create({ model: GPT, input: 'too dear' })).rejects.toMatchObject({ status: 429, code: 'budget_exceeded' })
+    expect(fakes.openai.requests.length).toBe(sent)
+  })
+
   it('expires stored responses by an hourly task that keeps those younger than RESPONSES_TTL_DAYS', async () => {
     const kept = await client.responses.create({ model: GEMINI, input: 'keep me' })
     const tasks = (await gw.admin('GET', '/api/admin/tasks')).body.data
