@@ -185,6 +185,24 @@ describe('responses across providers', () => {
     expect((await client.responses.retrieve(kept.id)).id).toBe(kept.id)
   })
 
+  it('falls back along a route when OpenAI fails before the first byte, and names the model that answered', async () => {
+    expect((await gw.admin('PUT', '/api/admin/routes/resp-route', { targets: [{ model: GPT }, { model: CLAUDE }] })).status).toBe(200)
+    fakes.openai.faults.statuses.push({ status: 500 }, { status: 500 }, { status: 500 })
+    const { data, response } = await client.responses.create({ model: 'resp-route', input: 'route me' }).withResponse()
+    checkBody(data)
+    expect(data.output_text).toBe(echo('route me'))
+    expect(response.headers.get('x-gateway-model')).toBe(CLAUDE)
+    expect(fakes.openai.faults.statuses).toHaveLength(0)
+  })
+
+  it('meters an OpenAI answer it does not keep from its usage alone', async () => {
+    const { data, response } = await client.responses.create({ model: GPT, input: 'not kept [cached]', store: false }).withResponse()
+    const row = await rowOf(response.headers.get('x-request-id'))
+    expect(row).toMatchObject({ promptTokens: data.usage!.input_tokens, cachedTokens: data.usage!.input_tokens_details.cached_tokens, completionTokens: data.usage!.output_tokens })
+    expect(row.cachedTokens).toBeGreaterThan(0)
+    expect(row.costUsd).toBeCloseTo(await registryCost(gw, row), 12)
+  })
+
   it('refuses built-in tools for Claude with a 400 naming the tool', async () => {
     await expect(client.responses.create({ model: CLAUDE, input: 'look it up', tools: [{ type: 'file_search', vector_store_ids: ['vs_1'] }] }))
       .rejects.toMatchObject({ status: 400, param: 'tools[0]' })

@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest'
 import { ResponsesRequest } from '../../server/utils/dialects/openai-responses'
 import { chatCompletionToResponse } from '../../server/utils/inbound/openai-responses/from-chat'
 import { conversationItems, inputItems } from '../../server/utils/inbound/openai-responses/items'
-import { nativeResponsesRequest } from '../../server/utils/inbound/openai-responses/native'
+import { nativeResponsesRequest, nativeResponseUsage } from '../../server/utils/inbound/openai-responses/native'
+import { responsesBodyUsage } from '../../server/utils/providers/openai/response'
 import { createResponsesStreamWriter } from '../../server/utils/inbound/openai-responses/stream'
 import { responsesToChatRequest } from '../../server/utils/inbound/openai-responses/to-chat'
 import type { UpstreamTarget } from '../../server/utils/providers/types'
@@ -159,5 +160,16 @@ describe('native OpenAI requests', () => {
     expect(sent.previous_response_id).toBeUndefined()
     expect(sent.input).toEqual([{ type: 'message', role: 'user', content: 'first' }, { id: 'rs_openai', type: 'reasoning', summary: [] }, { role: 'user', content: 'again' }])
     expect(nativeResponsesRequest(follow, target, {}).url).toBe('https://api.openai.com/v1/responses')
+  })
+
+  it('reads the usage of an answer, from the parsed object or from the text alone', () => {
+    const answer = {
+      id: 'resp_1', output: [{ type: 'message', content: [{ type: 'output_text', text: 'the "usage": {"input_tokens": 999}' }] }],
+      usage: { input_tokens: 12, input_tokens_details: { cached_tokens: 4 }, output_tokens: 7, output_tokens_details: { reasoning_tokens: 3 }, total_tokens: 19 },
+      user: null, metadata: {},
+    }
+    const usage = { promptTokens: 12, cachedTokens: 4, cacheWriteTokens: 0, completionTokens: 7, reasoningTokens: 3 }
+    expect(nativeResponseUsage(answer)).toEqual(usage)
+    expect(responsesBodyUsage(JSON.stringify(answer))).toEqual(usage)
   })
 })

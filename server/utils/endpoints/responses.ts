@@ -21,6 +21,7 @@ import { conversationItems, inputItems, itemId } from '../inbound/openai-respons
 import { nativeResponsesRequest, nativeResponseUsage } from '../inbound/openai-responses/native'
 import { responsesToChatRequest } from '../inbound/openai-responses/to-chat'
 import type { ChatCompletionRequest } from '../dialects/openai'
+import { responsesBodyUsage } from '../providers/openai/response'
 import { loadResponse, responseChain, saveResponse } from '../store/responses'
 
 const isNative = (c: ResolvedModel) => c.target.provider === 'openai'
@@ -74,6 +75,11 @@ async function responses(event: H3Event, ctx: AuthenticatedContext): Promise<voi
     return
   }
   const text = await upstreamAnswer(ctx, upstream)
+  if (native && req.store === false) {
+    // Nothing to keep: only the usage is read, as for a chat completion.
+    sendCompletion(event, ctx, text, responsesBodyUsage(text))
+    return
+  }
   if (native) {
     const response = JSON.parse(text)
     await keep(response)

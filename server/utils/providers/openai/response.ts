@@ -2,7 +2,7 @@
 // usage. The usage object sits at the end of the body, so only that object is parsed when it can be
 // found there; the whole body otherwise.
 import type { TranslatedAnswer } from '../types'
-import { fromOpenAIUsage } from './usage'
+import { fromOpenAIUsage, fromResponsesUsage } from './usage'
 
 function usageOf(body: string) {
   const at = body.lastIndexOf('"usage"')
@@ -31,3 +31,6 @@ export function chatResponse(upstreamBody: string): TranslatedAnswer {
 export function embeddingsResponse(upstreamBody: string): TranslatedAnswer {
   return { body: upstreamBody, usage: fromOpenAIUsage(usageOf(upstreamBody)) }
 }
+
+/** The usage of a Responses API body, read as a chat completion's is. */
+export const responsesBodyUsage = (upstreamBody: string) => fromResponsesUsage(usageOf(upstreamBody))
