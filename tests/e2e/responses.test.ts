@@ -105,6 +105,22 @@ describe.each([[GPT], [CLAUDE], [GEMINI]])('responses on %s', (model) => {
     const third = await client.responses.create({ model, previous_response_id: second.id, input: 'thanks a lot', tools: [weather] })
     checkBody(third)
     expect(third.output_text).toBe(echo('thanks a lot'))
+
+    // The items the third turn was made from (every earlier turn's input and output, then its own input).
+    const made = ['message', ...first.output.map(o => o.type), 'function_call_output', ...second.output.map(o => o.type), 'message']
+    const all = await client.responses.inputItems.list(third.id, { order: 'asc' })
+    expect(all.data.map(i => i.type)).toEqual(made)
+    expect(all.data.map(i => i.id)).toEqual([expect.any(String), ...first.output.map(o => o.id), expect.any(String), ...second.output.map(o => o.id), expect.any(String)])
+    // Newest first by default, two a page; the SDK asks for the next page after the last item's id.
+    const page1 = await client.responses.inputItems.list(third.id, { limit: 2 })
+    expect(page1.data).toEqual(all.data.slice(-2).reverse())
+    expect(page1.has_more).toBe(true)
+    const page2 = await page1.getNextPage()
+    expect(page2.data).toEqual(all.data.slice(-4, -2).reverse())
+    expect(all.data[0]).toMatchObject({ role: 'user', content: [{ type: 'input_text', text: 'what is the weather in Paris' }] })
+    expect(all.has_more).toBe(false)
+    const raw = await fetch(`${gw.url}/v1/responses/${third.id}/input_items?limit=2&order=asc`, { headers: { authorization: `Bearer ${client.apiKey}` } }).then(r => r.json())
+    expect(raw).toEqual({ object: 'list', data: all.data.slice(0, 2), first_id: all.data[0]!.id, last_id: all.data[1]!.id, has_more: true })
   })
 
   it("keeps nothing with store: false, and shows another key's response as unknown", async () => {

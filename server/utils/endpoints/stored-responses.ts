@@ -5,7 +5,8 @@ import { GatewayError } from '../core/errors'
 import { InputItemsQuery } from '../dialects/openai-responses'
 import { authenticate } from '../gateway/auth'
 import { sendFailure, sendJsonText } from '../gateway/respond'
-import { deleteResponse, loadResponse, type StoredResponse } from '../store/responses'
+import { conversationItems } from '../inbound/openai-responses/items'
+import { deleteResponse, loadResponse, responseChain, type StoredResponse } from '../store/responses'
 
 const notFound = (id: string) => new GatewayError(404, `Response with id '${id}' not found.`, 'invalid_request_error')
 
@@ -32,10 +33,15 @@ export const handleDeleteResponse = (event: H3Event, id: string) => answer(event
   return { id, object: 'response', deleted: true }
 })
 
-/** A response's input items, newest first unless `order=asc`, a page of `limit` after the item `after`. */
+/**
+ * The items a response was generated from (those of the turns it continued, then its own input),
+ * newest first unless `order=asc`, a page of `limit` after the item `after`.
+ */
 export const handleListInputItems = (event: H3Event, id: string) => answer(event, async (keyId) => {
   const query = InputItemsQuery.parse(getQuery(event))
-  const { input } = await stored(keyId, id)
+  const last = await stored(keyId, id)
+  const earlier = last.previousResponseId ? (await responseChain(keyId, last)).slice(0, -1) : []
+  const input = [...conversationItems(earlier), ...last.input]
   const ordered = query.order === 'asc' ? input : [...input].reverse()
   const from = query.after === undefined ? 0 : ordered.findIndex(item => item.id === query.after) + 1
   const data = from === 0 && query.after !== undefined ? [] : ordered.slice(from, from + query.limit)
