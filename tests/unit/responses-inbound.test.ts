@@ -4,7 +4,9 @@
 // official SDK), and the native request OpenAI models get.
 import { createParser } from 'eventsource-parser'
 import { describe, expect, it } from 'vitest'
+import { GatewayError } from '../../server/utils/core/errors'
 import { ResponsesRequest } from '../../server/utils/dialects/openai-responses'
+import { responsesNative } from '../../server/utils/gateway/stream-output'
 import { chatCompletionToResponse } from '../../server/utils/inbound/openai-responses/from-chat'
 import { conversationItems, inputItems } from '../../server/utils/inbound/openai-responses/items'
 import { nativeResponsesRequest, nativeResponseUsage } from '../../server/utils/inbound/openai-responses/native'
@@ -171,5 +173,33 @@ describe('native OpenAI requests', () => {
     const usage = { promptTokens: 12, cachedTokens: 4, cacheWriteTokens: 0, completionTokens: 7, reasoningTokens: 3 }
     expect(nativeResponseUsage(answer)).toEqual(usage)
     expect(responsesBodyUsage(JSON.stringify(answer))).toEqual(usage)
+  })
+})
+
+describe('native OpenAI streams', () => {
+  const sse = (type: string, data: object) => ({ event: type, data: JSON.stringify({ type, ...data }) })
+  const created = sse('response.created', { sequence_number: 0, response: { id: 'resp_n', status: 'in_progress', output: [] } })
+  const delta = sse('response.output_text.delta', { sequence_number: 1, item_id: 'msg_1', output_index: 0, content_index: 0, delta: 'Hi' })
+  const completed = sse('response.completed', { sequence_number: 2, response: { id: 'resp_n', status: 'completed', usage: { input_tokens: 3, output_tokens: 1 } } })
+
+  it('passes events through and holds the terminal one until the response is kept', async () => {
+    const kept: any[] = []
+    const out = responsesNative(async (r) => { kept.push(r) })
+    expect(out.event(created)).toBe(`event: response.created\ndata: ${created.data}\n\n`)
+    out.event(delta)
+    expect(out.event(completed)).toBe('')
+    expect(kept).toEqual([])
+    expect(await out.end()).toBe(`event: response.completed\ndata: ${completed.data}\n\n`)
+    expect(kept).toEqual([{ id: 'resp_n', status: 'completed', usage: { input_tokens: 3, output_tokens: 1 } }])
+    expect(out.usage()).toMatchObject({ promptTokens: 3, completionTokens: 1 })
+  })
+
+  it('fails a stream that ends without its terminal event, and numbers its failure event after the last one', async () => {
+    const out = responsesNative(async () => {})
+    out.event(created)
+    out.event(delta)
+    await expect(out.end()).rejects.toMatchObject({ status: 502 })
+    const failed = events(out.error(new GatewayError(502, 'gone', 'upstream_error', 'upstream_error')))[0]
+    expect(failed).toEqual({ type: 'response.failed', sequence_number: 2, response: { id: 'resp_n', status: 'failed', output: [], error: { code: 'upstream_error', message: 'gone' } } })
   })
 })

@@ -5,7 +5,9 @@
 // it as previous_response_id works at once, on any instance; such a follow-up rebuilds the
 // conversation from the store, except for an OpenAI model continuing a response OpenAI holds.
 // Metered and logged like /v1/chat/completions.
+import { consola } from 'consola'
 import type { H3Event } from 'h3'
+import { errorMessage } from '../core/error-message'
 import { GatewayError } from '../core/errors'
 import { ResponsesRequest } from '../dialects/openai-responses'
 import { readJsonBody } from '../gateway/body'
@@ -54,16 +56,23 @@ async function responses(event: H3Event, ctx: AuthenticatedContext): Promise<voi
   const native = isNative(dispatched)
   const keep: KeepResponse = async (response) => {
     if (req.store === false || typeof response.id !== 'string') return
-    await saveResponse({
-      id: response.id,
-      keyId,
-      createdAt: Date.now(),
-      provider: target.provider,
-      upstreamStored: native && response.store !== false,
-      previousResponseId: req.previous_response_id ?? null,
-      input,
-      response,
-    })
+    try {
+      await saveResponse({
+        id: response.id,
+        keyId,
+        createdAt: Date.now(),
+        provider: target.provider,
+        upstreamStored: native && response.store !== false,
+        previousResponseId: req.previous_response_id ?? null,
+        input,
+        response,
+      })
+    }
+    catch (error) {
+      // The answer is not sent as stored when it is not: the client learns so and may retry.
+      consola.error(`[gateway] ${ctx.id} storing the response failed:`, errorMessage(error))
+      throw new GatewayError(500, 'The gateway could not store the response.', 'api_error', 'store_failed')
+    }
   }
   const shell: ResponseShell = { id: itemId('resp'), createdAt: Math.floor(ctx.startedAt / 1000), req }
 

@@ -12,7 +12,7 @@ import { anthropicStreamError } from '../providers/anthropic/error'
 import type { ChatStreamTranslator, SseEvent } from '../providers/types'
 import { StreamFailure } from '../providers/types'
 import type { TokenUsage } from '../registry/cost'
-import type { GatewayError } from '../core/errors'
+import { GatewayError } from '../core/errors'
 
 export interface StreamOutput {
   /** One upstream event → the text to write (may be empty). */
@@ -89,7 +89,7 @@ export function responsesNative(keep: KeepResponse): StreamOutput {
     event: e => tracker.push(e),
     async end() {
       const terminal = tracker.terminal()
-      if (!terminal) return ''
+      if (!terminal) throw new GatewayError(502, 'The provider\'s stream ended before the response was complete.', 'upstream_error', 'upstream_error')
       await keep(terminal.response)
       return terminal.text
     },
