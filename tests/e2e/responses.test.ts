@@ -85,6 +85,12 @@ describe.each([[GPT], [CLAUDE], [GEMINI]])('responses on %s', (model) => {
     expect((done as any).response.usage.output_tokens).toBeGreaterThan(0)
     // The terminal event's response (finalResponse adds the SDK's own `parsed` fields) is what was stored.
     expect(storedAtCompletion!.output).toEqual((done as any).response.output)
+    // retrieve with stream: true replays it as events.
+    const replayed: unknown[] = []
+    for await (const e of await client.responses.retrieve(final.id, { stream: true })) replayed.push(e)
+    const again = checkEventSequence(replayed)
+    expect((again.at(-1) as any).response).toEqual((done as any).response)
+    expect(again.filter(e => e.type === 'response.output_text.delta').map((e: any) => e.delta).join('')).toBe(echo('one two three'))
   })
 
   it('runs a three-turn tool loop through previous_response_id, each turn sent as soon as the last answered', async () => {

@@ -10,6 +10,7 @@ import { responsesNative } from '../../server/utils/gateway/stream-output'
 import { chatCompletionToResponse } from '../../server/utils/inbound/openai-responses/from-chat'
 import { conversationItems, inputItems } from '../../server/utils/inbound/openai-responses/items'
 import { nativeResponsesRequest, nativeResponseUsage } from '../../server/utils/inbound/openai-responses/native'
+import { replayEvents } from '../../server/utils/inbound/openai-responses/replay'
 import { responsesBodyUsage } from '../../server/utils/providers/openai/response'
 import { createResponsesStreamWriter } from '../../server/utils/inbound/openai-responses/stream'
 import { responsesToChatRequest } from '../../server/utils/inbound/openai-responses/to-chat'
@@ -140,6 +141,20 @@ describe('chat → Responses', () => {
       { type: 'function_call', call_id: 'toolu_a', name: 'get_weather', arguments: '{"city":"Paris"}' },
       { type: 'function_call', call_id: 'toolu_b', name: 'get_time', arguments: '{}' },
     ])
+  })
+
+  it('replays a stored response as the events that make it, after a given sequence number', () => {
+    const completion = { choices: [{ message: { content: 'Hi there', tool_calls: [{ id: 'toolu_r', function: { name: 'f', arguments: '{"a":1}' } }] }, finish_reason: 'tool_calls' }], usage: { prompt_tokens: 3, completion_tokens: 2 } }
+    const { response } = chatCompletionToResponse(JSON.stringify(completion), shell({ input: 'x' }))
+    const replayed = checkEventSequence(events(replayEvents(response)))
+    expect(replayed.map(e => e.type)).toEqual([
+      'response.created', 'response.in_progress',
+      'response.output_item.added', 'response.content_part.added', 'response.output_text.delta', 'response.output_text.done', 'response.content_part.done', 'response.output_item.done',
+      'response.output_item.added', 'response.function_call_arguments.delta', 'response.function_call_arguments.done', 'response.output_item.done',
+      'response.completed',
+    ])
+    expect((replayed.at(-1) as any).response).toEqual(response)
+    expect(events(replayEvents(response, 10)).map(e => e.sequence_number)).toEqual([11, 12])
   })
 
   it('tells a failure after the first byte as response.failed, numbered after the last event', () => {

@@ -119,3 +119,10 @@ export const InputItemsQuery = z.object({
   order: z.enum(['asc', 'desc']).default('desc'),
   include: z.union([z.string(), z.array(z.string())]).optional(),
 })
+
+/** `GET /v1/responses/{id}` query: `stream=true` replays the response as its event stream, after `starting_after`. */
+export const RetrieveQuery = z.object({
+  stream: z.enum(['true', 'false']).optional(),
+  starting_after: z.coerce.number().int().min(0).optional(),
+  include: z.union([z.string(), z.array(z.string())]).optional(),
+})

@@ -1,19 +1,28 @@
-// GET and DELETE /v1/responses/{id} and GET /v1/responses/{id}/input_items: the stored responses of
-// the calling key. Another key's response is answered as OpenAI answers an unknown id (404).
+// GET and DELETE /v1/responses/{id} (GET with `stream=true` replays it as events) and
+// GET /v1/responses/{id}/input_items: the stored responses of the calling key. Another key's
+// response is answered as OpenAI answers an unknown id (404).
 import { getQuery, type H3Event } from 'h3'
 import { GatewayError } from '../core/errors'
-import { InputItemsQuery } from '../dialects/openai-responses'
+import { InputItemsQuery, RetrieveQuery } from '../dialects/openai-responses'
 import { authenticate } from '../gateway/auth'
-import { sendFailure, sendJsonText } from '../gateway/respond'
+import { sendFailure, sendJsonText, startEventStream, writeEvents } from '../gateway/respond'
 import { conversationItems } from '../inbound/openai-responses/items'
+import { replayEvents } from '../inbound/openai-responses/replay'
 import { deleteResponse, loadResponse, responseChain, type StoredResponse } from '../store/responses'
 
 const notFound = (id: string) => new GatewayError(404, `Response with id '${id}' not found.`, 'invalid_request_error')
 
-async function answer(event: H3Event, pick: (keyId: string) => Promise<unknown>) {
+/** What a request is answered with: a JSON body, or server-sent events. */
+type Answer = { json: unknown } | { events: string }
+
+async function answer(event: H3Event, pick: (keyId: string) => Promise<Answer>) {
   try {
     const key = await authenticate(event)
-    sendJsonText(event, 200, JSON.stringify(await pick(key.id)))
+    const out = await pick(key.id)
+    if ('json' in out) return sendJsonText(event, 200, JSON.stringify(out.json))
+    startEventStream(event.node.res, {})
+    await writeEvents(event.node.res, out.events)
+    event.node.res.end()
   }
   catch (error) {
     sendFailure(event, error, `[gateway] ${event.context.requestId}`)
@@ -26,11 +35,16 @@ async function stored(keyId: string, id: string): Promise<StoredResponse> {
   return found
 }
 
-export const handleGetResponse = (event: H3Event, id: string) => answer(event, async keyId => (await stored(keyId, id)).response)
+/** The response, or with `stream=true` the events that make it. */
+export const handleGetResponse = (event: H3Event, id: string) => answer(event, async (keyId) => {
+  const query = RetrieveQuery.parse(getQuery(event))
+  const { response } = await stored(keyId, id)
+  return query.stream === 'true' ? { events: replayEvents(response, query.starting_after) } : { json: response }
+})
 
 export const handleDeleteResponse = (event: H3Event, id: string) => answer(event, async (keyId) => {
   if (!await deleteResponse(keyId, id)) throw notFound(id)
-  return { id, object: 'response', deleted: true }
+  return { json: { id, object: 'response', deleted: true } }
 })
 
 /**
@@ -45,5 +59,5 @@ export const handleListInputItems = (event: H3Event, id: string) => answer(event
   const ordered = query.order === 'asc' ? input : [...input].reverse()
   const from = query.after === undefined ? 0 : ordered.findIndex(item => item.id === query.after) + 1
   const data = from === 0 && query.after !== undefined ? [] : ordered.slice(from, from + query.limit)
-  return { object: 'list', data, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null, has_more: from + data.length < ordered.length }
+  return { json: { object: 'list', data, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null, has_more: from + data.length < ordered.length } }
 })
