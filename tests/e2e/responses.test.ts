@@ -129,6 +129,17 @@ describe.each([[GPT], [CLAUDE], [GEMINI]])('responses on %s', (model) => {
     expect(raw).toEqual({ object: 'list', data: all.data.slice(0, 2), first_id: all.data[0]!.id, last_id: all.data[1]!.id, has_more: true })
   })
 
+  it('sends text.format json_schema as the provider\'s structured output, and answers JSON', async () => {
+    const schema = { type: 'object', properties: { city: { type: 'string' }, celsius: { type: 'number' } }, required: ['city'] }
+    const res = await client.responses.create({ model, input: 'a city as JSON', text: { format: { type: 'json_schema', name: 'report', schema } } })
+    checkBody(res)
+    expect(res.text?.format).toMatchObject({ type: 'json_schema', name: 'report' })
+    const upstream = { [GPT]: fakes.openai, [CLAUDE]: fakes.anthropic, [GEMINI]: fakes.gemini }[model]!.requests.at(-1)!.body
+    expect(JSON.stringify(upstream)).toContain('"celsius"')
+    if (model === GPT) return // the fake OpenAI echoes; the format went as the client sent it
+    expect(Object.keys(JSON.parse(res.output_text))).toContain('city')
+  })
+
   it("keeps nothing with store: false, and shows another key's response as unknown", async () => {
     const unstored = await client.responses.create({ model, input: 'forget me', store: false })
     await expect(client.responses.retrieve(unstored.id)).rejects.toMatchObject({ status: 404 })
