@@ -148,8 +148,11 @@ describe.each([[GPT], [CLAUDE], [GEMINI]])('responses on %s', (model) => {
     await expect(other.responses.inputItems.list(mine.id)).rejects.toMatchObject({ status: 404 })
     await expect(other.responses.delete(mine.id)).rejects.toMatchObject({ status: 404 })
     await expect(other.responses.create({ model, previous_response_id: mine.id, input: 'steal' })).rejects.toMatchObject({ status: 400, code: 'previous_response_not_found', param: 'previous_response_id' })
+    const deletes = () => fakes.openai.requests.filter(r => r.method === 'DELETE').map(r => r.path)
     await client.responses.delete(mine.id)
     await expect(client.responses.retrieve(mine.id)).rejects.toMatchObject({ status: 404 })
+    // OpenAI held it too: it is deleted there; other providers' responses were only the gateway's.
+    expect(deletes().includes(`/v1/responses/${mine.id}`)).toBe(model === GPT)
   })
 })
 

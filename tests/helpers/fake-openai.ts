@@ -7,7 +7,8 @@
 // registry (data/models.json), chat and embedding models each on their own endpoint. It also serves
 // the Responses API (POST /v1/responses, JSON or the real event stream): unknown top-level fields and
 // wrong types are refused as the real API refuses them, responses with `store` are kept so that
-// previous_response_id finds them (and an unknown one is refused), a function_call_output must answer
+// previous_response_id finds them (and an unknown one is refused) until deleted (DELETE
+// /v1/responses/{id}), a function_call_output must answer
 // a call of its conversation, and "weather" with a function tool gets a function_call to it.
 import { randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
@@ -370,6 +371,12 @@ export async function startFakeOpenAI(apiKey = 'sk-fake-openai-provider-key-0123
     if (req.method === 'POST' && path === '/v1/chat/completions') return chat(res, fields)
     if (req.method === 'POST' && path === '/v1/embeddings') return embeddings(res, fields)
     if (req.method === 'POST' && path === '/v1/responses') return responsesApi(res, fields, kept)
+    const stored = /^\/v1\/responses\/([\w-]+)$/.exec(path)?.[1]
+    if (req.method === 'DELETE' && stored) {
+      if (!kept.delete(stored)) return error(res, 404, `Response with id '${stored}' not found.`, 'invalid_request_error')
+      res.writeHead(200, { 'content-type': 'application/json' })
+      return void res.end(JSON.stringify({ id: stored, object: 'response', deleted: true }))
+    }
     error(res, 404, `Unknown request URL: ${req.method} ${path}.`, 'invalid_request_error', 'unknown_url')
   })
   const { url, close } = await listenOnLoopback(server)

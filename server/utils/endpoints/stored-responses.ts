@@ -6,6 +6,7 @@ import { GatewayError } from '../core/errors'
 import { InputItemsQuery, RetrieveQuery } from '../dialects/openai-responses'
 import { authenticate } from '../gateway/auth'
 import { sendFailure, sendJsonText, startEventStream, writeEvents } from '../gateway/respond'
+import { deleteAtOpenAI } from '../gateway/upstream-delete'
 import { conversationItems } from '../inbound/openai-responses/items'
 import { replayEvents } from '../inbound/openai-responses/replay'
 import { deleteResponse, loadResponse, responseChain, type StoredResponse } from '../store/responses'
@@ -42,8 +43,11 @@ export const handleGetResponse = (event: H3Event, id: string) => answer(event, a
   return query.stream === 'true' ? { events: replayEvents(response, query.starting_after) } : { json: response }
 })
 
+/** Deletes the response here, and at OpenAI when OpenAI holds it too. */
 export const handleDeleteResponse = (event: H3Event, id: string) => answer(event, async (keyId) => {
+  const { provider, upstreamStored } = await stored(keyId, id)
   if (!await deleteResponse(keyId, id)) throw notFound(id)
+  if (provider === 'openai' && upstreamStored) await deleteAtOpenAI(id)
   return { json: { id, object: 'response', deleted: true } }
 })
 
