@@ -43,11 +43,15 @@ const fromRow = (r: ResponseRow): StoredResponse => ({
   response: JSON.parse(r.response),
 })
 
+const INSERT_SQL = `INSERT INTO responses (id, key_id, created_at, provider, upstream_stored, previous_response_id, input, response)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
+
+/** Resolves once committed, so that the next read on any connection finds it. On SQLite it is written by the writer thread. */
 export async function saveResponse(s: StoredResponse): Promise<void> {
-  const { db, transaction } = await database()
-  await transaction(() => db.prepare(`INSERT INTO responses (id, key_id, created_at, provider, upstream_stored, previous_response_id, input, response)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
-    .run(s.id, s.keyId, s.createdAt, s.provider, s.upstreamStored ? 1 : 0, s.previousResponseId, JSON.stringify(s.input), JSON.stringify(s.response)))
+  const { db, transaction, writeRows } = await database()
+  const row = [s.id, s.keyId, s.createdAt, s.provider, s.upstreamStored ? 1 : 0, s.previousResponseId, JSON.stringify(s.input), JSON.stringify(s.response)]
+  if (writeRows) return writeRows([INSERT_SQL], [[row]])
+  await transaction(() => db.prepare(INSERT_SQL).run(...row))
 }
 
 export async function loadResponse(keyId: string, id: string): Promise<StoredResponse | undefined> {
