@@ -93,6 +93,15 @@ describe.each([[GPT], [CLAUDE], [GEMINI]])('responses on %s', (model) => {
     expect(again.filter(e => e.type === 'response.output_text.delta').map((e: any) => e.delta).join('')).toBe(echo('one two three'))
   })
 
+  it('meters a streamed response from the usage of its terminal event, at the registry price', async () => {
+    const { data: stream, response } = await client.responses.create({ model, input: 'count these words [cached]', stream: true }).withResponse()
+    let usage: OpenAI.Responses.ResponseUsage | undefined
+    for await (const e of stream) if (e.type === 'response.completed') usage = e.response.usage
+    const row = await rowOf(response.headers.get('x-request-id'))
+    expect(row).toMatchObject({ endpoint: 'responses', stream: true, status: 200, promptTokens: usage!.input_tokens, cachedTokens: usage!.input_tokens_details.cached_tokens, completionTokens: usage!.output_tokens })
+    expect(row.costUsd).toBeCloseTo(await registryCost(gw, row), 12)
+  })
+
   it('runs a three-turn tool loop through previous_response_id, each turn sent as soon as the last answered', async () => {
     const first = await client.responses.create({ model, input: 'what is the weather in Paris', tools: [weather] })
     checkBody(first)
