@@ -22,8 +22,10 @@ export const Pricing = z
     input: Price,
     /** Price of prompt tokens read from the provider's cache. */
     cachedInput: Price.optional(),
-    /** Price of prompt tokens written to the cache (Anthropic's 5-minute write). */
+    /** Price of prompt tokens written to the cache (Anthropic's 5-minute write, OpenAI's cache write). */
     cacheWrite: Price.optional(),
+    /** Price of prompt tokens written to the cache for 1 hour (Anthropic's `1h Cache Writes`, 2× input). */
+    cacheWrite1h: Price.optional(),
     output: Price,
     tiers: z.array(PricingTier).optional(),
   })

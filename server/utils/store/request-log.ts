@@ -6,6 +6,7 @@
 import { consola } from 'consola'
 import type { Primitive } from 'db0'
 import { errorMessage } from '../core/error-message'
+import { nanoToUsd } from '../core/money'
 import { database } from '../db'
 import type { RequestRecord } from './request-record'
 import { ADD_SPEND_SQL, insertRequestsSql, REQUEST_LOG_STATEMENTS, requestLogBatch, upsertRollupsSql } from './request-log-batch'
@@ -109,7 +110,7 @@ interface RequestRow {
   cache_write_tokens: number | string
   completion_tokens: number | string
   reasoning_tokens: number | string
-  cost_usd: number
+  cost_nano_usd: number | string
   estimated: number
   latency_ms: number
   ttft_ms: number | null
@@ -131,7 +132,8 @@ function fromRow(r: RequestRow) {
     cacheWriteTokens: Number(r.cache_write_tokens),
     completionTokens: Number(r.completion_tokens),
     reasoningTokens: Number(r.reasoning_tokens),
-    costUsd: Number(r.cost_usd),
+    costUsd: nanoToUsd(Number(r.cost_nano_usd)),
+    costNanoUsd: Number(r.cost_nano_usd),
     estimated: Boolean(r.estimated),
     latencyMs: Number(r.latency_ms),
     ttftMs: r.ttft_ms === null ? null : Number(r.ttft_ms),
@@ -182,7 +184,7 @@ export async function usageBetween(fromDay: string, toDay: string, groupBy: Usag
   const { db } = await database()
   const column = USAGE_GROUPS[groupBy]
   const rows = await db.prepare(`SELECT ${column} AS grp, SUM(requests) AS requests, SUM(errors) AS errors, SUM(prompt_tokens) AS prompt_tokens,
-    SUM(cached_tokens) AS cached_tokens, SUM(completion_tokens) AS completion_tokens, SUM(cost_usd) AS cost_usd
+    SUM(cached_tokens) AS cached_tokens, SUM(completion_tokens) AS completion_tokens, SUM(cost_nano_usd) AS cost_nano_usd
     FROM usage_daily WHERE day >= ? AND day <= ? GROUP BY ${column} ORDER BY ${column}`).all(fromDay, toDay) as Record<string, number | string>[]
   return rows.map(r => ({
     [groupBy]: r.grp,
@@ -191,6 +193,7 @@ export async function usageBetween(fromDay: string, toDay: string, groupBy: Usag
     promptTokens: Number(r.prompt_tokens),
     cachedTokens: Number(r.cached_tokens),
     completionTokens: Number(r.completion_tokens),
-    costUsd: Number(r.cost_usd),
+    costUsd: nanoToUsd(Number(r.cost_nano_usd)),
+    costNanoUsd: Number(r.cost_nano_usd),
   }))
 }

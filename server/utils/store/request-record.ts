@@ -15,7 +15,8 @@ export interface RequestRecord {
   cacheWriteTokens: number
   completionTokens: number
   reasoningTokens: number
-  costUsd: number
+  /** The request's cost in nano-dollars (core/money.ts). */
+  costNanoUsd: number
   estimated: boolean
   latencyMs: number
   ttftMs: number | null
