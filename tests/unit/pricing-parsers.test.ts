@@ -117,18 +117,20 @@ describe.skipIf(sharedMissing)(sharedTitle, () => {
       expect(m.size).toBe(15)
       expect(m.get('claude-haiku-4-5')).toEqual({
         id: 'claude-haiku-4-5', displayName: 'Claude Haiku 4.5', mode: 'chat', status: 'active',
-        pricing: { input: 1, cachedInput: 0.1, cacheWrite: 1.25, output: 5 },
+        pricing: { input: 1, cachedInput: 0.1, cacheWrite: 1.25, cacheWrite1h: 2, output: 5 },
       })
-      expect(m.get('claude-sonnet-5')?.pricing).toEqual({ input: 2, cachedInput: 0.2, cacheWrite: 2.5, output: 10 })
-      expect(m.get('claude-opus-4-6')?.pricing).toEqual({ input: 5, cachedInput: 0.5, cacheWrite: 6.25, output: 25 })
-      expect(m.get('claude-fable-5')?.pricing).toEqual({ input: 10, cachedInput: 1, cacheWrite: 12.5, output: 50 })
+      expect(m.get('claude-sonnet-5')?.pricing).toEqual({ input: 2, cachedInput: 0.2, cacheWrite: 2.5, cacheWrite1h: 4, output: 10 })
+      expect(m.get('claude-opus-4-6')?.pricing).toEqual({ input: 5, cachedInput: 0.5, cacheWrite: 6.25, cacheWrite1h: 10, output: 25 })
+      expect(m.get('claude-fable-5')?.pricing).toEqual({ input: 10, cachedInput: 1, cacheWrite: 12.5, cacheWrite1h: 20, output: 50 })
+      // The 1-hour write is 2× base input on every row, the 5-minute one 1.25×.
+      for (const model of m.values()) expect(model.pricing.cacheWrite1h, model.id).toBeCloseTo(model.pricing.input * 2, 10)
       expect(m.get('claude-mythos-5')?.status).toBe('active')
     })
 
     it('marks retired models', () => {
       const m = parse('anthropic', SHARED, 'anthropic-pricing.md')
-      expect(m.get('claude-opus-4-1')).toMatchObject({ status: 'retired', pricing: { input: 15, cachedInput: 1.5, cacheWrite: 18.75, output: 75 } })
-      expect(m.get('claude-3-5-haiku-latest')).toMatchObject({ status: 'retired', pricing: { input: 0.8, cachedInput: 0.08, cacheWrite: 1, output: 4 } })
+      expect(m.get('claude-opus-4-1')).toMatchObject({ status: 'retired', pricing: { input: 15, cachedInput: 1.5, cacheWrite: 18.75, cacheWrite1h: 30, output: 75 } })
+      expect(m.get('claude-3-5-haiku-latest')).toMatchObject({ status: 'retired', pricing: { input: 0.8, cachedInput: 0.08, cacheWrite: 1, cacheWrite1h: 1.6, output: 4 } })
       expect([...m.values()].filter(x => x.status === 'retired').map(x => x.id).sort())
         .toEqual(['claude-3-5-haiku-latest', 'claude-opus-4-0', 'claude-opus-4-1', 'claude-sonnet-4-0'])
     })
@@ -138,7 +140,7 @@ describe.skipIf(sharedMissing)(sharedTitle, () => {
       expect(m.size).toBe(12)
       expect(m.get('claude-3-7-sonnet-latest')?.status).toBe('deprecated')
       expect(m.get('claude-3-opus-latest')?.status).toBe('deprecated')
-      expect(m.get('claude-3-haiku-20240307')).toMatchObject({ status: 'active', pricing: { input: 0.25, cachedInput: 0.03, cacheWrite: 0.3, output: 1.25 } })
+      expect(m.get('claude-3-haiku-20240307')).toMatchObject({ status: 'active', pricing: { input: 0.25, cachedInput: 0.03, cacheWrite: 0.3, cacheWrite1h: 0.5, output: 1.25 } })
     })
   })
 
@@ -245,7 +247,7 @@ describe('repository fixture pages: the standard tier is taken', () => {
   it('Anthropic: batch and fast-mode tables are ignored', () => {
     const m = parse('anthropic', REPO, 'anthropic.md')
     expect([...m.keys()]).toEqual(['claude-opus-4-6', 'claude-haiku-4-5', 'claude-3-7-sonnet-latest'])
-    expect(m.get('claude-opus-4-6')?.pricing).toEqual({ input: 5, cachedInput: 0.5, cacheWrite: 6.25, output: 25 })
+    expect(m.get('claude-opus-4-6')?.pricing).toEqual({ input: 5, cachedInput: 0.5, cacheWrite: 6.25, cacheWrite1h: 10, output: 25 })
     expect(m.get('claude-3-7-sonnet-latest')).toMatchObject({ displayName: 'Claude Sonnet 3.7', status: 'deprecated' })
   })
 
@@ -269,7 +271,7 @@ describe('repository fixture pages: the standard tier is taken', () => {
     ])
     expect(r.models.find(m => m.id === 'claude-opus-4-6')).toEqual({
       id: 'claude-opus-4-6', provider: 'anthropic', mode: 'chat', displayName: 'Claude Opus 4.6',
-      pricing: { input: 5, cachedInput: 0.5, cacheWrite: 6.25, output: 25 },
+      pricing: { input: 5, cachedInput: 0.5, cacheWrite: 6.25, cacheWrite1h: 10, output: 25 },
       contextWindow: 1_000_000, maxOutputTokens: 128_000, aliases: [], status: 'active', source: 'seed', updatedAt: NOW.toISOString(),
     })
     expect(r.models.find(m => m.id === 'claude-3-7-sonnet-latest')).toMatchObject({ status: 'deprecated', aliases: ['claude-3-7-sonnet-20250219'] })

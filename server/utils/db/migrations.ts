@@ -130,6 +130,12 @@ export const migrations: Migration[] = [
       ...nanoColumn(d, 'gateway_keys', 'budget_usd', 'budget_nano_usd', false),
     ],
   },
+  {
+    version: 6,
+    name: 'cache_write_1h_tokens',
+    // The part of a request's cache writes kept for 1 hour (Anthropic), billed at its own price.
+    statements: d => [`ALTER TABLE request_log ADD COLUMN cache_write_1h_tokens ${d.bigint} NOT NULL DEFAULT 0`],
+  },
 ]
 
 /** Replaces a dollar column by an integer nano-dollar column holding the same amounts (NULL stays NULL). */

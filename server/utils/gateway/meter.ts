@@ -29,6 +29,7 @@ export function finishRequest(ctx: RequestContext, status: number, usage: TokenU
     status,
     errorCode: opts.errorCode ?? null,
     ...usage,
+    cacheWrite1hTokens: usage.cacheWrite1hTokens ?? 0,
     costNanoUsd: cost,
     estimated: opts.estimated ?? false,
     latencyMs: Date.now() - ctx.startedAt,

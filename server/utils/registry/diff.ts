@@ -10,7 +10,7 @@ export interface FieldChange {
 function flatten(p: Pricing | undefined): Map<string, number> {
   const out = new Map<string, number>()
   if (!p) return out
-  for (const field of ['input', 'cachedInput', 'cacheWrite', 'output'] as const) {
+  for (const field of ['input', 'cachedInput', 'cacheWrite', 'cacheWrite1h', 'output'] as const) {
     if (p[field] !== undefined) out.set(field, p[field]!)
   }
   for (const tier of p.tiers ?? []) {

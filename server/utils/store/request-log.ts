@@ -76,7 +76,7 @@ async function writeBatch(records: RequestRecord[]): Promise<void> {
   })
 }
 
-/** Rows per INSERT: 100 × 18 values stays far below SQLite's and PostgreSQL's parameter limits. */
+/** Rows per INSERT: 100 × 19 values stays far below SQLite's and PostgreSQL's parameter limits. */
 const ROWS_PER_STATEMENT = 100
 
 function* chunks<T>(items: T[], size: number): Generator<T[]> {
@@ -108,6 +108,7 @@ interface RequestRow {
   prompt_tokens: number | string
   cached_tokens: number | string
   cache_write_tokens: number | string
+  cache_write_1h_tokens: number | string
   completion_tokens: number | string
   reasoning_tokens: number | string
   cost_nano_usd: number | string
@@ -130,6 +131,7 @@ function fromRow(r: RequestRow) {
     promptTokens: Number(r.prompt_tokens),
     cachedTokens: Number(r.cached_tokens),
     cacheWriteTokens: Number(r.cache_write_tokens),
+    cacheWrite1hTokens: Number(r.cache_write_1h_tokens),
     completionTokens: Number(r.completion_tokens),
     reasoningTokens: Number(r.reasoning_tokens),
     costUsd: nanoToUsd(Number(r.cost_nano_usd)),

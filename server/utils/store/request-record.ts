@@ -13,6 +13,8 @@ export interface RequestRecord {
   promptTokens: number
   cachedTokens: number
   cacheWriteTokens: number
+  /** The part of cacheWriteTokens written for 1 hour. */
+  cacheWrite1hTokens: number
   completionTokens: number
   reasoningTokens: number
   /** The request's cost in nano-dollars (core/money.ts). */
