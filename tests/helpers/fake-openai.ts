@@ -3,7 +3,8 @@
 // chat.completion.chunk streams) and embeddings with deterministic content and usage, and records
 // every request it received. As the real API, it answers `n` choices (usage counts the completion
 // tokens of all of them) and stops a reply at max_completion_tokens (or max_tokens) with
-// finish_reason "length"; a word is a token. The models it serves are OpenAI's in the shipped
+// finish_reason "length"; a word is a token. "[cached]" in a message reads up to 1024 prompt tokens
+// from the cache; "[cache-write]" writes the rest of the prompt to it (`cache_write_tokens`). The models it serves are OpenAI's in the shipped
 // registry (data/models.json), chat and embedding models each on their own endpoint.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import seed from '../../data/models.json'
@@ -68,11 +69,12 @@ export function fakeUsage(messages: any[], reply: string, choices = 1) {
   const prompt = messages.reduce((n, m) => n + 4 + words(messageText(m)), 3)
   const cached = messages.some(m => messageText(m).includes('[cached]')) ? Math.min(prompt, 1024) : 0
   const completion = words(reply) * choices
+  const written = messages.some(m => messageText(m).includes('[cache-write]'))
   return {
     prompt_tokens: prompt,
     completion_tokens: completion,
     total_tokens: prompt + completion,
-    prompt_tokens_details: { cached_tokens: cached, audio_tokens: 0 },
+    prompt_tokens_details: { cached_tokens: cached, audio_tokens: 0, ...written ? { cache_write_tokens: prompt - cached } : {} },
     completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
   }
 }

@@ -22,6 +22,12 @@ describe('pricesFor', () => {
     expect(pricesFor(tiered, 272_001)).toEqual({ input: 3, cachedInput: 0.1, cacheWrite: 1.25, cacheWrite1h: undefined, output: 9 })
   })
 
+  it('takes a tier\'s own cache-write price above its threshold (OpenAI\'s long-context cache writes)', () => {
+    const sol: Pricing = { input: 4, cachedInput: 0.4, cacheWrite: 5, output: 20, tiers: [{ aboveTokens: 272_000, input: 8, cachedInput: 0.8, cacheWrite: 10, output: 30 }] }
+    expect(pricesFor(sol, 272_000).cacheWrite).toBe(5)
+    expect(pricesFor(sol, 272_001).cacheWrite).toBe(10)
+  })
+
   it('leaves the cache prices unset where the registry has none', () => {
     expect(pricesFor({ input: 0.02, output: 0 }, 10)).toEqual({ input: 0.02, cachedInput: undefined, cacheWrite: undefined, cacheWrite1h: undefined, output: 0 })
   })

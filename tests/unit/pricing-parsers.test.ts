@@ -65,8 +65,9 @@ describe.skipIf(sharedMissing)(sharedTitle, () => {
       // No marker in its own row: the page's single threshold applies.
       expect(m.get('gpt-5.6-sol')?.pricing).toEqual({
         input: 4, cachedInput: 0.4, cacheWrite: 5, output: 20,
-        tiers: [{ aboveTokens: 272_000, input: 8, cachedInput: 0.8, output: 30 }],
+        tiers: [{ aboveTokens: 272_000, input: 8, cachedInput: 0.8, cacheWrite: 10, output: 30 }],
       })
+      expect(m.get('gpt-5.6-luna')?.pricing.tiers).toEqual([{ aboveTokens: 272_000, input: 0.4, cachedInput: 0.04, cacheWrite: 0.5, output: 1.8 }])
     })
 
     it('reads the single-tier cyber and specialized tables', () => {
@@ -96,7 +97,7 @@ describe.skipIf(sharedMissing)(sharedTitle, () => {
       // This older copy predates the promotional price in the Markdown copy.
       expect(m.get('gpt-5.6-sol')?.pricing).toEqual({
         input: 5, cachedInput: 0.5, cacheWrite: 6.25, output: 30,
-        tiers: [{ aboveTokens: 272_000, input: 10, cachedInput: 1, output: 45 }],
+        tiers: [{ aboveTokens: 272_000, input: 10, cachedInput: 1, cacheWrite: 12.5, output: 45 }],
       })
     })
 

@@ -30,7 +30,7 @@ export interface PricesInForce {
 
 /** The prices in force for a prompt of this size: the highest long-context tier it exceeds, else the base. */
 export function pricesFor(pricing: Pricing, promptTokens: number): PricesInForce {
-  let chosen: { input: number, cachedInput?: number, output: number } = pricing
+  let chosen: { input: number, cachedInput?: number, cacheWrite?: number, output: number } = pricing
   let threshold = 0
   for (const tier of pricing.tiers ?? []) {
     if (promptTokens > tier.aboveTokens && tier.aboveTokens >= threshold) {
@@ -41,7 +41,7 @@ export function pricesFor(pricing: Pricing, promptTokens: number): PricesInForce
   return {
     input: chosen.input,
     cachedInput: chosen.cachedInput ?? pricing.cachedInput,
-    cacheWrite: pricing.cacheWrite,
+    cacheWrite: chosen.cacheWrite ?? pricing.cacheWrite,
     cacheWrite1h: pricing.cacheWrite1h,
     output: chosen.output,
   }

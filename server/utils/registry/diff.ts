@@ -14,7 +14,7 @@ function flatten(p: Pricing | undefined): Map<string, number> {
     if (p[field] !== undefined) out.set(field, p[field]!)
   }
   for (const tier of p.tiers ?? []) {
-    for (const field of ['input', 'cachedInput', 'output'] as const) {
+    for (const field of ['input', 'cachedInput', 'cacheWrite', 'output'] as const) {
       if (tier[field] !== undefined) out.set(`tiers[>${tier.aboveTokens}].${field}`, tier[field]!)
     }
   }

@@ -14,6 +14,8 @@ export const PricingTier = z.object({
   aboveTokens: z.number().int().positive(),
   input: Price,
   cachedInput: Price.optional(),
+  /** Cache writes above the threshold (OpenAI's "Long context cache writes"). */
+  cacheWrite: Price.optional(),
   output: Price,
 })
 

@@ -42,7 +42,6 @@ const ROLES: Record<string, Role> = {
   'short context output': 'output',
   'long context input': 'longInput',
   'long context cached input': 'longCachedInput',
-  // Known but not stored: a registry tier has no cache-write price.
   'long context cache writes': 'longCacheWrite',
   'long context output': 'longOutput',
 }
@@ -129,7 +128,7 @@ function longContextTier(id: string, row: Map<Role, Cell>, aboveTokens: number |
   if (input === undefined && output === undefined) return undefined
   if (input === undefined || output === undefined) throw new PricingParseError(`${PAGE}: ${id} has an incomplete long-context price`)
   if (aboveTokens === undefined) throw new PricingParseError(`${PAGE}: ${id} has long-context prices but the page states no threshold`)
-  return compact({ aboveTokens, input, cachedInput: parsePrice(row.get('longCachedInput')), output })
+  return compact({ aboveTokens, input, cachedInput: parsePrice(row.get('longCachedInput')), cacheWrite: parsePrice(row.get('longCacheWrite')), output })
 }
 
 // ---- Markdown twin --------------------------------------------------------------------------------

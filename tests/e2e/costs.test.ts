@@ -1,0 +1,49 @@
+// Costs to the nano-dollar through the built gateway and the strict fakes: every request row's cost
+// equals the hand computation from the saved pricing pages' prices (USD per 1M tokens, so a token
+// at $X/1M costs X × 1000 nano-dollars).
+import OpenAI from 'openai'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type FakeOpenAI, startFakeOpenAI } from '../helpers/fake-openai'
+import { type GatewayProcess, removeDir, startGateway } from '../helpers/gateway'
+
+let openaiFake: FakeOpenAI
+let gw: GatewayProcess
+let client: OpenAI
+
+async function rowOf(requestId: string | null) {
+  const rows = (await gw.admin('GET', '/api/admin/requests?limit=50')).body.data
+  return rows.find((r: any) => r.id === requestId)
+}
+
+beforeAll(async () => {
+  openaiFake = await startFakeOpenAI()
+  gw = await startGateway({ OPENAI_API_KEY: openaiFake.apiKey, OPENAI_BASE_URL: openaiFake.url })
+  const key = (await gw.admin('POST', '/api/admin/keys', { name: 'costs' })).body.key
+  client = new OpenAI({ apiKey: key, baseURL: `${gw.url}/v1`, maxRetries: 0 })
+})
+
+afterAll(async () => {
+  await gw?.stop()
+  await openaiFake?.close()
+  if (gw) removeDir(gw.dataDir)
+})
+
+describe('OpenAI cache writes', () => {
+  // gpt-5.6-sol on the saved page, per 1M tokens: short context $4 input, $0.40 cached, $5 cache
+  // writes, $20 output; long context (above 272K) $8, $0.80, $10 and $30.
+  it.each([
+    ['below', 1_000, { cached: 400, write: 5000, output: 20_000 }],
+    ['above', 280_000, { cached: 800, write: 10_000, output: 30_000 }],
+  ])('bills gpt-5.6-sol\'s cache writes %s the 272K threshold at their own price', async (_side, words, nanoPerToken) => {
+    const content = `[cached] [cache-write] ${'w '.repeat(words)}`
+    const res = await client.chat.completions.create({ model: 'gpt-5.6-sol', messages: [{ role: 'user', content }] }).withResponse()
+    const u = res.data.usage!
+    const written = u.prompt_tokens_details!.cache_write_tokens!
+    const cached = u.prompt_tokens_details!.cached_tokens!
+    expect(u.prompt_tokens > 272_000).toBe(words > 272_000)
+    expect(written).toBe(u.prompt_tokens - cached)
+    const row = await rowOf(res.response.headers.get('x-request-id'))
+    expect(row).toMatchObject({ promptTokens: u.prompt_tokens, cachedTokens: cached, cacheWriteTokens: written, completionTokens: u.completion_tokens })
+    expect(row.costNanoUsd).toBe(cached * nanoPerToken.cached + written * nanoPerToken.write + u.completion_tokens * nanoPerToken.output)
+  })
+})
