@@ -47,3 +47,25 @@ describe('OpenAI cache writes', () => {
     expect(row.costNanoUsd).toBe(cached * nanoPerToken.cached + written * nanoPerToken.write + u.completion_tokens * nanoPerToken.output)
   })
 })
+
+describe('snapshot ids', () => {
+  // gpt-4.1 on the saved page: $2 input, $0.50 cached input, $8 output per 1M (standard, not the
+  // fine-tuning table that names gpt-4.1-2025-04-14); gpt-5-mini: $0.25, $0.025, $2.
+  it.each([
+    ['gpt-4.1-2025-04-14', 'gpt-4.1', { input: 2000, cached: 500, output: 8000 }],
+    ['gpt-5-mini-2025-08-07', 'gpt-5-mini', { input: 250, cached: 25, output: 2000 }],
+  ])('bills %s as %s, sends it upstream and logs it as the client named it', async (snapshot, family, nanoPerToken) => {
+    const res = await client.chat.completions.create({ model: snapshot, messages: [{ role: 'user', content: '[cached] pinned' }] }).withResponse()
+    expect(res.data.model).toBe(snapshot)
+    expect(openaiFake.requests.at(-1)!.body.model).toBe(snapshot)
+    const u = res.data.usage!
+    const cached = u.prompt_tokens_details!.cached_tokens!
+    const row = await rowOf(res.response.headers.get('x-request-id'))
+    expect(row).toMatchObject({ model: family, requestedModel: snapshot, status: 200 })
+    expect(row.costNanoUsd).toBe((u.prompt_tokens - cached) * nanoPerToken.input + cached * nanoPerToken.cached + u.completion_tokens * nanoPerToken.output)
+  })
+
+  it('refuses a snapshot of a family the registry does not know', async () => {
+    await expect(client.chat.completions.create({ model: 'gpt-9-2031-01-01', messages: [{ role: 'user', content: 'hi' }] })).rejects.toMatchObject({ status: 404, code: 'model_not_found' })
+  })
+})

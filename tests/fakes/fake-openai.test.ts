@@ -31,6 +31,11 @@ describe('fake OpenAI with the official SDK', () => {
     expect(fake.requests.at(-1)).toMatchObject({ method: 'POST', path: '/v1/chat/completions', body: { model: MODEL, messages } })
   })
 
+  it('serves a dated snapshot as itself, and refuses a date it does not serve', async () => {
+    expect((await client.chat.completions.create({ model: 'gpt-4.1-2025-04-14', messages: ask('hi') })).model).toBe('gpt-4.1-2025-04-14')
+    await expect(client.chat.completions.create({ model: 'gpt-4.1-2031-01-01', messages: ask('hi') })).rejects.toMatchObject({ status: 404, code: 'model_not_found' })
+  })
+
   it('reports the prompt tokens it wrote to the cache', async () => {
     const messages = ask('[cached] [cache-write] a longer prefix')
     const res = await client.chat.completions.create({ model: MODEL, messages })

@@ -5,7 +5,8 @@
 // tokens of all of them) and stops a reply at max_completion_tokens (or max_tokens) with
 // finish_reason "length"; a word is a token. "[cached]" in a message reads up to 1024 prompt tokens
 // from the cache; "[cache-write]" writes the rest of the prompt to it (`cache_write_tokens`). The models it serves are OpenAI's in the shipped
-// registry (data/models.json), chat and embedding models each on their own endpoint.
+// registry (data/models.json), chat and embedding models each on their own endpoint, and a few dated
+// snapshots of them.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import seed from '../../data/models.json'
 import { listenOnLoopback } from './net'
@@ -39,7 +40,9 @@ export interface FakeOpenAI {
 const ROLES = new Set(['system', 'developer', 'user', 'assistant', 'tool', 'function'])
 
 const served = (mode: string) => new Set(seed.models.filter(m => m.provider === 'openai' && m.mode === mode).map(m => m.id))
-const CHAT_MODELS = served('chat')
+/** Dated snapshots the real API serves beside their family (an invented date is a 404 there too). */
+const SNAPSHOTS = ['gpt-4.1-2025-04-14', 'gpt-5-mini-2025-08-07', 'gpt-4o-2024-08-06']
+const CHAT_MODELS = new Set([...served('chat'), ...SNAPSHOTS])
 const EMBEDDING_MODELS = served('embedding')
 /** Reasoning models take only max_completion_tokens. */
 const REASONING = /^(o\d|gpt-5)/
@@ -109,7 +112,8 @@ function chat(res: ServerResponse, body: any) {
   const usage = fakeUsage(body.messages, reply, n)
   const id = `chatcmpl-fake${Date.now()}`
   const created = Math.floor(Date.now() / 1000)
-  const model = `${body.model}-2024-07-18`
+  // A snapshot answers as itself, a family as its current snapshot.
+  const model = SNAPSHOTS.includes(body.model) ? body.model : `${body.model}-2024-07-18`
   if (body.stream !== true) {
     res.writeHead(200, { 'content-type': 'application/json' })
     res.end(JSON.stringify({

@@ -136,6 +136,12 @@ export const migrations: Migration[] = [
     // The part of a request's cache writes kept for 1 hour (Anthropic), billed at its own price.
     statements: d => [`ALTER TABLE request_log ADD COLUMN cache_write_1h_tokens ${d.bigint} NOT NULL DEFAULT 0`],
   },
+  {
+    version: 7,
+    name: 'requested_model',
+    // The name the client sent beside the registry model that priced it (snapshot ids, aliases, routes).
+    statements: () => ['ALTER TABLE request_log ADD COLUMN requested_model TEXT'],
+  },
 ]
 
 /** Replaces a dollar column by an integer nano-dollar column holding the same amounts (NULL stays NULL). */

@@ -14,6 +14,8 @@ export interface RequestContext {
   key?: GatewayKey
   provider?: ProviderId
   entry?: ModelEntry
+  /** The model (or route) name the client sent, once it resolved. */
+  requestedModel?: string
   ttftMs: number | null
   /** The request-log row, once the request has ended. */
   record?: RequestRecord

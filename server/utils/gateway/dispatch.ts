@@ -52,6 +52,7 @@ export async function dispatchToTarget(
     if (!circuitAllows(provider, model) && !onlyHope) continue
     ctx.provider = provider
     ctx.entry = c.target.entry
+    ctx.requestedModel = c.requestedModel
     const cap = completionCap(c.target.entry, demand.maxOutputTokens, fallbackCap)
     const request = build(c, cap)
     if (ctx.heldNanoUsd) {

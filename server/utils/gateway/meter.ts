@@ -25,6 +25,7 @@ export function finishRequest(ctx: RequestContext, status: number, usage: TokenU
     endpoint: ctx.endpoint,
     provider: ctx.provider ?? null,
     model: ctx.entry?.id ?? null,
+    requestedModel: ctx.requestedModel ?? null,
     stream: ctx.stream,
     status,
     errorCode: opts.errorCode ?? null,

@@ -76,7 +76,7 @@ async function writeBatch(records: RequestRecord[]): Promise<void> {
   })
 }
 
-/** Rows per INSERT: 100 × 19 values stays far below SQLite's and PostgreSQL's parameter limits. */
+/** Rows per INSERT: 100 × 20 values stays far below SQLite's and PostgreSQL's parameter limits. */
 const ROWS_PER_STATEMENT = 100
 
 function* chunks<T>(items: T[], size: number): Generator<T[]> {
@@ -102,6 +102,7 @@ interface RequestRow {
   endpoint: string
   provider: string | null
   model: string | null
+  requested_model: string | null
   stream: number
   status: number
   error_code: string | null
@@ -125,6 +126,7 @@ function fromRow(r: RequestRow) {
     endpoint: r.endpoint,
     provider: r.provider,
     model: r.model,
+    requestedModel: r.requested_model,
     stream: Boolean(r.stream),
     status: Number(r.status),
     errorCode: r.error_code,

@@ -6,7 +6,10 @@ export interface RequestRecord {
   keyId: string
   endpoint: 'chat' | 'embeddings' | 'messages'
   provider: string | null
+  /** The registry model that priced the request. */
   model: string | null
+  /** The model (or route) name the client sent: a snapshot id, an alias, `provider/model`. */
+  requestedModel: string | null
   stream: boolean
   status: number
   errorCode: string | null
