@@ -121,7 +121,7 @@ describe.each([
       const cachedTokens = i % 3 ? Math.floor(promptTokens / 4) : 0
       const cacheWriteTokens = i % 5 ? 0 : Math.floor(promptTokens / 8)
       const usage = { promptTokens, cachedTokens, cacheWriteTokens, cacheWrite1hTokens: i % 10 ? 0 : cacheWriteTokens, completionTokens: 1 + (i * 104_729) % 3000, reasoningTokens: 0 }
-      const costNanoUsd = s.cost.costNanoUsd(pricing, usage)
+      const costNanoUsd = s.cost.costNanoUsd(pricing, usage, day)
       expected += costNanoUsd
       dollars += costNanoUsd / 1e9
       s.log.recordRequest(request(`req_sum_${usePostgres}_${i}`, key.id, { ...usage, createdAt: day + i * 1000, model: i % 2 ? 'gpt-4o-mini' : 'gpt-4.1', costNanoUsd }))

@@ -13,6 +13,7 @@ const claude: ModelEntry = {
 }
 
 const USD = 1_000_000_000
+const AT = Date.UTC(2026, 10, 26)
 const key = (over: Partial<GatewayKey> = {}) => gatewayKey({ budgetNanoUsd: USD, ...over })
 
 describe('completionCap', () => {
@@ -34,19 +35,19 @@ describe('completionCap', () => {
 describe('estimateCostNanoUsd', () => {
   it('counts the prompt at 3 characters a token at its dearest price, and every choice at the cap', () => {
     // 3000 characters → 1000 tokens at the cache-write price (1.25 > 1); 2 choices × 100 tokens at 5.
-    expect(estimateCostNanoUsd(claude, 3000, 100, 2)).toBe(1_250_000 + 1_000_000)
-    expect(estimateCostNanoUsd(claude, 3001, 100, 1)).toBe(1_251_250 + 500_000)
+    expect(estimateCostNanoUsd(claude, 3000, 100, 2, AT)).toBe(1_250_000 + 1_000_000)
+    expect(estimateCostNanoUsd(claude, 3001, 100, 1, AT)).toBe(1_251_250 + 500_000)
     // A 1-hour write price (2× input) is dearer still.
-    expect(estimateCostNanoUsd({ ...claude, pricing: { ...claude.pricing, cacheWrite1h: 2 } }, 3000, 100, 1)).toBe(2_000_000 + 500_000)
+    expect(estimateCostNanoUsd({ ...claude, pricing: { ...claude.pricing, cacheWrite1h: 2 } }, 3000, 100, 1, AT)).toBe(2_000_000 + 500_000)
     const plain = { ...claude, pricing: { input: 0.15, output: 0.6 } }
-    expect(estimateCostNanoUsd(plain, 300, 4096, 128)).toBe(15_000 + 314_572_800)
+    expect(estimateCostNanoUsd(plain, 300, 4096, 128, AT)).toBe(15_000 + 314_572_800)
   })
 
   it('prices a prompt past a long-context threshold at its tier, and embeddings without a completion', () => {
     const tiered = { ...claude, pricing: { input: 1, output: 5, tiers: [{ aboveTokens: 1000, input: 2, output: 10 }] } }
-    expect(estimateCostNanoUsd(tiered, 3000, 10, 1)).toBe(1_000_000 + 50_000)
-    expect(estimateCostNanoUsd(tiered, 3003, 10, 1)).toBe(2_002_000 + 100_000)
-    expect(estimateCostNanoUsd({ ...claude, mode: 'embedding' }, 3000, 4096, 1)).toBe(1_250_000)
+    expect(estimateCostNanoUsd(tiered, 3000, 10, 1, AT)).toBe(1_000_000 + 50_000)
+    expect(estimateCostNanoUsd(tiered, 3003, 10, 1, AT)).toBe(2_002_000 + 100_000)
+    expect(estimateCostNanoUsd({ ...claude, mode: 'embedding' }, 3000, 4096, 1, AT)).toBe(1_250_000)
   })
 })
 

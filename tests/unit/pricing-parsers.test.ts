@@ -182,10 +182,15 @@ describe.skipIf(sharedMissing)(sharedTitle, () => {
       expect(models().get('gemini-embedding-2')?.pricing).toEqual({ input: 0.2, output: 0 })
     })
 
-    it('takes the dated price in force', () => {
-      expect(models().get('gemini-3.7-flash')?.pricing).toEqual({ input: 0.75, cachedInput: 0.075, output: 3.75 })
-      expect(models(new Date('2026-12-31T23:59:00Z')).get('gemini-3.7-flash')?.pricing.input).toBe(0.75)
+    it('takes the dated price in force, and schedules the announced one from its date (UTC)', () => {
+      const later = [{ from: '2027-01-01T00:00:00.000Z', input: 1.5, cachedInput: 0.15, output: 7.5 }]
+      expect(models().get('gemini-3.7-flash')?.pricing).toEqual({ input: 0.75, cachedInput: 0.075, output: 3.75, schedule: later })
+      expect(models().get('gemini-3.6-flash')?.pricing).toEqual({ input: 0.75, cachedInput: 0.075, output: 3.75, schedule: later })
+      expect(models(new Date('2026-12-31T23:59:00Z')).get('gemini-3.7-flash')?.pricing).toMatchObject({ input: 0.75, schedule: later })
+      // Read after the change: today's price and nothing left to schedule.
       expect(models(new Date('2027-01-01T00:00:00Z')).get('gemini-3.7-flash')?.pricing).toEqual({ input: 1.5, cachedInput: 0.15, output: 7.5 })
+      // Undated prices have no schedule.
+      expect(models().get('gemini-2.5-flash')?.pricing).not.toHaveProperty('schedule')
     })
   })
 

@@ -19,13 +19,13 @@ export function completionCap(entry: ModelEntry, requested: number | null | unde
 }
 
 /**
- * The most a call can cost, in nano-dollars: the prompt at its dearest price per token (a cache write
- * costs more than plain input), and `choices` completions (OpenAI's n, Gemini's candidateCount) of
- * `cap` tokens each.
+ * The most a call made at `at` (epoch ms) can cost, in nano-dollars: the prompt at its dearest price
+ * per token (a cache write costs more than plain input), and `choices` completions (OpenAI's n,
+ * Gemini's candidateCount) of `cap` tokens each.
  */
-export function estimateCostNanoUsd(entry: ModelEntry, promptChars: number, cap: number, choices: number): number {
+export function estimateCostNanoUsd(entry: ModelEntry, promptChars: number, cap: number, choices: number, at: number): number {
   const promptTokens = Math.ceil(promptChars / PROMPT_CHARS_PER_TOKEN)
-  const prices = pricesFor(entry.pricing, promptTokens)
+  const prices = pricesFor(entry.pricing, promptTokens, at)
   const completionTokens = entry.mode === 'chat' ? cap * choices : 0
   return linesNanoUsd([
     { class: 'input', tokens: promptTokens, usdPerMillion: Math.max(prices.input, prices.cacheWrite ?? 0, prices.cacheWrite1h ?? 0) },

@@ -60,7 +60,7 @@ export async function dispatchToTarget(
       settleBudget(key, ctx.heldNanoUsd, 0)
       ctx.heldNanoUsd = 0
     }
-    ctx.heldNanoUsd = await reserveBudget(key, estimateCostNanoUsd(c.target.entry, demand.promptChars, cap ?? 0, demand.choices ?? 1))
+    ctx.heldNanoUsd = await reserveBudget(key, estimateCostNanoUsd(c.target.entry, demand.promptChars, cap ?? 0, demand.choices ?? 1, ctx.startedAt))
     try {
       const upstream = await callWithRetries(c.adapter, request, client)
       recordSuccess(provider, model)

@@ -17,7 +17,7 @@ export function markFirstByte(ctx: RequestContext): void {
 export function finishRequest(ctx: RequestContext, status: number, usage: TokenUsage = ZERO_USAGE, opts: { errorCode?: string | null, estimated?: boolean } = {}): void {
   if (ctx.record || !ctx.key) return
   countTokens(ctx.key, usage.promptTokens + usage.completionTokens)
-  const cost = ctx.entry ? costNanoUsd(ctx.entry.pricing, usage) : 0
+  const cost = ctx.entry ? costNanoUsd(ctx.entry.pricing, usage, ctx.startedAt) : 0
   ctx.record = {
     id: ctx.id,
     createdAt: ctx.startedAt,

@@ -1,7 +1,8 @@
 // Cost of one request from its token usage and the model's registry prices (USD per 1M tokens), in
 // exact integers: each price is taken as whole pico-dollars per token (USD per 1M × 1e6), every line
 // (token class × tokens × unit price) is summed exactly, and the request's total is rounded once, half
-// up, to whole nano-dollars (core/money.ts), the unit everything downstream stores and sums.
+// up, to whole nano-dollars (core/money.ts), the unit everything downstream stores and sums. Prices
+// are those in force at the request's time (`at`, epoch ms): a scheduled price applies from its date.
 import type { Pricing } from './schema'
 
 export interface TokenUsage {
@@ -28,8 +29,19 @@ export interface PricesInForce {
   output: number
 }
 
-/** The prices in force for a prompt of this size: the highest long-context tier it exceeds, else the base. */
-export function pricesFor(pricing: Pricing, promptTokens: number): PricesInForce {
+/** The prices in force at `at` (epoch ms): the last schedule entry that has begun, else the base prices. */
+export function pricingAt(pricing: Pricing, at: number): Omit<Pricing, 'schedule'> {
+  let current: Omit<Pricing, 'schedule'> = pricing
+  for (const entry of pricing.schedule ?? []) {
+    if (Date.parse(entry.from) > at) break
+    current = entry
+  }
+  return current
+}
+
+/** The prices in force at `at` for a prompt of this size: the highest long-context tier it exceeds, else the base. */
+export function pricesFor(scheduled: Pricing, promptTokens: number, at: number): PricesInForce {
+  const pricing = pricingAt(scheduled, at)
   let chosen: { input: number, cachedInput?: number, cacheWrite?: number, output: number } = pricing
   let threshold = 0
   for (const tier of pricing.tiers ?? []) {
@@ -57,9 +69,9 @@ export interface CostLine {
   usdPerMillion: number
 }
 
-/** The lines a request is billed: a class without tokens has none. */
-export function costLines(pricing: Pricing, u: TokenUsage): CostLine[] {
-  const p = pricesFor(pricing, u.promptTokens)
+/** The lines a request made at `at` (epoch ms) is billed: a class without tokens has none. */
+export function costLines(pricing: Pricing, u: TokenUsage, at: number): CostLine[] {
+  const p = pricesFor(pricing, u.promptTokens, at)
   const written1h = Math.min(u.cacheWrite1hTokens ?? 0, u.cacheWriteTokens)
   const uncached = Math.max(0, u.promptTokens - u.cachedTokens - u.cacheWriteTokens)
   const lines: CostLine[] = [
@@ -82,7 +94,7 @@ export function linesNanoUsd(lines: CostLine[]): number {
   return Number((pico + 500n) / 1000n)
 }
 
-/** What a request costs, in nano-dollars. */
-export function costNanoUsd(pricing: Pricing, u: TokenUsage): number {
-  return linesNanoUsd(costLines(pricing, u))
+/** What a request made at `at` (epoch ms) costs, in nano-dollars. */
+export function costNanoUsd(pricing: Pricing, u: TokenUsage, at: number): number {
+  return linesNanoUsd(costLines(pricing, u, at))
 }
