@@ -68,6 +68,8 @@ describe.skipIf(sharedMissing)(sharedTitle, () => {
       expect(m.get('gpt-5.6-sol')?.pricing).toEqual({
         input: 4, cachedInput: 0.4, cacheWrite: 5, output: 20,
         tiers: [{ aboveTokens: 272_000, input: 8, cachedInput: 0.8, cacheWrite: 10, output: 30 }],
+        // "GPT-5.6 Sol’s promotional pricing is available at least through November 21, 2026."
+        promotionalThrough: '2026-11-21T23:59:59.999Z',
       })
       expect(m.get('gpt-5.6-luna')?.pricing.tiers).toEqual([{ aboveTokens: 272_000, input: 0.4, cachedInput: 0.04, cacheWrite: 0.5, output: 1.8 }])
     })
@@ -107,6 +109,12 @@ describe.skipIf(sharedMissing)(sharedTitle, () => {
       // Only the first rows are rendered server-side with their long-context columns.
       expect(models().get('gpt-5.5')?.pricing).toEqual({ input: 5, cachedInput: 0.5, output: 30 })
     })
+  })
+
+  it('refuses an OpenAI promotional note it cannot tie to a priced model', () => {
+    const page = read(SHARED, 'openai-pricing.md')
+    expect(() => parsePricingPage('openai', page.replace('GPT-5.6 Sol’s promotional', 'GPT-7 Nova’s promotional'))).toThrow(/promotional price for gpt-7-nova/)
+    expect(() => parsePricingPage('openai', page.replace('GPT-5.6 Sol’s promotional pricing is available at least', 'Promotional pricing for GPT-5.6 Sol holds'))).toThrow(/promotional-price note/)
   })
 
   it('refuses the early-2026 OpenAI MDX form', () => {

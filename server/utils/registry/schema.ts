@@ -47,6 +47,11 @@ export const Pricing = z
     ...priceFields,
     /** Later prices, in order of `from`; before the first, the prices above apply. */
     schedule: z.array(ScheduledPricing).optional(),
+    /**
+     * These prices are promotional and announced to hold at least through this moment (the end of
+     * the page's date, UTC); what follows is not announced, so nothing is scheduled: a flag to watch.
+     */
+    promotionalThrough: z.iso.datetime().optional(),
   })
   .refine(cachedNotAboveInput, CACHED_ABOVE_INPUT)
   .refine(p => (p.schedule ?? []).every((s, i, all) => i === 0 || Date.parse(all[i - 1]!.from) < Date.parse(s.from)), {

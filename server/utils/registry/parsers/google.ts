@@ -6,8 +6,8 @@
 // the prices in force when the page is read, and a schedule of those that begin later.
 import type { ParsedModel, Pricing, ScheduledPricing } from '../schema'
 import {
-  assertPageText, compact, finishModels, headerKey, type LongContextTier, markdownBlocks, type ParseOptions, parsePrice,
-  parseTokenCount, priceSegments, PricingParseError,
+  assertPageText, compact, endOfUtcDay, finishModels, headerKey, type LongContextTier, markdownBlocks, type ParseOptions, parsePrice,
+  parseTokenCount, priceSegments, PricingParseError, startOfUtcDay,
 } from './common'
 
 const PAGE = 'Gemini pricing page'
@@ -179,26 +179,11 @@ function quoteOf(amount: number, qualifier: string): Quote[] {
     amount,
     modalities: modalities.filter(m => ['text', 'image', 'video', 'audio', 'thinking'].includes(m)),
     aboveTokens: above ? parseTokenCount(above[1]!) : undefined,
-    until: until ? endOfDay(until[1]!) : undefined,
-    from: from ? startOfDay(from[1]!) : undefined,
+    until: until ? endOfUtcDay(until[1]!, PAGE) : undefined,
+    from: from ? startOfUtcDay(from[1]!, PAGE) : undefined,
   })]
 }
 
 function inForce(q: Quote, now: Date): boolean {
   return (!q.from || now >= q.from) && (!q.until || now <= q.until)
-}
-
-const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december']
-
-/** "January 1, 2027" at 00:00 UTC. */
-function startOfDay(text: string): Date {
-  const m = /^([a-z]+) (\d{1,2}), (\d{4})$/i.exec(text.trim())
-  const month = m ? MONTHS.indexOf(m[1]!.toLowerCase()) : -1
-  if (!m || month < 0) throw new PricingParseError(`${PAGE}: unrecognised date "${text}"`)
-  return new Date(Date.UTC(Number(m[3]), month, Number(m[2])))
-}
-
-/** The last millisecond of that day, UTC: "through December 31" includes the 31st. */
-function endOfDay(text: string): Date {
-  return new Date(startOfDay(text).getTime() + 86_400_000 - 1)
 }
