@@ -1,16 +1,14 @@
 // One write of the request log as rows: a row a request, rollups per UTC day, key, provider and
 // model, spend per key. Then its statements run on both databases (the schema from the migrations):
 // one row at a time as SQLite's writer thread runs them, and multi-row as PostgreSQL does.
-import { createDatabase, type Database } from 'db0'
-import postgresqlConnector from 'db0/connectors/postgresql'
-import sqliteConnector from 'db0/connectors/better-sqlite3'
+import type { Database } from 'db0'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type DialectName, dialects } from '../../server/utils/db/dialect'
-import { migrations } from '../../server/utils/db/migrations'
+import type { DialectName } from '../../server/utils/db/dialect'
 import type { RequestRecord } from '../../server/utils/store/request-record'
 import { ADD_SPEND_SQL, insertRequestsSql, REQUEST_LOG_STATEMENTS, requestLogBatch, upsertRollupsSql } from '../../server/utils/store/request-log-batch'
 import type { SqlRow } from '../../server/utils/db/dialect'
-import { createTestDatabase, servicesAvailable, type TestDatabase } from '../helpers/services'
+import { type DialectDatabase, openDialectDatabase } from '../helpers/dialect-db'
+import { servicesAvailable } from '../helpers/services'
 
 const DAY = Date.UTC(2026, 10, 26)
 const record = (id: string, over: Partial<RequestRecord> = {}): RequestRecord => ({
@@ -76,22 +74,17 @@ if (pgMissing) console.warn(`[request-log-batch] PostgreSQL leg skipped: ${pgMis
 describe.each<DialectName>(['sqlite', 'postgresql'])('the statements on %s', (dialect) => {
   const skip = dialect === 'postgresql' && Boolean(pgMissing)
   let db: Database
-  let pg: TestDatabase | undefined
+  let handle: DialectDatabase | undefined
 
   beforeAll(async () => {
     if (skip) return
-    pg = dialect === 'postgresql' ? await createTestDatabase() : undefined
-    db = createDatabase(pg ? postgresqlConnector({ url: pg.url }) : sqliteConnector({ name: ':memory:' }))
-    for (const m of migrations) for (const statement of m.statements(dialects[dialect])) await db.exec(statement)
+    handle = await openDialectDatabase(dialect)
+    db = handle.db
     for (const id of ['key_a', 'key_b']) {
       await db.prepare('INSERT INTO gateway_keys (id, name, key_hash, key_hint, spent_nano_usd, created_at) VALUES (?, ?, ?, ?, ?, ?)').run(id, id, `hash-${id}`, 'sk-gw-…', 1_000_000_000, 0)
     }
   })
-  afterAll(async () => {
-    if (skip) return
-    await db.dispose()
-    await pg?.drop()
-  })
+  afterAll(() => handle?.close())
 
   /** One statement a row, as the SQLite writer thread runs them. */
   async function writeRowByRow(records: RequestRecord[]) {
