@@ -7,7 +7,9 @@
 import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { adapters } from '../../server/utils/providers'
+import { anthropic } from '../../server/utils/providers/anthropic'
+import { google } from '../../server/utils/providers/google'
+import { openai } from '../../server/utils/providers/openai'
 import type { UpstreamTarget } from '../../server/utils/providers/types'
 import { type CostLine, costLines, costNanoUsd, type TokenUsage } from '../../server/utils/registry/cost'
 import type { ModelEntry, ProviderId } from '../../server/utils/registry/schema'
@@ -41,11 +43,11 @@ function meteredUsage(c: GoldenCase, target: UpstreamTarget): TokenUsage {
   const json = (v: object) => JSON.stringify(v)
   if (c.provider === 'openai') {
     if (target.entry.mode === 'embedding') {
-      return adapters.openai.embeddings!.response(json({ object: 'list', data: [], model: c.model, usage: c.usage }), target, { model: c.model, input: 'x' }).usage
+      return openai.embeddings!.response(json({ object: 'list', data: [], model: c.model, usage: c.usage }), target, { model: c.model, input: 'x' }).usage
     }
     const base = { id: 'chatcmpl-golden', created: 0, model: c.model }
-    if (!c.stream) return adapters.openai.chat.response(json({ ...base, object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }], usage: c.usage }), target).usage
-    const t = adapters.openai.chat.stream(target, OPTS)
+    if (!c.stream) return openai.chat.response(json({ ...base, object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }], usage: c.usage }), target).usage
+    const t = openai.chat.stream(target, OPTS)
     t.push({ data: json({ ...base, object: 'chat.completion.chunk', choices: [{ index: 0, delta: { content: 'ok' }, finish_reason: 'stop' }], usage: null }) })
     t.push({ data: json({ ...base, object: 'chat.completion.chunk', choices: [], usage: c.usage }) })
     t.push({ data: '[DONE]' })
@@ -54,9 +56,9 @@ function meteredUsage(c: GoldenCase, target: UpstreamTarget): TokenUsage {
   }
   if (c.provider === 'anthropic') {
     const message = { id: 'msg_golden', type: 'message', role: 'assistant', model: c.model, stop_sequence: null }
-    if (!c.stream) return adapters.anthropic.chat.response(json({ ...message, content: [{ type: 'text', text: 'ok' }], stop_reason: 'end_turn', usage: c.usage }), target).usage
+    if (!c.stream) return anthropic.chat.response(json({ ...message, content: [{ type: 'text', text: 'ok' }], stop_reason: 'end_turn', usage: c.usage }), target).usage
     // message_start carries the input counts and a first output count; message_delta the final output count.
-    const t = adapters.anthropic.chat.stream(target, OPTS)
+    const t = anthropic.chat.stream(target, OPTS)
     const events: [string, object][] = [
       ['message_start', { message: { ...message, content: [], stop_reason: null, usage: { ...c.usage, output_tokens: Math.min(1, c.usage.output_tokens) } } }],
       ['content_block_start', { index: 0, content_block: { type: 'text', text: '' } }],
@@ -70,9 +72,9 @@ function meteredUsage(c: GoldenCase, target: UpstreamTarget): TokenUsage {
     return t.usage()!
   }
   const candidate = (text: string, finishReason?: string) => ({ content: { role: 'model', parts: [{ text }] }, index: 0, ...finishReason ? { finishReason } : {} })
-  if (!c.stream) return adapters.google.chat.response(json({ candidates: [candidate('ok', 'STOP')], usageMetadata: c.usage, modelVersion: c.model }), target).usage
+  if (!c.stream) return google.chat.response(json({ candidates: [candidate('ok', 'STOP')], usageMetadata: c.usage, modelVersion: c.model }), target).usage
   // Gemini streams repeat usageMetadata on each chunk; the last one is complete.
-  const t = adapters.google.chat.stream(target, OPTS)
+  const t = google.chat.stream(target, OPTS)
   t.push({ data: json({ candidates: [candidate('o')], usageMetadata: { promptTokenCount: c.usage.promptTokenCount }, modelVersion: c.model }) })
   t.push({ data: json({ candidates: [candidate('k', 'STOP')], usageMetadata: c.usage, modelVersion: c.model }) })
   t.end()
