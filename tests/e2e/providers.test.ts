@@ -67,7 +67,7 @@ describe.each([
     const row = await rowOf(res.response.headers.get('x-request-id'))
     expect(row).toMatchObject({ model, status: 200, promptTokens: res.data.usage!.prompt_tokens, completionTokens: res.data.usage!.completion_tokens })
     expect(row.costUsd).toBeGreaterThan(0)
-    expect(row.costUsd).toBeCloseTo(await registryCost(gw, row), 15)
+    expect(row.costNanoUsd).toBe(await registryCost(gw, row))
   })
 
   it('streams text with a final usage chunk when asked', async () => {
@@ -86,7 +86,7 @@ describe.each([
     expect(usage!.prompt_tokens).toBeGreaterThan(0)
     const row = (await gw.admin('GET', '/api/admin/requests?limit=1')).body.data[0]
     expect(row).toMatchObject({ model, stream: true, status: 200, promptTokens: usage!.prompt_tokens, completionTokens: usage!.completion_tokens })
-    expect(row.costUsd).toBeCloseTo(await registryCost(gw, row), 15)
+    expect(row.costNanoUsd).toBe(await registryCost(gw, row))
   })
 
   it('prices cached prompt tokens at the cached-input price', async () => {
@@ -95,7 +95,7 @@ describe.each([
     expect(cached).toBeGreaterThan(0)
     const row = await rowOf(res.response.headers.get('x-request-id'))
     expect(row.cachedTokens).toBe(cached)
-    expect(row.costUsd).toBeCloseTo(await registryCost(gw, row), 15)
+    expect(row.costNanoUsd).toBe(await registryCost(gw, row))
   })
 
   it('calls a tool and takes its result back, not streamed', async () => {
@@ -180,8 +180,29 @@ describe('provider specifics', () => {
     const row = await rowOf(res.response.headers.get('x-request-id'))
     expect(row.cacheWriteTokens).toBe(2048)
     expect(row.promptTokens).toBe(res.data.usage!.prompt_tokens)
-    expect(row.costUsd).toBeCloseTo(await registryCost(gw, row), 15)
+    expect(row.costNanoUsd).toBe(await registryCost(gw, row))
     expect((await pricing(CLAUDE)).cacheWrite).toBe(1.25)
+  })
+
+  it.each([false, true])('bills Claude\'s 5-minute and 1-hour cache writes at their own prices (stream: %s)', async (stream) => {
+    const messages = [{ role: 'user' as const, content: '[cache-write] one prefix, [cache-write-1h] another' }]
+    const res = await client.chat.completions.create({ model: CLAUDE, messages, stream, stream_options: stream ? { include_usage: true } : undefined } as any).withResponse()
+    if (stream) for await (const _ of res.data as any);
+    const row = await rowOf(res.response.headers.get('x-request-id'))
+    expect(row).toMatchObject({ stream, cacheWriteTokens: 2048 + 4096, cacheWrite1hTokens: 4096 })
+    // Haiku 4.5 on the saved page: $1 input, $1.25 5-minute writes, $2 1-hour writes, $5 output per 1M.
+    expect(await pricing(CLAUDE)).toMatchObject({ input: 1, cacheWrite: 1.25, cacheWrite1h: 2, output: 5 })
+    const uncached = row.promptTokens - 2048 - 4096
+    expect(row.costNanoUsd).toBe(uncached * 1000 + 2048 * 1250 + 4096 * 2000 + row.completionTokens * 5000)
+    expect(row.costUsd).toBe(row.costNanoUsd / 1e9)
+  })
+
+  it('bills 1-hour cache writes on /v1/messages, as Anthropic reports them', async () => {
+    const res = await anthropic.messages.create({ model: CLAUDE, max_tokens: 50, messages: [{ role: 'user', content: '[cache-write-1h] a long prefix' }] }).withResponse()
+    expect(res.data.usage.cache_creation).toEqual({ ephemeral_5m_input_tokens: 0, ephemeral_1h_input_tokens: 4096 })
+    const row = await rowOf(res.response.headers.get('x-request-id'))
+    expect(row).toMatchObject({ endpoint: 'messages', cacheWriteTokens: 4096, cacheWrite1hTokens: 4096 })
+    expect(row.costNanoUsd).toBe(res.data.usage.input_tokens * 1000 + 4096 * 2000 + res.data.usage.output_tokens * 5000)
   })
 
   it('counts Gemini thinking tokens as reasoning and bills them as output', async () => {
@@ -190,7 +211,7 @@ describe('provider specifics', () => {
     const row = await rowOf(res.response.headers.get('x-request-id'))
     expect(row.reasoningTokens).toBe(7)
     expect(row.completionTokens).toBe(res.data.usage!.completion_tokens)
-    expect(row.costUsd).toBeCloseTo(await registryCost(gw, row), 15)
+    expect(row.costNanoUsd).toBe(await registryCost(gw, row))
   })
 
   it('embeds through Gemini in OpenAI\'s shape, base64 by default', async () => {
@@ -201,7 +222,7 @@ describe('provider specifics', () => {
     expect(geminiFake.requests.at(-1)!.path).toMatch(/:batchEmbedContents$/)
     const row = await rowOf(res.response.headers.get('x-request-id'))
     expect(row).toMatchObject({ provider: 'google', endpoint: 'embeddings' })
-    expect(row.costUsd).toBeCloseTo(await registryCost(gw, row), 15)
+    expect(row.costNanoUsd).toBe(await registryCost(gw, row))
   })
 
   it('reports a wrong Gemini key as an upstream auth failure without leaking it', async () => {
@@ -222,7 +243,7 @@ describe('/v1/messages for Anthropic SDK clients', () => {
     expect(anthropicFake.requests.at(-1)!.headers['x-api-key']).toBe(anthropicFake.apiKey)
     const row = await rowOf(response.headers.get('x-request-id'))
     expect(row).toMatchObject({ endpoint: 'messages', provider: 'anthropic', promptTokens: msg.usage.input_tokens, completionTokens: msg.usage.output_tokens })
-    expect(row.costUsd).toBeCloseTo(await registryCost(gw, row), 15)
+    expect(row.costNanoUsd).toBe(await registryCost(gw, row))
   })
 
   it('streams Claude natively', async () => {
@@ -231,7 +252,7 @@ describe('/v1/messages for Anthropic SDK clients', () => {
     expect(final.content[0]).toMatchObject({ type: 'text', text: 'echo: claude native stream' })
     const row = (await gw.admin('GET', '/api/admin/requests?limit=1')).body.data[0]
     expect(row).toMatchObject({ endpoint: 'messages', stream: true, status: 200, completionTokens: final.usage.output_tokens })
-    expect(row.costUsd).toBeCloseTo(await registryCost(gw, row), 15)
+    expect(row.costNanoUsd).toBe(await registryCost(gw, row))
   })
 
   it.each([['gpt-4o-mini', 'openai'], [GEMINI, 'google']])('translates %s for an Anthropic client, streamed and not', async (model, provider) => {
@@ -242,7 +263,7 @@ describe('/v1/messages for Anthropic SDK clients', () => {
     expect(final.usage.output_tokens).toBeGreaterThan(0)
     const row = (await gw.admin('GET', '/api/admin/requests?limit=1')).body.data[0]
     expect(row).toMatchObject({ endpoint: 'messages', provider, stream: true, status: 200 })
-    expect(row.costUsd).toBeCloseTo(await registryCost(gw, row), 15)
+    expect(row.costNanoUsd).toBe(await registryCost(gw, row))
   })
 
   it('round-trips a tool call for a translated model', async () => {

@@ -31,8 +31,17 @@ describe('fake Anthropic with the official SDK', () => {
     expect(msg.content).toEqual([{ type: 'text', text: 'echo: [cached] there hello' }])
     expect(msg.stop_reason).toBe('end_turn')
     expect(msg.usage).toMatchObject({ cache_read_input_tokens: 1024, cache_creation_input_tokens: 0, output_tokens: 4 })
+    expect(msg.usage.cache_creation).toEqual({ ephemeral_5m_input_tokens: 0, ephemeral_1h_input_tokens: 0 })
     expect(msg.usage.input_tokens).toBeGreaterThan(0)
     expect(fake.requests.at(-1)!.headers['anthropic-version']).toBe('2026-10-21')
+  })
+
+  it('reports 5-minute and 1-hour cache writes apart, streamed and not', async () => {
+    const messages = [{ role: 'user' as const, content: '[cache-write] and [cache-write-1h] prefixes' }]
+    const msg = await client.messages.create({ model: MODEL, max_tokens: 100, messages })
+    expect(msg.usage).toMatchObject({ cache_creation_input_tokens: 2048 + 4096, cache_creation: { ephemeral_5m_input_tokens: 2048, ephemeral_1h_input_tokens: 4096 } })
+    const streamed = await client.messages.stream({ model: MODEL, max_tokens: 100, messages }).finalMessage()
+    expect(streamed.usage).toMatchObject({ cache_creation_input_tokens: 2048 + 4096, cache_creation: { ephemeral_5m_input_tokens: 2048, ephemeral_1h_input_tokens: 4096 } })
   })
 
   it('streams a tool call the SDK accumulates', async () => {

@@ -32,6 +32,19 @@ describe('fake OpenAI with the official SDK', () => {
     expect(fake.requests.at(-1)).toMatchObject({ method: 'POST', path: '/v1/chat/completions', body: { model: MODEL, messages } })
   })
 
+  it('serves a dated snapshot as itself, and refuses a date it does not serve', async () => {
+    expect((await client.chat.completions.create({ model: 'gpt-4.1-2025-04-14', messages: ask('hi') })).model).toBe('gpt-4.1-2025-04-14')
+    await expect(client.chat.completions.create({ model: 'gpt-4.1-2031-01-01', messages: ask('hi') })).rejects.toMatchObject({ status: 404, code: 'model_not_found' })
+  })
+
+  it('reports the prompt tokens it wrote to the cache', async () => {
+    const messages = ask('[cached] [cache-write] a longer prefix')
+    const res = await client.chat.completions.create({ model: MODEL, messages })
+    const details = res.usage!.prompt_tokens_details!
+    expect(details.cache_write_tokens).toBe(res.usage!.prompt_tokens - details.cached_tokens!)
+    expect((await client.chat.completions.create({ model: MODEL, messages: ask('no cache') })).usage!.prompt_tokens_details).not.toHaveProperty('cache_write_tokens')
+  })
+
   it('streams chunks the SDK accumulates, with the usage chunk only when asked for', async () => {
     const messages = ask('one two three')
     const stream = client.chat.completions.stream({ model: MODEL, messages, stream_options: { include_usage: true } })

@@ -6,7 +6,9 @@
 // - tools and "weather" in the last user text → a text block, then a tool_use of the first tool
 //   with input {"city":"Paris"} (stop_reason tool_use); a forced tool_choice always calls its tool;
 // - a last message holding a tool_result → `tool result: <its content>`;
-// - "[cached]" / "[cache-write]" in the prompt → 1024 cache-read / 2048 cache-write input tokens;
+// - "[cached]" / "[cache-write]" / "[cache-write-1h]" in the prompt → 1024 cache-read / 2048
+//   5-minute cache-write / 4096 1-hour cache-write input tokens, the writes split by lifetime in
+//   `cache_creation` as the real API reports them;
 // - "[fail-529]" in the last user text → 529 overloaded_error; "[fail-midstream]" (streaming) →
 //   message_start, one text delta, then an `event: error` overloaded_error.
 // `delayMs` holds every answer back that long (so that concurrent calls overlap).
@@ -223,7 +225,13 @@ interface Reply {
   content: any[]
   stop_reason: string
   stop_sequence: string | null
-  usage: { input_tokens: number, cache_creation_input_tokens: number, cache_read_input_tokens: number, output_tokens: number }
+  usage: {
+    input_tokens: number
+    cache_creation_input_tokens: number
+    cache_read_input_tokens: number
+    cache_creation: { ephemeral_5m_input_tokens: number, ephemeral_1h_input_tokens: number }
+    output_tokens: number
+  }
 }
 
 let toolUseCounter = 0
@@ -262,14 +270,17 @@ function reply(body: any): Reply {
   const system = typeof body.system === 'string' ? body.system : textOfBlocks(body.system ?? [])
   const prompt = [system, ...body.messages.map((m: any) => textOfBlocks(blocksOf(m)))].join(' ')
   const output = content.reduce((n, b) => n + (b.type === 'text' ? words(b.text) : 12), 0)
+  const written5m = prompt.includes('[cache-write]') ? 2048 : 0
+  const written1h = prompt.includes('[cache-write-1h]') ? 4096 : 0
   return {
     content,
     stop_reason: stopReason,
     stop_sequence: stopSequence,
     usage: {
       input_tokens: 3 + body.messages.length * 4 + words(prompt),
-      cache_creation_input_tokens: prompt.includes('[cache-write]') ? 2048 : 0,
+      cache_creation_input_tokens: written5m + written1h,
       cache_read_input_tokens: prompt.includes('[cached]') ? 1024 : 0,
+      cache_creation: { ephemeral_5m_input_tokens: written5m, ephemeral_1h_input_tokens: written1h },
       output_tokens: output,
     },
   }

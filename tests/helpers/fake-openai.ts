@@ -3,13 +3,15 @@
 // chat.completion.chunk streams) and embeddings with deterministic content and usage, and records
 // every request it received. As the real API, it answers `n` choices (usage counts the completion
 // tokens of all of them) and stops a reply at max_completion_tokens (or max_tokens) with
-// finish_reason "length"; a word is a token. The models it serves are OpenAI's in the shipped
-// registry (data/models.json), chat and embedding models each on their own endpoint. It also serves
-// the Responses API (POST /v1/responses, JSON or the real event stream): unknown top-level fields and
-// wrong types are refused as the real API refuses them, responses with `store` are kept so that
-// previous_response_id finds them (and an unknown one is refused) until deleted (DELETE
-// /v1/responses/{id}), a function_call_output must answer
-// a call of its conversation, and "weather" with a function tool gets a function_call to it.
+// finish_reason "length"; a word is a token. "[cached]" in a message reads up to 1024 prompt tokens
+// from the cache; "[cache-write]" writes the rest of the prompt to it (`cache_write_tokens`). The
+// models it serves are OpenAI's in the shipped registry (data/models.json), chat and embedding models
+// each on their own endpoint, and a few dated snapshots of them. It also serves the Responses API
+// (POST /v1/responses, JSON or the real event stream): unknown top-level fields and wrong types are
+// refused as the real API refuses them, responses with `store` are kept so that previous_response_id
+// finds them (and an unknown one is refused) until deleted (DELETE /v1/responses/{id}), a
+// function_call_output must answer a call of its conversation, and "weather" with a function tool
+// gets a function_call to it.
 import { randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import seed from '../../data/models.json'
@@ -44,7 +46,9 @@ export interface FakeOpenAI {
 const ROLES = new Set(['system', 'developer', 'user', 'assistant', 'tool', 'function'])
 
 const served = (mode: string) => new Set(seed.models.filter(m => m.provider === 'openai' && m.mode === mode).map(m => m.id))
-const CHAT_MODELS = served('chat')
+/** Dated snapshots the real API serves beside their family (an invented date is a 404 there too). */
+const SNAPSHOTS = ['gpt-4.1-2025-04-14', 'gpt-5-mini-2025-08-07', 'gpt-4o-2024-08-06']
+const CHAT_MODELS = new Set([...served('chat'), ...SNAPSHOTS])
 const EMBEDDING_MODELS = served('embedding')
 /** Reasoning models take only max_completion_tokens. */
 const REASONING = /^(o\d|gpt-5)/
@@ -74,11 +78,12 @@ export function fakeUsage(messages: any[], reply: string, choices = 1) {
   const prompt = messages.reduce((n, m) => n + 4 + words(messageText(m)), 3)
   const cached = messages.some(m => messageText(m).includes('[cached]')) ? Math.min(prompt, 1024) : 0
   const completion = words(reply) * choices
+  const written = messages.some(m => messageText(m).includes('[cache-write]'))
   return {
     prompt_tokens: prompt,
     completion_tokens: completion,
     total_tokens: prompt + completion,
-    prompt_tokens_details: { cached_tokens: cached, audio_tokens: 0 },
+    prompt_tokens_details: { cached_tokens: cached, audio_tokens: 0, ...written ? { cache_write_tokens: prompt - cached } : {} },
     completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
   }
 }
@@ -113,7 +118,8 @@ function chat(res: ServerResponse, body: any) {
   const usage = fakeUsage(body.messages, reply, n)
   const id = `chatcmpl-fake${Date.now()}`
   const created = Math.floor(Date.now() / 1000)
-  const model = `${body.model}-2024-07-18`
+  // A snapshot answers as itself, a family as its current snapshot.
+  const model = SNAPSHOTS.includes(body.model) ? body.model : `${body.model}-2024-07-18`
   if (body.stream !== true) {
     res.writeHead(200, { 'content-type': 'application/json' })
     res.end(JSON.stringify({

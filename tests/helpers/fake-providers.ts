@@ -32,9 +32,17 @@ export async function startFakeProviders(): Promise<FakeProviders> {
   }
 }
 
-/** The registry cost of a logged row: its tokens at the registry's prices per 1M tokens. */
-export async function registryCost(gw: GatewayProcess, row: { model: string, promptTokens: number, cachedTokens: number, cacheWriteTokens: number, completionTokens: number }) {
+/**
+ * The registry cost of a logged row in nano-dollars, computed independently of the gateway's own code:
+ * tokens × USD per 1M tokens is tokens × (price × 1e6) pico-dollars, summed and rounded half up once.
+ */
+export async function registryCost(gw: GatewayProcess, row: { model: string, promptTokens: number, cachedTokens: number, cacheWriteTokens: number, cacheWrite1hTokens?: number, completionTokens: number }): Promise<number> {
   const p = (await gw.admin('GET', '/api/admin/models')).body.models.find((m: any) => m.id === row.model).pricing
+  const pico = (tokens: number, usdPerMillion: number) => BigInt(tokens) * BigInt(Math.round(usdPerMillion * 1e6))
+  const oneHour = row.cacheWrite1hTokens ?? 0
   const uncached = row.promptTokens - row.cachedTokens - row.cacheWriteTokens
-  return (uncached * p.input + row.cachedTokens * (p.cachedInput ?? p.input) + row.cacheWriteTokens * (p.cacheWrite ?? p.input) + row.completionTokens * p.output) / 1e6
+  const total = pico(uncached, p.input) + pico(row.cachedTokens, p.cachedInput ?? p.input)
+    + pico(row.cacheWriteTokens - oneHour, p.cacheWrite ?? p.input) + pico(oneHour, p.cacheWrite1h ?? p.cacheWrite ?? p.input)
+    + pico(row.completionTokens, p.output)
+  return Number((total + 500n) / 1000n)
 }

@@ -25,6 +25,7 @@ describe.each([
     history: typeof import('../../server/utils/registry/price-history')
     routes: typeof import('../../server/utils/store/routes')
     responses: typeof import('../../server/utils/store/responses')
+    cost: typeof import('../../server/utils/registry/cost')
   }
 
   beforeAll(async () => {
@@ -46,6 +47,7 @@ describe.each([
       history: await import('../../server/utils/registry/price-history'),
       routes: await import('../../server/utils/store/routes'),
       responses: await import('../../server/utils/store/responses'),
+      cost: await import('../../server/utils/registry/cost'),
     }
   })
 
@@ -69,7 +71,9 @@ describe.each([
   it.skipIf(skip)('creates, finds, updates and revokes keys', async () => {
     const { key, secret } = await s.keys.createKey({ name: 'k', budgetUsd: 2.5, rpm: 10, models: ['gpt-4o-mini'], expiresAt: Date.UTC(2030, 0, 1) })
     expect(await s.keys.findKeyByHash(s.keys.hashKeySecret(secret))).toEqual(key)
-    expect(key).toMatchObject({ name: 'k', budgetUsd: 2.5, rpm: 10, models: ['gpt-4o-mini'], expiresAt: Date.UTC(2030, 0, 1), spentUsd: 0, revokedAt: null })
+    expect(key).toMatchObject({ name: 'k', budgetNanoUsd: 2_500_000_000, rpm: 10, models: ['gpt-4o-mini'], expiresAt: Date.UTC(2030, 0, 1), spentNanoUsd: 0, revokedAt: null })
+    expect(await s.keys.updateKey(key.id, { budgetUsd: 0.3 })).toMatchObject({ budgetNanoUsd: 300_000_000 })
+    expect(await s.keys.updateKey(key.id, { budgetUsd: null })).toMatchObject({ budgetNanoUsd: null })
     expect(await s.keys.updateKey(key.id, { rpm: null, name: 'renamed' })).toMatchObject({ rpm: null, name: 'renamed' })
     expect((await s.keys.revokeKey(key.id))!.revokedAt).toBeGreaterThan(0)
     expect((await s.keys.listKeys()).map(k => k.id)).toContain(key.id)
@@ -107,8 +111,8 @@ describe.each([
   })
 
   const request = (id: string, keyId: string, over: Partial<RequestRecord> = {}): RequestRecord => ({
-    id, createdAt: Date.UTC(2026, 10, 20, 12), keyId, endpoint: 'chat', provider: 'openai', model: 'gpt-4o-mini', stream: false, status: 200, errorCode: null,
-    promptTokens: 100, cachedTokens: 20, cacheWriteTokens: 0, completionTokens: 10, reasoningTokens: 0, costUsd: 0.001, estimated: false, latencyMs: 50, ttftMs: 10,
+    id, createdAt: Date.UTC(2026, 10, 20, 12), keyId, endpoint: 'chat', provider: 'openai', model: 'gpt-4o-mini', requestedModel: 'gpt-4o-mini', stream: false, status: 200, errorCode: null,
+    promptTokens: 100, cachedTokens: 20, cacheWriteTokens: 0, cacheWrite1hTokens: 0, completionTokens: 10, reasoningTokens: 0, costNanoUsd: 1_000_000, estimated: false, latencyMs: 50, ttftMs: 10,
     ...over,
   })
 
@@ -126,18 +130,47 @@ describe.each([
     const page2 = await s.log.listRequests({ limit: 10, keyId: key.id, cursor: page1.nextCursor! })
     expect(page2.data).toHaveLength(3)
     expect(page2.nextCursor).toBeNull()
-    expect(page2.data[0]).toMatchObject({ stream: true, status: 200, promptTokens: 100, cachedTokens: 20, costUsd: 0.001, ttftMs: 10 })
+    expect(page2.data[0]).toMatchObject({ stream: true, status: 200, promptTokens: 100, cachedTokens: 20, costUsd: 0.001, costNanoUsd: 1_000_000, ttftMs: 10 })
     const byModel = await s.log.usageBetween('2026-11-20', '2026-11-20', 'model')
     expect(byModel).toEqual([
-      { model: 'gpt-4.1', requests: 2, errors: 1, promptTokens: 200, cachedTokens: 40, completionTokens: 20, costUsd: expect.closeTo(0.002, 12) },
-      { model: 'gpt-4o-mini', requests: 3, errors: 0, promptTokens: 300, cachedTokens: 60, completionTokens: 30, costUsd: expect.closeTo(0.003, 12) },
+      { model: 'gpt-4.1', requests: 2, errors: 1, promptTokens: 200, cachedTokens: 40, completionTokens: 20, costUsd: 0.002, costNanoUsd: 2_000_000 },
+      { model: 'gpt-4o-mini', requests: 3, errors: 0, promptTokens: 300, cachedTokens: 60, completionTokens: 30, costUsd: 0.003, costNanoUsd: 3_000_000 },
     ])
-    expect((await s.keys.getKey(key.id))!.spentUsd).toBeCloseTo(0.005, 12)
+    expect((await s.keys.getKey(key.id))!.spentNanoUsd).toBe(5_000_000)
+  })
+
+  const countRows = async (sql: string, ...params: string[]) =>
+    Number((await (await s.db.database()).db.prepare(sql).get(...params) as { n: number | string }).n)
+
+  it.skipIf(skip)('sums ten thousand metered requests to exactly their costs: rows, rollups, key spend and the dollars shown', async () => {
+    const { key } = await s.keys.createKey({ name: 'ten-thousand' })
+    // Prices whose dollar values floating point cannot hold exactly, and usage that varies per request.
+    const pricing = { input: 0.1, cachedInput: 0.01, cacheWrite: 0.125, cacheWrite1h: 0.2, output: 0.3, tiers: [{ aboveTokens: 200_000, input: 0.2, cachedInput: 0.02, output: 0.45 }] }
+    const day = Date.UTC(2026, 10, 22)
+    let expected = 0
+    let dollars = 0
+    for (let i = 0; i < 10_000; i++) {
+      const promptTokens = 1 + (i * 7919) % 400_000
+      const cachedTokens = i % 3 ? Math.floor(promptTokens / 4) : 0
+      const cacheWriteTokens = i % 5 ? 0 : Math.floor(promptTokens / 8)
+      const usage = { promptTokens, cachedTokens, cacheWriteTokens, cacheWrite1hTokens: i % 10 ? 0 : cacheWriteTokens, completionTokens: 1 + (i * 104_729) % 3000, reasoningTokens: 0 }
+      const costNanoUsd = s.cost.costNanoUsd(pricing, usage, day)
+      expected += costNanoUsd
+      dollars += costNanoUsd / 1e9
+      s.log.recordRequest(request(`req_sum_${usePostgres}_${i}`, key.id, { ...usage, createdAt: day + i * 1000, model: i % 2 ? 'gpt-4o-mini' : 'gpt-4.1', costNanoUsd }))
+    }
+    await s.log.flushRequestLog()
+    // Summed as dollars, the same costs drift: what the gateway did before it counted in integers.
+    expect(dollars).not.toBe(expected / 1e9)
+    expect(await countRows('SELECT SUM(cost_nano_usd) AS n FROM request_log WHERE key_id = ?', key.id)).toBe(expected)
+    expect(await countRows('SELECT SUM(cost_nano_usd) AS n FROM usage_daily WHERE key_id = ?', key.id)).toBe(expected)
+    expect((await s.keys.getKey(key.id))!.spentNanoUsd).toBe(expected)
+    const byKey = (await s.log.usageBetween('2026-11-22', '2026-11-22', 'key')).find(r => r.key === key.id)
+    expect(byKey).toMatchObject({ requests: 10_000, costNanoUsd: expected, costUsd: expected / 1e9 })
   })
 
   const notSqlite = skip || usePostgres
-  const countRows = async (sql: string, ...params: string[]) =>
-    Number((await (await s.db.database()).db.prepare(sql).get(...params) as { n: number | string }).n)
+  
 
   it.skipIf(notSqlite)('writes the request log on the writer thread\'s connection, visible to the main one once flushed', async () => {
     const { db } = await s.db.database()
@@ -146,11 +179,11 @@ describe.each([
     const before = await dataVersion()
     const { key } = await s.keys.createKey({ name: 'threaded' })
     expect(await dataVersion()).toBe(before)
-    s.log.recordRequest(request('req_threaded', key.id, { costUsd: 0.25 }))
+    s.log.recordRequest(request('req_threaded', key.id, { costNanoUsd: 250_000_000 }))
     await s.log.flushRequestLog()
     expect(await dataVersion()).not.toBe(before)
     expect(await countRows('SELECT COUNT(*) AS n FROM request_log WHERE key_id = ?', key.id)).toBe(1)
-    expect((await s.keys.getKey(key.id))!.spentUsd).toBe(0.25)
+    expect((await s.keys.getKey(key.id))!.spentNanoUsd).toBe(250_000_000)
   })
 
   it.skipIf(notSqlite)('makes the writer wait for a main-thread transaction that reads before it writes', async () => {
@@ -166,7 +199,7 @@ describe.each([
       await handle.db.prepare('UPDATE gateway_keys SET name = ? WHERE id = ?').run('renamed while contended', key.id)
     })
     await flushed
-    expect(await s.keys.getKey(key.id)).toMatchObject({ name: 'renamed while contended', spentUsd: 0.001 })
+    expect(await s.keys.getKey(key.id)).toMatchObject({ name: 'renamed while contended', spentNanoUsd: 1_000_000 })
     expect(await countRows('SELECT COUNT(*) AS n FROM request_log WHERE key_id = ?', key.id)).toBe(1)
   })
 
@@ -174,8 +207,8 @@ describe.each([
     const { db } = await s.db.database()
     const { key } = await s.keys.createKey({ name: 'retried' })
     // Fails the batch at its last statement, after its request rows and rollups were written.
-    await db.exec(`CREATE TRIGGER refuse_spend BEFORE UPDATE OF spent_usd ON gateway_keys WHEN NEW.id = '${key.id}' BEGIN SELECT RAISE(ABORT, 'spend refused'); END`)
-    for (let i = 0; i < 3; i++) s.log.recordRequest(request(`req_retried_${i}`, key.id, { createdAt: Date.UTC(2026, 10, 21, 12), costUsd: 0.5 }))
+    await db.exec(`CREATE TRIGGER refuse_spend BEFORE UPDATE OF spent_nano_usd ON gateway_keys WHEN NEW.id = '${key.id}' BEGIN SELECT RAISE(ABORT, 'spend refused'); END`)
+    for (let i = 0; i < 3; i++) s.log.recordRequest(request(`req_retried_${i}`, key.id, { createdAt: Date.UTC(2026, 10, 21, 12), costNanoUsd: 500_000_000 }))
     await expect(s.log.flushRequestLog()).rejects.toThrow('spend refused')
     expect(s.log.pendingRequestCount()).toBe(3)
     expect(await countRows('SELECT COUNT(*) AS n FROM request_log WHERE key_id = ?', key.id)).toBe(0)
@@ -184,7 +217,7 @@ describe.each([
     expect(s.log.pendingRequestCount()).toBe(0)
     expect(await countRows('SELECT COUNT(*) AS n FROM request_log WHERE key_id = ?', key.id)).toBe(3)
     expect(await countRows('SELECT SUM(requests) AS n FROM usage_daily WHERE key_id = ?', key.id)).toBe(3)
-    expect((await s.keys.getKey(key.id))!.spentUsd).toBe(1.5)
+    expect((await s.keys.getKey(key.id))!.spentNanoUsd).toBe(1_500_000_000)
   })
 
   it.runIf(usePostgres && !skip)('keeps working when PostgreSQL ends its idle pooled connections', async () => {

@@ -229,7 +229,7 @@ describe('response translation', () => {
       choices: [{ index: 0, message: { role: 'assistant', content: 'Hello world', refusal: null }, logprobs: null, finish_reason: 'stop' }],
       usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15, prompt_tokens_details: { cached_tokens: 0 }, completion_tokens_details: { reasoning_tokens: 0 } },
     })
-    expect(usage).toEqual({ promptTokens: 10, cachedTokens: 0, cacheWriteTokens: 0, completionTokens: 5, reasoningTokens: 0 })
+    expect(usage).toEqual({ promptTokens: 10, cachedTokens: 0, cacheWriteTokens: 0, cacheWrite1hTokens: 0, completionTokens: 5, reasoningTokens: 0 })
   })
 
   it('turns tool_use blocks into tool_calls with finish_reason tool_calls', () => {
@@ -248,10 +248,18 @@ describe('response translation', () => {
       content: [{ type: 'text', text: 'ok' }],
       usage: { input_tokens: 20, cache_read_input_tokens: 1000, cache_creation_input_tokens: 300, output_tokens: 7, output_tokens_details: { thinking_tokens: 3 } },
     }), target())
-    expect(usage).toEqual({ promptTokens: 1320, cachedTokens: 1000, cacheWriteTokens: 300, completionTokens: 7, reasoningTokens: 3 })
+    expect(usage).toEqual({ promptTokens: 1320, cachedTokens: 1000, cacheWriteTokens: 300, cacheWrite1hTokens: 0, completionTokens: 7, reasoningTokens: 3 })
     expect(JSON.parse(body).usage).toEqual({
       prompt_tokens: 1320, completion_tokens: 7, total_tokens: 1327, prompt_tokens_details: { cached_tokens: 1000 }, completion_tokens_details: { reasoning_tokens: 3 },
     })
+  })
+
+  it('keeps the 1-hour part of the cache writes that cache_creation reports', () => {
+    const { usage } = anthropic.chat.response(msg({
+      content: [{ type: 'text', text: 'ok' }],
+      usage: { input_tokens: 20, cache_read_input_tokens: 0, cache_creation_input_tokens: 3000, cache_creation: { ephemeral_5m_input_tokens: 1000, ephemeral_1h_input_tokens: 2000 }, output_tokens: 7 },
+    }), target())
+    expect(usage).toMatchObject({ promptTokens: 3020, cacheWriteTokens: 3000, cacheWrite1hTokens: 2000 })
   })
 
   it('maps stop reasons, keeps thinking out of the content, and answers a response_format from its tool', () => {
@@ -280,7 +288,7 @@ describe('stream translation', () => {
     const finish = chunks.find(c => c.choices[0]?.finish_reason)
     expect(finish.choices[0]).toEqual({ index: 0, delta: {}, logprobs: null, finish_reason: 'tool_calls' })
     expect(chunks.at(-1)).toMatchObject({ choices: [], usage: { prompt_tokens: 377, completion_tokens: 65, total_tokens: 442 } })
-    expect(translator.usage()).toEqual({ promptTokens: 377, cachedTokens: 0, cacheWriteTokens: 0, completionTokens: 65, reasoningTokens: 0 })
+    expect(translator.usage()).toEqual({ promptTokens: 377, cachedTokens: 0, cacheWriteTokens: 0, cacheWrite1hTokens: 0, completionTokens: 65, reasoningTokens: 0 })
 
     const final = await openaiSdkFinal(chunks)
     expect(final.choices[0]!.message.content).toBe('I\'ll check the current weather in Paris for you.')
@@ -297,6 +305,15 @@ describe('stream translation', () => {
     expect(whole.chunks.at(-1).choices[0].finish_reason).toBe('length')
     expect(whole.chunks.some(c => c.usage)).toBe(false)
     expect(whole.translator.usage()).toMatchObject({ promptTokens: 60, completionTokens: 9 })
+  })
+
+  it('keeps the cache-write split of a stream, from message_start or the message_delta that repeats it', () => {
+    const creation = { ephemeral_5m_input_tokens: 100, ephemeral_1h_input_tokens: 400 }
+    const start = sse('message_start', { message: { id: 'msg_1', model: 'claude-x', content: [], usage: { input_tokens: 5, cache_creation_input_tokens: 500, cache_creation: creation, output_tokens: 1 } } })
+    const end = `${sse('message_delta', { delta: { stop_reason: 'end_turn' }, usage: { output_tokens: 3 } })}${sse('message_stop')}`
+    expect(feed(start + end, target(), false).translator.usage()).toMatchObject({ promptTokens: 505, cacheWriteTokens: 500, cacheWrite1hTokens: 400, completionTokens: 3 })
+    const repeated = `${sse('message_delta', { delta: { stop_reason: 'end_turn' }, usage: { output_tokens: 3, input_tokens: 5, cache_creation_input_tokens: 500, cache_creation: creation } })}${sse('message_stop')}`
+    expect(feed(start + repeated, target(), false).translator.usage()).toMatchObject({ cacheWriteTokens: 500, cacheWrite1hTokens: 400 })
   })
 
   it('streams thinking as reasoning_content and a response_format tool as content', () => {

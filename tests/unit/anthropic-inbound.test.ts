@@ -291,6 +291,6 @@ describe('native passthrough helpers', () => {
     const tracker = nativeStreamUsage()
     expect(tracker.usage()).toBeUndefined()
     createParser({ onEvent: e => tracker.push({ event: e.event, data: e.data }) }).feed(readFileSync(RECORDED, 'utf8'))
-    expect(tracker.usage()).toEqual({ promptTokens: 377, cachedTokens: 0, cacheWriteTokens: 0, completionTokens: 65, reasoningTokens: 0 })
+    expect(tracker.usage()).toEqual({ promptTokens: 377, cachedTokens: 0, cacheWriteTokens: 0, cacheWrite1hTokens: 0, completionTokens: 65, reasoningTokens: 0 })
   })
 })

@@ -55,6 +55,11 @@ describe('OpenAI adapter', () => {
     expect(openai.chat.response('{"choices":[],"usage":null}', target).usage.promptTokens).toBe(0)
   })
 
+  it('reads the prompt tokens written to the cache', () => {
+    const usage = { prompt_tokens: 3000, completion_tokens: 4, prompt_tokens_details: { cached_tokens: 1000, cache_write_tokens: 1500 } }
+    expect(openai.chat.response(JSON.stringify({ choices: [], usage }), target).usage).toMatchObject({ promptTokens: 3000, cachedTokens: 1000, cacheWriteTokens: 1500 })
+  })
+
   it('drops the usage chunk unless asked, and meters it either way', () => {
     const usageChunk = JSON.stringify({ id: 'c', object: 'chat.completion.chunk', choices: [], usage: { prompt_tokens: 5, completion_tokens: 2 } })
     const content = JSON.stringify({ id: 'c', object: 'chat.completion.chunk', choices: [{ index: 0, delta: { content: 'hi' } }], usage: null })

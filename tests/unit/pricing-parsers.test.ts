@@ -34,7 +34,9 @@ describe.skipIf(sharedMissing)(sharedTitle, () => {
       const m = models()
       expect(m.size).toBe(44)
       // Not text-token models, or listed without a price.
-      for (const id of ['omni-moderation-latest', 'gpt-5.4-cyber', 'gpt-realtime', 'gpt-image-1', 'sora-2', 'gpt-4o-transcribe', 'o4-mini-2025-04-16', 'gpt-4o-mini-2024-07-18']) {
+      for (const id of ['omni-moderation-latest', 'gpt-5.4-cyber', 'gpt-realtime', 'gpt-image-1', 'sora-2', 'gpt-4o-transcribe', 'o4-mini-2025-04-16', 'gpt-4o-mini-2024-07-18',
+        // Named only by the fine-tuning tables, which price fine-tuned models, not the snapshot.
+        'gpt-4.1-2025-04-14']) {
         expect(m.has(id), id).toBe(false)
       }
     })
@@ -65,8 +67,11 @@ describe.skipIf(sharedMissing)(sharedTitle, () => {
       // No marker in its own row: the page's single threshold applies.
       expect(m.get('gpt-5.6-sol')?.pricing).toEqual({
         input: 4, cachedInput: 0.4, cacheWrite: 5, output: 20,
-        tiers: [{ aboveTokens: 272_000, input: 8, cachedInput: 0.8, output: 30 }],
+        tiers: [{ aboveTokens: 272_000, input: 8, cachedInput: 0.8, cacheWrite: 10, output: 30 }],
+        // "GPT-5.6 Sol’s promotional pricing is available at least through November 21, 2026."
+        promotionalThrough: '2026-11-21T23:59:59.999Z',
       })
+      expect(m.get('gpt-5.6-luna')?.pricing.tiers).toEqual([{ aboveTokens: 272_000, input: 0.4, cachedInput: 0.04, cacheWrite: 0.5, output: 1.8 }])
     })
 
     it('reads the single-tier cyber and specialized tables', () => {
@@ -96,7 +101,7 @@ describe.skipIf(sharedMissing)(sharedTitle, () => {
       // This older copy predates the promotional price in the Markdown copy.
       expect(m.get('gpt-5.6-sol')?.pricing).toEqual({
         input: 5, cachedInput: 0.5, cacheWrite: 6.25, output: 30,
-        tiers: [{ aboveTokens: 272_000, input: 10, cachedInput: 1, output: 45 }],
+        tiers: [{ aboveTokens: 272_000, input: 10, cachedInput: 1, cacheWrite: 12.5, output: 45 }],
       })
     })
 
@@ -104,6 +109,12 @@ describe.skipIf(sharedMissing)(sharedTitle, () => {
       // Only the first rows are rendered server-side with their long-context columns.
       expect(models().get('gpt-5.5')?.pricing).toEqual({ input: 5, cachedInput: 0.5, output: 30 })
     })
+  })
+
+  it('refuses an OpenAI promotional note it cannot tie to a priced model', () => {
+    const page = read(SHARED, 'openai-pricing.md')
+    expect(() => parsePricingPage('openai', page.replace('GPT-5.6 Sol’s promotional', 'GPT-7 Nova’s promotional'))).toThrow(/promotional price for gpt-7-nova/)
+    expect(() => parsePricingPage('openai', page.replace('GPT-5.6 Sol’s promotional pricing is available at least', 'Promotional pricing for GPT-5.6 Sol holds'))).toThrow(/promotional-price note/)
   })
 
   it('refuses the early-2026 OpenAI MDX form', () => {
@@ -117,18 +128,20 @@ describe.skipIf(sharedMissing)(sharedTitle, () => {
       expect(m.size).toBe(15)
       expect(m.get('claude-haiku-4-5')).toEqual({
         id: 'claude-haiku-4-5', displayName: 'Claude Haiku 4.5', mode: 'chat', status: 'active',
-        pricing: { input: 1, cachedInput: 0.1, cacheWrite: 1.25, output: 5 },
+        pricing: { input: 1, cachedInput: 0.1, cacheWrite: 1.25, cacheWrite1h: 2, output: 5 },
       })
-      expect(m.get('claude-sonnet-5')?.pricing).toEqual({ input: 2, cachedInput: 0.2, cacheWrite: 2.5, output: 10 })
-      expect(m.get('claude-opus-4-6')?.pricing).toEqual({ input: 5, cachedInput: 0.5, cacheWrite: 6.25, output: 25 })
-      expect(m.get('claude-fable-5')?.pricing).toEqual({ input: 10, cachedInput: 1, cacheWrite: 12.5, output: 50 })
+      expect(m.get('claude-sonnet-5')?.pricing).toEqual({ input: 2, cachedInput: 0.2, cacheWrite: 2.5, cacheWrite1h: 4, output: 10 })
+      expect(m.get('claude-opus-4-6')?.pricing).toEqual({ input: 5, cachedInput: 0.5, cacheWrite: 6.25, cacheWrite1h: 10, output: 25 })
+      expect(m.get('claude-fable-5')?.pricing).toEqual({ input: 10, cachedInput: 1, cacheWrite: 12.5, cacheWrite1h: 20, output: 50 })
+      // The 1-hour write is 2× base input on every row, the 5-minute one 1.25×.
+      for (const model of m.values()) expect(model.pricing.cacheWrite1h, model.id).toBeCloseTo(model.pricing.input * 2, 10)
       expect(m.get('claude-mythos-5')?.status).toBe('active')
     })
 
     it('marks retired models', () => {
       const m = parse('anthropic', SHARED, 'anthropic-pricing.md')
-      expect(m.get('claude-opus-4-1')).toMatchObject({ status: 'retired', pricing: { input: 15, cachedInput: 1.5, cacheWrite: 18.75, output: 75 } })
-      expect(m.get('claude-3-5-haiku-latest')).toMatchObject({ status: 'retired', pricing: { input: 0.8, cachedInput: 0.08, cacheWrite: 1, output: 4 } })
+      expect(m.get('claude-opus-4-1')).toMatchObject({ status: 'retired', pricing: { input: 15, cachedInput: 1.5, cacheWrite: 18.75, cacheWrite1h: 30, output: 75 } })
+      expect(m.get('claude-3-5-haiku-latest')).toMatchObject({ status: 'retired', pricing: { input: 0.8, cachedInput: 0.08, cacheWrite: 1, cacheWrite1h: 1.6, output: 4 } })
       expect([...m.values()].filter(x => x.status === 'retired').map(x => x.id).sort())
         .toEqual(['claude-3-5-haiku-latest', 'claude-opus-4-0', 'claude-opus-4-1', 'claude-sonnet-4-0'])
     })
@@ -138,7 +151,7 @@ describe.skipIf(sharedMissing)(sharedTitle, () => {
       expect(m.size).toBe(12)
       expect(m.get('claude-3-7-sonnet-latest')?.status).toBe('deprecated')
       expect(m.get('claude-3-opus-latest')?.status).toBe('deprecated')
-      expect(m.get('claude-3-haiku-20240307')).toMatchObject({ status: 'active', pricing: { input: 0.25, cachedInput: 0.03, cacheWrite: 0.3, output: 1.25 } })
+      expect(m.get('claude-3-haiku-20240307')).toMatchObject({ status: 'active', pricing: { input: 0.25, cachedInput: 0.03, cacheWrite: 0.3, cacheWrite1h: 0.5, output: 1.25 } })
     })
   })
 
@@ -177,10 +190,15 @@ describe.skipIf(sharedMissing)(sharedTitle, () => {
       expect(models().get('gemini-embedding-2')?.pricing).toEqual({ input: 0.2, output: 0 })
     })
 
-    it('takes the dated price in force', () => {
-      expect(models().get('gemini-3.7-flash')?.pricing).toEqual({ input: 0.75, cachedInput: 0.075, output: 3.75 })
-      expect(models(new Date('2026-12-31T23:59:00Z')).get('gemini-3.7-flash')?.pricing.input).toBe(0.75)
+    it('takes the dated price in force, and schedules the announced one from its date (UTC)', () => {
+      const later = [{ from: '2027-01-01T00:00:00.000Z', input: 1.5, cachedInput: 0.15, output: 7.5 }]
+      expect(models().get('gemini-3.7-flash')?.pricing).toEqual({ input: 0.75, cachedInput: 0.075, output: 3.75, schedule: later })
+      expect(models().get('gemini-3.6-flash')?.pricing).toEqual({ input: 0.75, cachedInput: 0.075, output: 3.75, schedule: later })
+      expect(models(new Date('2026-12-31T23:59:00Z')).get('gemini-3.7-flash')?.pricing).toMatchObject({ input: 0.75, schedule: later })
+      // Read after the change: today's price and nothing left to schedule.
       expect(models(new Date('2027-01-01T00:00:00Z')).get('gemini-3.7-flash')?.pricing).toEqual({ input: 1.5, cachedInput: 0.15, output: 7.5 })
+      // Undated prices have no schedule.
+      expect(models().get('gemini-2.5-flash')?.pricing).not.toHaveProperty('schedule')
     })
   })
 
@@ -245,7 +263,7 @@ describe('repository fixture pages: the standard tier is taken', () => {
   it('Anthropic: batch and fast-mode tables are ignored', () => {
     const m = parse('anthropic', REPO, 'anthropic.md')
     expect([...m.keys()]).toEqual(['claude-opus-4-6', 'claude-haiku-4-5', 'claude-3-7-sonnet-latest'])
-    expect(m.get('claude-opus-4-6')?.pricing).toEqual({ input: 5, cachedInput: 0.5, cacheWrite: 6.25, output: 25 })
+    expect(m.get('claude-opus-4-6')?.pricing).toEqual({ input: 5, cachedInput: 0.5, cacheWrite: 6.25, cacheWrite1h: 10, output: 25 })
     expect(m.get('claude-3-7-sonnet-latest')).toMatchObject({ displayName: 'Claude Sonnet 3.7', status: 'deprecated' })
   })
 
@@ -269,7 +287,7 @@ describe('repository fixture pages: the standard tier is taken', () => {
     ])
     expect(r.models.find(m => m.id === 'claude-opus-4-6')).toEqual({
       id: 'claude-opus-4-6', provider: 'anthropic', mode: 'chat', displayName: 'Claude Opus 4.6',
-      pricing: { input: 5, cachedInput: 0.5, cacheWrite: 6.25, output: 25 },
+      pricing: { input: 5, cachedInput: 0.5, cacheWrite: 6.25, cacheWrite1h: 10, output: 25 },
       contextWindow: 1_000_000, maxOutputTokens: 128_000, aliases: [], status: 'active', source: 'seed', updatedAt: NOW.toISOString(),
     })
     expect(r.models.find(m => m.id === 'claude-3-7-sonnet-latest')).toMatchObject({ status: 'deprecated', aliases: ['claude-3-7-sonnet-20250219'] })

@@ -43,6 +43,12 @@ const MODELS = [
   model('emb-x', 'openai', 'embedding'),
   model('gem-x', 'google'),
   model('org/tuned-x', 'openai'),
+  model('gpt-4.1', 'openai'),
+  // A snapshot priced by name on its page has its own entry.
+  model('gpt-4.1-2025-01-01', 'openai'),
+  model('claude-opus-4-6', 'anthropic'),
+  model('claude-3-5-haiku-latest', 'anthropic'),
+  model('gemini-2.0-flash', 'google'),
 ]
 
 beforeAll(async () => {
@@ -111,6 +117,32 @@ describe('resolveTargets', () => {
   it('skips a route\'s targets that do not resolve, and fails with the first one\'s error when none does', () => {
     expect(names('partly')).toEqual(['openai/gpt-x'])
     expect(failure(() => names('broken'))).toMatchObject({ status: 404, code: 'model_not_found' })
+  })
+})
+
+describe('snapshot ids', () => {
+  const resolved = (name: string) => resolveTargets(name, gatewayKey(), 'chat')[0]!
+
+  it('prices a dated id the registry does not list as its family, and sends it upstream as the client named it', () => {
+    expect(resolved('gpt-4.1-2025-04-14').target).toMatchObject({ provider: 'openai', model: 'gpt-4.1-2025-04-14', entry: findModel('gpt-4.1') })
+    expect(resolved('openai/gpt-4.1-2025-04-14').target).toMatchObject({ model: 'gpt-4.1-2025-04-14', entry: findModel('gpt-4.1') })
+    expect(resolved('claude-opus-4-6-20260205').target).toMatchObject({ provider: 'anthropic', model: 'claude-opus-4-6-20260205', entry: findModel('claude-opus-4-6') })
+    // Anthropic's older models are listed as `-latest`.
+    expect(resolved('claude-3-5-haiku-20241022').target.entry).toBe(findModel('claude-3-5-haiku-latest'))
+    // Gemini's stable versions: resolved (its provider has no credential in this test).
+    expect(failure(() => resolved('gemini-2.0-flash-001'))).toMatchObject({ status: 503, code: 'provider_not_configured' })
+  })
+
+  it('keeps the entry of a snapshot priced by name, and the name the client sent', () => {
+    expect(resolved('gpt-4.1-2025-01-01').target).toMatchObject({ model: 'gpt-4.1-2025-01-01', entry: findModel('gpt-4.1-2025-01-01') })
+    expect(resolved('gpt-4.1-2025-04-14').requestedModel).toBe('gpt-4.1-2025-04-14')
+    expect(resolveTargets('fast', gatewayKey(), 'chat').map(r => r.requestedModel)).toEqual(['fast', 'fast'])
+  })
+
+  it('follows each provider\'s own naming only, and only dates', () => {
+    for (const name of ['gpt-4.1-20250414', 'claude-opus-4-6-2026-02-05', 'gpt-4.1-001', 'gpt-4.1-2025-04', 'gpt-4.1-preview', 'anthropic/gpt-4.1-2025-04-14', 'gone-x-2025-04-14']) {
+      expect(failure(() => resolved(name)), name).toMatchObject({ status: 404, code: 'model_not_found' })
+    }
   })
 })
 

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { adminQuery, defineAdminHandler } from '../../utils/admin/handler'
 import { USAGE_GROUPS, usageBetween } from '../../utils/store/request-log'
 import { lastUtcDays } from '../../../shared/utils/utc-day'
+import { nanoToUsd } from '../../utils/core/money'
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}/, 'expected a date (YYYY-MM-DD or ISO 8601)').transform(s => s.slice(0, 10))
 
@@ -22,7 +23,7 @@ export default defineAdminHandler(async (event) => {
     promptTokens: t.promptTokens + r.promptTokens,
     cachedTokens: t.cachedTokens + r.cachedTokens,
     completionTokens: t.completionTokens + r.completionTokens,
-    costUsd: t.costUsd + r.costUsd,
-  }), { requests: 0, promptTokens: 0, cachedTokens: 0, completionTokens: 0, costUsd: 0 })
-  return { from, to, groupBy: q.groupBy, data, totals }
+    costNanoUsd: t.costNanoUsd + r.costNanoUsd,
+  }), { requests: 0, promptTokens: 0, cachedTokens: 0, completionTokens: 0, costNanoUsd: 0 })
+  return { from, to, groupBy: q.groupBy, data, totals: { ...totals, costUsd: nanoToUsd(totals.costNanoUsd) } }
 })

@@ -1,5 +1,6 @@
 // The admin view of a gateway key: everything but its secret and digest.
 import type { GatewayKey } from '../store/keys'
+import { nanoToUsd } from '../core/money'
 
 export function keyView(k: GatewayKey) {
   const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString())
@@ -7,8 +8,8 @@ export function keyView(k: GatewayKey) {
     id: k.id,
     name: k.name,
     keyHint: k.keyHint,
-    budgetUsd: k.budgetUsd,
-    spentUsd: k.spentUsd,
+    budgetUsd: k.budgetNanoUsd === null ? null : nanoToUsd(k.budgetNanoUsd),
+    spentUsd: nanoToUsd(k.spentNanoUsd),
     rpm: k.rpm,
     tpm: k.tpm,
     models: k.models,

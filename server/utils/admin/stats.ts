@@ -3,6 +3,7 @@
 import { z } from 'zod'
 import { database } from '../db'
 import { flushRequestLog } from '../store/request-log'
+import { nanoToUsd } from '../core/money'
 import { DAY_MS, lastUtcDays, utcDaysBetween } from '../../../shared/utils/utc-day'
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a UTC day (YYYY-MM-DD)')
@@ -30,7 +31,7 @@ export async function usageSeries(from: string, to: string, by: SeriesGroup): Pr
   const { db } = await database()
   const column = SERIES_GROUPS[by]
   const rows = await db.prepare(`SELECT day, ${column} AS grp, SUM(requests) AS requests, SUM(errors) AS errors,
-    SUM(prompt_tokens) + SUM(completion_tokens) AS tokens, SUM(cost_usd) AS cost_usd
+    SUM(prompt_tokens) + SUM(completion_tokens) AS tokens, SUM(cost_nano_usd) AS cost_nano_usd
     FROM usage_daily WHERE day >= ? AND day <= ? GROUP BY day, ${column}`).all(from, to) as Record<string, string | number>[]
   const days = utcDaysBetween(from, to)
   const index = new Map(days.map((d, i) => [d, i]))
@@ -48,8 +49,10 @@ export async function usageSeries(from: string, to: string, by: SeriesGroup): Pr
     s.requests[i]! += Number(r.requests)
     s.errors[i]! += Number(r.errors)
     s.tokens[i]! += Number(r.tokens)
-    s.costUsd[i]! += Number(r.cost_usd)
+    // Summed in nano-dollars while the rows are read, turned into dollars after.
+    s.costUsd[i]! += Number(r.cost_nano_usd)
   }
+  for (const s of byName.values()) s.costUsd = s.costUsd.map(nanoToUsd)
   const total = (s: Series) => s.requests.reduce((a, b) => a + b, 0)
   return { days, series: [...byName.values()].sort((a, b) => total(b) - total(a) || a.name.localeCompare(b.name)) }
 }

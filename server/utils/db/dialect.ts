@@ -11,7 +11,7 @@ export interface Dialect {
   name: DialectName
   /** 64-bit integer column (epoch milliseconds, token counts). */
   bigint: string
-  /** Double-precision column (USD amounts). */
+  /** Double-precision column (the dollar amounts of migration 1, since converted to integers). */
   double: string
 }
 

@@ -137,4 +137,37 @@ export const migrations: Migration[] = [
       'CREATE INDEX responses_key_created_at ON responses (key_id, created_at)',
     ],
   },
+  {
+    version: 6,
+    name: 'money_in_nano_usd',
+    // Costs, spend and budgets become integers of nano-dollars (core/money.ts): sums are then exact.
+    // Each REAL dollar column is converted, rounded to the nearest nano-dollar, then dropped.
+    statements: d => [
+      ...nanoColumn(d, 'request_log', 'cost_usd', 'cost_nano_usd', true),
+      ...nanoColumn(d, 'usage_daily', 'cost_usd', 'cost_nano_usd', true),
+      ...nanoColumn(d, 'gateway_keys', 'spent_usd', 'spent_nano_usd', true),
+      ...nanoColumn(d, 'gateway_keys', 'budget_usd', 'budget_nano_usd', false),
+    ],
+  },
+  {
+    version: 7,
+    name: 'cache_write_1h_tokens',
+    // The part of a request's cache writes kept for 1 hour (Anthropic), billed at its own price.
+    statements: d => [`ALTER TABLE request_log ADD COLUMN cache_write_1h_tokens ${d.bigint} NOT NULL DEFAULT 0`],
+  },
+  {
+    version: 8,
+    name: 'requested_model',
+    // The name the client sent beside the registry model that priced it (snapshot ids, aliases, routes).
+    statements: () => ['ALTER TABLE request_log ADD COLUMN requested_model TEXT'],
+  },
 ]
+
+/** Replaces a dollar column by an integer nano-dollar column holding the same amounts (NULL stays NULL). */
+function nanoColumn(d: Dialect, table: string, from: string, to: string, required: boolean): string[] {
+  return [
+    `ALTER TABLE ${table} ADD COLUMN ${to} ${d.bigint}${required ? ' NOT NULL DEFAULT 0' : ''}`,
+    `UPDATE ${table} SET ${to} = CAST(ROUND(${from} * 1000000000) AS ${d.bigint}) WHERE ${from} IS NOT NULL`,
+    `ALTER TABLE ${table} DROP COLUMN ${from}`,
+  ]
+}

@@ -1,7 +1,7 @@
 // What one upstream call may cost at most, which is what its budget reservation holds. The completion
 // cap is decided here once per call and both sent upstream and counted, so the provider cannot be
 // asked for more than was reserved; the prompt is estimated from the body's size.
-import { pricesFor } from '../registry/cost'
+import { linesNanoUsd, pricesFor } from '../registry/cost'
 import type { ModelEntry } from '../registry/schema'
 
 /** Characters per prompt token assumed for a reservation: fewer than tokenizers average, so it estimates high. */
@@ -19,12 +19,16 @@ export function completionCap(entry: ModelEntry, requested: number | null | unde
 }
 
 /**
- * The most a call can cost: the prompt at its dearest price per token (a cache write costs more than
- * plain input), and `choices` completions (OpenAI's n, Gemini's candidateCount) of `cap` tokens each.
+ * The most a call made at `at` (epoch ms) can cost, in nano-dollars: the prompt at its dearest price
+ * per token (a cache write costs more than plain input), and `choices` completions (OpenAI's n,
+ * Gemini's candidateCount) of `cap` tokens each.
  */
-export function estimateCostUsd(entry: ModelEntry, promptChars: number, cap: number, choices: number): number {
+export function estimateCostNanoUsd(entry: ModelEntry, promptChars: number, cap: number, choices: number, at: number): number {
   const promptTokens = Math.ceil(promptChars / PROMPT_CHARS_PER_TOKEN)
-  const prices = pricesFor(entry.pricing, promptTokens)
+  const prices = pricesFor(entry.pricing, promptTokens, at)
   const completionTokens = entry.mode === 'chat' ? cap * choices : 0
-  return (promptTokens * Math.max(prices.input, prices.cacheWrite ?? 0) + completionTokens * prices.output) / 1e6
+  return linesNanoUsd([
+    { class: 'input', tokens: promptTokens, usdPerMillion: Math.max(prices.input, prices.cacheWrite ?? 0, prices.cacheWrite1h ?? 0) },
+    { class: 'output', tokens: completionTokens, usdPerMillion: prices.output },
+  ])
 }

@@ -14,11 +14,13 @@ export interface RequestContext {
   key?: GatewayKey
   provider?: ProviderId
   entry?: ModelEntry
+  /** The model (or route) name the client sent, once it resolved. */
+  requestedModel?: string
   ttftMs: number | null
   /** The request-log row, once the request has ended. */
   record?: RequestRecord
-  /** The budget the request holds (reserved for the target being tried), settled when it ends. */
-  heldUsd: number
+  /** The budget the request holds in nano-dollars (reserved for the target being tried), settled when it ends. */
+  heldNanoUsd: number
   /** The prompt as text, for counting tokens when a request is cut short. */
   promptText?: () => string
 }
@@ -29,5 +31,5 @@ export interface AuthenticatedContext extends RequestContext {
 }
 
 export function newRequestContext(endpoint: RequestRecord['endpoint'], id: string): RequestContext {
-  return { id, startedAt: Date.now(), endpoint, stream: false, ttftMs: null, heldUsd: 0 }
+  return { id, startedAt: Date.now(), endpoint, stream: false, ttftMs: null, heldNanoUsd: 0 }
 }

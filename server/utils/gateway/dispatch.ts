@@ -6,7 +6,7 @@
 import { config } from '../core/config'
 import type { UpstreamRequest } from '../providers/types'
 import { reserveBudget, settleBudget } from './budget'
-import { completionCap, estimateCostUsd } from './budget-estimate'
+import { completionCap, estimateCostNanoUsd } from './budget-estimate'
 import type { ClientClose } from './client-close'
 import { circuitAllows, recordFailure, recordSuccess } from './circuit'
 import { GatewayError, toGatewayError } from '../core/errors'
@@ -44,7 +44,7 @@ export async function dispatchToTarget(
 ): Promise<Dispatched> {
   const key = ctx.key
   // A key without a budget sends no cap of its own where the provider needs none.
-  const fallbackCap = key.budgetUsd === null ? undefined : config().budgetDefaultMaxTokens
+  const fallbackCap = key.budgetNanoUsd === null ? undefined : config().budgetDefaultMaxTokens
   let lastError: GatewayError | undefined
   for (const [i, c] of candidates.entries()) {
     const { provider, model } = c.target
@@ -52,14 +52,15 @@ export async function dispatchToTarget(
     if (!circuitAllows(provider, model) && !onlyHope) continue
     ctx.provider = provider
     ctx.entry = c.target.entry
+    ctx.requestedModel = c.requestedModel
     const cap = completionCap(c.target.entry, demand.maxOutputTokens, fallbackCap)
     const request = build(c, cap)
-    if (ctx.heldUsd) {
+    if (ctx.heldNanoUsd) {
       // A failed target's reservation goes back (it was not billed); this one reserves its own.
-      settleBudget(key, ctx.heldUsd, 0)
-      ctx.heldUsd = 0
+      settleBudget(key, ctx.heldNanoUsd, 0)
+      ctx.heldNanoUsd = 0
     }
-    ctx.heldUsd = await reserveBudget(key, estimateCostUsd(c.target.entry, demand.promptChars, cap ?? 0, demand.choices ?? 1))
+    ctx.heldNanoUsd = await reserveBudget(key, estimateCostNanoUsd(c.target.entry, demand.promptChars, cap ?? 0, demand.choices ?? 1, ctx.startedAt))
     try {
       const upstream = await callWithRetries(c.adapter, request, client)
       recordSuccess(provider, model)

@@ -1,7 +1,7 @@
 // Metering: every request that passed authentication ends here, exactly once, with its status, usage
 // and cost from the registry prices. The row goes to the buffered request log, and the cost to the
 // key's budget in place of what the request reserved.
-import { type TokenUsage, ZERO_USAGE, costUsd } from '../registry/cost'
+import { type TokenUsage, ZERO_USAGE, costNanoUsd } from '../registry/cost'
 import { observeRequest } from './request-metrics'
 import { recordRequest } from '../store/request-log'
 import type { RequestRecord } from '../store/request-record'
@@ -17,7 +17,7 @@ export function markFirstByte(ctx: RequestContext): void {
 export function finishRequest(ctx: RequestContext, status: number, usage: TokenUsage = ZERO_USAGE, opts: { errorCode?: string | null, estimated?: boolean } = {}): void {
   if (ctx.record || !ctx.key) return
   countTokens(ctx.key, usage.promptTokens + usage.completionTokens)
-  const cost = ctx.entry ? costUsd(ctx.entry.pricing, usage) : 0
+  const cost = ctx.entry ? costNanoUsd(ctx.entry.pricing, usage, ctx.startedAt) : 0
   ctx.record = {
     id: ctx.id,
     createdAt: ctx.startedAt,
@@ -25,19 +25,21 @@ export function finishRequest(ctx: RequestContext, status: number, usage: TokenU
     endpoint: ctx.endpoint,
     provider: ctx.provider ?? null,
     model: ctx.entry?.id ?? null,
+    requestedModel: ctx.requestedModel ?? null,
     stream: ctx.stream,
     status,
     errorCode: opts.errorCode ?? null,
     ...usage,
-    costUsd: cost,
+    cacheWrite1hTokens: usage.cacheWrite1hTokens ?? 0,
+    costNanoUsd: cost,
     estimated: opts.estimated ?? false,
     latencyMs: Date.now() - ctx.startedAt,
     ttftMs: ctx.ttftMs,
   }
   recordRequest(ctx.record)
   observeRequest(ctx.record)
-  settleBudget(ctx.key, ctx.heldUsd, cost)
-  ctx.heldUsd = 0
+  settleBudget(ctx.key, ctx.heldNanoUsd, cost)
+  ctx.heldNanoUsd = 0
 }
 
 /**

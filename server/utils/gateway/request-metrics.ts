@@ -4,6 +4,7 @@
 import { Counter, Histogram } from 'prom-client'
 import { metricsRegistry } from '../shared/metrics-registry'
 import type { RequestRecord } from '../store/request-record'
+import { nanoToUsd } from '../core/money'
 
 const registers = [metricsRegistry]
 
@@ -23,7 +24,25 @@ const ttft = new Histogram({
   registers,
 })
 const tokens = new Counter({ name: 'gateway_tokens_total', help: 'Tokens metered, by type (prompt includes cached)', labelNames: ['provider', 'model', 'type'], registers })
-const cost = new Counter({ name: 'gateway_cost_usd_total', help: 'Cost metered in USD', labelNames: ['provider', 'model'], registers })
+/** Cost per provider and model in nano-dollars, summed exactly; the counter shows it in dollars at each scrape. */
+const costNanoByModel = new Map<string, { provider: string, model: string, nano: number }>()
+new Counter({
+  name: 'gateway_cost_usd_total',
+  help: 'Cost metered in USD',
+  labelNames: ['provider', 'model'],
+  registers,
+  collect() {
+    this.reset()
+    for (const { provider, model, nano } of costNanoByModel.values()) this.inc({ provider, model }, nanoToUsd(nano))
+  },
+})
+
+function addCost(provider: string, model: string, nano: number): void {
+  const k = `${provider}\u0000${model}`
+  const known = costNanoByModel.get(k)
+  if (known) known.nano += nano
+  else costNanoByModel.set(k, { provider, model, nano })
+}
 const upstreamErrors = new Counter({ name: 'gateway_upstream_errors_total', help: 'Failed upstream calls, by provider and gateway error code', labelNames: ['provider', 'code'], registers })
 const rateLimited = new Counter({ name: 'gateway_rate_limited_total', help: 'Requests refused by a limit, by scope (ip, key, budget)', labelNames: ['scope'], registers })
 
@@ -38,7 +57,7 @@ export function observeRequest(r: RequestRecord): void {
   if (r.promptTokens) tokens.inc({ provider, model, type: 'prompt' }, r.promptTokens)
   if (r.cachedTokens) tokens.inc({ provider, model, type: 'cached' }, r.cachedTokens)
   if (r.completionTokens) tokens.inc({ provider, model, type: 'completion' }, r.completionTokens)
-  if (r.costUsd) cost.inc({ provider, model }, r.costUsd)
+  if (r.costNanoUsd) addCost(provider, model, r.costNanoUsd)
   if (r.errorCode && UPSTREAM_CODES.has(r.errorCode)) upstreamErrors.inc({ provider, code: r.errorCode })
   if (r.errorCode === 'rate_limit_exceeded') rateLimited.inc({ scope: 'key' })
   if (r.errorCode === 'budget_exceeded') rateLimited.inc({ scope: 'budget' })

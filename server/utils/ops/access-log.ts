@@ -3,6 +3,7 @@
 // one write call for hundreds of requests instead of one each. The JSON line is assembled directly
 // (strings escaped by JSON.stringify), which costs about half of stringifying an object per request.
 import { config } from '../core/config'
+import { nanoToUsd } from '../core/money'
 import type { RequestRecord } from '../store/request-record'
 
 const FLUSH_MS = 100
@@ -53,7 +54,7 @@ export function writeAccessLog(e: AccessLogEntry): void {
   const level = e.status >= 500 ? 'error' : e.status >= 400 ? 'warn' : 'info'
   const r = e.record
   if (logFormat === 'pretty') {
-    const usage = r ? ` ${r.provider}/${r.model} ${r.promptTokens}+${r.completionTokens} tok $${r.costUsd.toFixed(6)}` : ''
+    const usage = r ? ` ${r.provider}/${r.model} ${r.promptTokens}+${r.completionTokens} tok $${nanoToUsd(r.costNanoUsd).toFixed(6)}` : ''
     emit(`${isoNow()} ${level.toUpperCase()} ${e.method} ${e.path} ${e.status} ${e.durationMs}ms${usage} [${e.requestId}]\n`)
     return
   }
@@ -63,7 +64,7 @@ export function writeAccessLog(e: AccessLogEntry): void {
     line += `,"keyId":${q(r.keyId)}`
     if (r.provider) line += `,"provider":${q(r.provider)}`
     if (r.model) line += `,"model":${q(r.model)}`
-    line += `,"promptTokens":${q(r.promptTokens)},"cachedTokens":${q(r.cachedTokens)},"completionTokens":${q(r.completionTokens)},"costUsd":${q(r.costUsd)}`
+    line += `,"promptTokens":${q(r.promptTokens)},"cachedTokens":${q(r.cachedTokens)},"completionTokens":${q(r.completionTokens)},"costUsd":${q(nanoToUsd(r.costNanoUsd))}`
     if (r.errorCode) line += `,"errorCode":${q(r.errorCode)}`
   }
   emit(`${line}}\n`)

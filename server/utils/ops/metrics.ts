@@ -45,8 +45,8 @@ new Gauge({
     const now = Date.now()
     // A scrape must not fail while the database is unavailable: the series are then missing.
     for (const k of await listKeys().catch(() => [])) {
-      if (k.budgetUsd === null || k.revokedAt !== null || (k.expiresAt !== null && k.expiresAt <= now)) continue
-      this.set({ key_id: k.id }, k.budgetUsd > 0 ? k.spentUsd / k.budgetUsd : 1)
+      if (k.budgetNanoUsd === null || k.revokedAt !== null || (k.expiresAt !== null && k.expiresAt <= now)) continue
+      this.set({ key_id: k.id }, k.budgetNanoUsd > 0 ? k.spentNanoUsd / k.budgetNanoUsd : 1)
     }
   },
 })

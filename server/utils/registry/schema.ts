@@ -14,22 +14,49 @@ export const PricingTier = z.object({
   aboveTokens: z.number().int().positive(),
   input: Price,
   cachedInput: Price.optional(),
+  /** Cache writes above the threshold (OpenAI's "Long context cache writes"). */
+  cacheWrite: Price.optional(),
   output: Price,
 })
 
+const priceFields = {
+  input: Price,
+  /** Price of prompt tokens read from the provider's cache. */
+  cachedInput: Price.optional(),
+  /** Price of prompt tokens written to the cache (Anthropic's 5-minute write, OpenAI's cache write). */
+  cacheWrite: Price.optional(),
+  /** Price of prompt tokens written to the cache for 1 hour (Anthropic's `1h Cache Writes`, 2× input). */
+  cacheWrite1h: Price.optional(),
+  output: Price,
+  tiers: z.array(PricingTier).optional(),
+}
+
+const cachedNotAboveInput = (p: { input: number, cachedInput?: number }) => p.cachedInput === undefined || p.cachedInput <= p.input
+const CACHED_ABOVE_INPUT = { message: 'cachedInput must not exceed input', path: ['cachedInput'] }
+
+/**
+ * Prices that take effect at `from` (ISO 8601, UTC) and hold until the next entry's `from`: a dated
+ * price change the page announces ("$1.50 starting January 1, 2027") switches on its date, no scrape
+ * needed.
+ */
+export const ScheduledPricing = z.object({ from: z.iso.datetime(), ...priceFields }).refine(cachedNotAboveInput, CACHED_ABOVE_INPUT)
+export type ScheduledPricing = z.infer<typeof ScheduledPricing>
+
 export const Pricing = z
   .object({
-    input: Price,
-    /** Price of prompt tokens read from the provider's cache. */
-    cachedInput: Price.optional(),
-    /** Price of prompt tokens written to the cache (Anthropic's 5-minute write). */
-    cacheWrite: Price.optional(),
-    output: Price,
-    tiers: z.array(PricingTier).optional(),
+    ...priceFields,
+    /** Later prices, in order of `from`; before the first, the prices above apply. */
+    schedule: z.array(ScheduledPricing).optional(),
+    /**
+     * These prices are promotional and announced to hold at least through this moment (the end of
+     * the page's date, UTC); what follows is not announced, so nothing is scheduled: a flag to watch.
+     */
+    promotionalThrough: z.iso.datetime().optional(),
   })
-  .refine(p => p.cachedInput === undefined || p.cachedInput <= p.input, {
-    message: 'cachedInput must not exceed input',
-    path: ['cachedInput'],
+  .refine(cachedNotAboveInput, CACHED_ABOVE_INPUT)
+  .refine(p => (p.schedule ?? []).every((s, i, all) => i === 0 || Date.parse(all[i - 1]!.from) < Date.parse(s.from)), {
+    message: 'schedule entries must be in order of from, each date once',
+    path: ['schedule'],
   })
 export type Pricing = z.infer<typeof Pricing>
 

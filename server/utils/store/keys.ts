@@ -2,6 +2,7 @@
 import { z } from 'zod'
 import { hmacHex, randomToken, secretHint } from '../core/crypto'
 import { secrets } from '../core/secrets'
+import { usdToNano } from '../core/money'
 import type { Primitive } from 'db0'
 import { database } from '../db'
 
@@ -11,9 +12,10 @@ export interface GatewayKey {
   id: string
   name: string
   keyHint: string
-  budgetUsd: number | null
-  /** Spend in the database when the key was read; budgets follow live spend per key id (gateway/budget.ts). */
-  spentUsd: number
+  /** Budget in nano-dollars (core/money.ts). */
+  budgetNanoUsd: number | null
+  /** Spend in nano-dollars in the database when the key was read; budgets follow live spend per key id (gateway/budget.ts). */
+  spentNanoUsd: number
   rpm: number | null
   tpm: number | null
   models: string[] | null
@@ -41,8 +43,8 @@ interface KeyRow {
   id: string
   name: string
   key_hint: string
-  budget_usd: number | null
-  spent_usd: number
+  budget_nano_usd: number | string | null
+  spent_nano_usd: number | string
   rpm: number | null
   tpm: number | null
   models: string | null
@@ -52,7 +54,7 @@ interface KeyRow {
   created_at: number | string
 }
 
-const COLUMNS = 'id, name, key_hint, budget_usd, spent_usd, rpm, tpm, models, expires_at, revoked_at, last_used_at, created_at'
+const COLUMNS = 'id, name, key_hint, budget_nano_usd, spent_nano_usd, rpm, tpm, models, expires_at, revoked_at, last_used_at, created_at'
 const num = (v: number | string | null) => (v === null ? null : Number(v))
 
 function fromRow(r: KeyRow): GatewayKey {
@@ -60,8 +62,8 @@ function fromRow(r: KeyRow): GatewayKey {
     id: r.id,
     name: r.name,
     keyHint: r.key_hint,
-    budgetUsd: num(r.budget_usd),
-    spentUsd: Number(r.spent_usd),
+    budgetNanoUsd: num(r.budget_nano_usd),
+    spentNanoUsd: Number(r.spent_nano_usd),
     rpm: num(r.rpm),
     tpm: num(r.tpm),
     models: r.models ? JSON.parse(r.models) : null,
@@ -72,6 +74,9 @@ function fromRow(r: KeyRow): GatewayKey {
   }
 }
 
+/** An admin's budget in dollars as stored: whole nano-dollars. */
+const nanoBudget = (usd: number | null | undefined) => (usd === undefined || usd === null ? null : usdToNano(usd))
+
 export function hashKeySecret(secret: string): string {
   return hmacHex(secrets().secretKey, secret)
 }
@@ -81,9 +86,9 @@ export async function createKey(input: CreateKeyInput): Promise<{ key: GatewayKe
   const secret = `${KEY_PREFIX}${randomToken(32)}`
   const id = `key_${randomToken(12)}`
   const now = Date.now()
-  await transaction(() => db.prepare(`INSERT INTO gateway_keys (id, name, key_hash, key_hint, budget_usd, spent_usd, rpm, tpm, models, expires_at, created_at)
+  await transaction(() => db.prepare(`INSERT INTO gateway_keys (id, name, key_hash, key_hint, budget_nano_usd, spent_nano_usd, rpm, tpm, models, expires_at, created_at)
     VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)`).run(
-    id, input.name, hashKeySecret(secret), `${KEY_PREFIX}…${secretHint(secret)}`, input.budgetUsd ?? null, input.rpm ?? null, input.tpm ?? null,
+    id, input.name, hashKeySecret(secret), `${KEY_PREFIX}…${secretHint(secret)}`, nanoBudget(input.budgetUsd), input.rpm ?? null, input.tpm ?? null,
     input.models ? JSON.stringify(input.models) : null, input.expiresAt ?? null, now,
   ))
   return { key: (await getKey(id))!, secret }
@@ -108,7 +113,7 @@ export async function findKeyByHash(hash: string): Promise<GatewayKey | undefine
 }
 
 const UPDATABLE: Record<keyof UpdateKeyInput, string> = {
-  name: 'name', budgetUsd: 'budget_usd', rpm: 'rpm', tpm: 'tpm', models: 'models', expiresAt: 'expires_at',
+  name: 'name', budgetUsd: 'budget_nano_usd', rpm: 'rpm', tpm: 'tpm', models: 'models', expiresAt: 'expires_at',
 }
 
 export async function updateKey(id: string, patch: UpdateKeyInput): Promise<GatewayKey | undefined> {
@@ -119,7 +124,7 @@ export async function updateKey(id: string, patch: UpdateKeyInput): Promise<Gate
     if (patch[field] === undefined) continue
     sets.push(`${column} = ?`)
     const value = patch[field]
-    values.push(field === 'models' && value !== null ? JSON.stringify(value) : value as Primitive)
+    values.push(value === null ? null : field === 'models' ? JSON.stringify(value) : field === 'budgetUsd' ? nanoBudget(value as number) : value as Primitive)
   }
   if (sets.length) await transaction(() => db.prepare(`UPDATE gateway_keys SET ${sets.join(', ')} WHERE id = ?`).run(...values, id))
   return getKey(id)

@@ -10,10 +10,10 @@ import { DAY_MS, utcDay } from '../../../shared/utils/utc-day'
 export type RequestLogBatch = [requests: SqlRow[], rollups: SqlRow[], spend: SqlRow[]]
 
 const REQUEST_COLUMNS = ['id', 'created_at', 'key_id', 'endpoint', 'provider', 'model', 'stream', 'status', 'error_code', 'prompt_tokens', 'cached_tokens',
-  'cache_write_tokens', 'completion_tokens', 'reasoning_tokens', 'cost_usd', 'estimated', 'latency_ms', 'ttft_ms']
+  'cache_write_tokens', 'completion_tokens', 'reasoning_tokens', 'cost_nano_usd', 'estimated', 'latency_ms', 'ttft_ms', 'cache_write_1h_tokens', 'requested_model']
 const ROLLUP_KEY = ['day', 'key_id', 'provider', 'model']
 /** Rollup columns that a conflicting row adds to. */
-const ROLLUP_SUMS = ['requests', 'errors', 'prompt_tokens', 'cached_tokens', 'completion_tokens', 'cost_usd']
+const ROLLUP_SUMS = ['requests', 'errors', 'prompt_tokens', 'cached_tokens', 'completion_tokens', 'cost_nano_usd']
 
 const placeholders = (rows: number, columns: number) => {
   const row = `(${Array.from({ length: columns }, () => '?').join(', ')})`
@@ -27,7 +27,7 @@ export const upsertRollupsSql = (rows: number) =>
   `INSERT INTO usage_daily (${[...ROLLUP_KEY, ...ROLLUP_SUMS].join(', ')}) VALUES ${placeholders(rows, ROLLUP_KEY.length + ROLLUP_SUMS.length)}
   ON CONFLICT (${ROLLUP_KEY.join(', ')}) DO UPDATE SET ${ROLLUP_SUMS.map(c => `${c} = usage_daily.${c} + excluded.${c}`).join(', ')}`
 
-export const ADD_SPEND_SQL = 'UPDATE gateway_keys SET spent_usd = spent_usd + ?, last_used_at = ? WHERE id = ?'
+export const ADD_SPEND_SQL = 'UPDATE gateway_keys SET spent_nano_usd = spent_nano_usd + ?, last_used_at = ? WHERE id = ?'
 
 /** The single-row statements, in the order of a RequestLogBatch's row lists. */
 export const REQUEST_LOG_STATEMENTS = [insertRequestsSql(1), upsertRollupsSql(1), ADD_SPEND_SQL]
@@ -59,16 +59,16 @@ export function requestLogBatch(records: RequestRecord[]): RequestLogBatch {
     agg.prompt += r.promptTokens
     agg.cached += r.cachedTokens
     agg.completion += r.completionTokens
-    agg.cost += r.costUsd
+    agg.cost += r.costNanoUsd
     rollups.set(k, agg)
     const s = spend.get(r.keyId) ?? { cost: 0, lastUsedAt: 0 }
-    s.cost += r.costUsd
+    s.cost += r.costNanoUsd
     s.lastUsedAt = Math.max(s.lastUsedAt, r.createdAt)
     spend.set(r.keyId, s)
   }
   return [
     records.map(r => [r.id, r.createdAt, r.keyId, r.endpoint, r.provider, r.model, r.stream ? 1 : 0, r.status, r.errorCode, r.promptTokens, r.cachedTokens,
-      r.cacheWriteTokens, r.completionTokens, r.reasoningTokens, r.costUsd, r.estimated ? 1 : 0, r.latencyMs, r.ttftMs]),
+      r.cacheWriteTokens, r.completionTokens, r.reasoningTokens, r.costNanoUsd, r.estimated ? 1 : 0, r.latencyMs, r.ttftMs, r.cacheWrite1hTokens, r.requestedModel]),
     [...rollups.values()].map(a => [a.day, a.keyId, a.provider, a.model, a.requests, a.errors, a.prompt, a.cached, a.completion, a.cost]),
     [...spend].map(([keyId, s]) => [s.cost, s.lastUsedAt, keyId]),
   ]

@@ -6,6 +6,7 @@
 import { consola } from 'consola'
 import type { Primitive } from 'db0'
 import { errorMessage } from '../core/error-message'
+import { nanoToUsd } from '../core/money'
 import { database } from '../db'
 import type { RequestRecord } from './request-record'
 import { ADD_SPEND_SQL, insertRequestsSql, REQUEST_LOG_STATEMENTS, requestLogBatch, upsertRollupsSql } from './request-log-batch'
@@ -75,7 +76,7 @@ async function writeBatch(records: RequestRecord[]): Promise<void> {
   })
 }
 
-/** Rows per INSERT: 100 × 18 values stays far below SQLite's and PostgreSQL's parameter limits. */
+/** Rows per INSERT: 100 × 20 values stays far below SQLite's and PostgreSQL's parameter limits. */
 const ROWS_PER_STATEMENT = 100
 
 function* chunks<T>(items: T[], size: number): Generator<T[]> {
@@ -101,15 +102,17 @@ interface RequestRow {
   endpoint: string
   provider: string | null
   model: string | null
+  requested_model: string | null
   stream: number
   status: number
   error_code: string | null
   prompt_tokens: number | string
   cached_tokens: number | string
   cache_write_tokens: number | string
+  cache_write_1h_tokens: number | string
   completion_tokens: number | string
   reasoning_tokens: number | string
-  cost_usd: number
+  cost_nano_usd: number | string
   estimated: number
   latency_ms: number
   ttft_ms: number | null
@@ -123,15 +126,18 @@ function fromRow(r: RequestRow) {
     endpoint: r.endpoint,
     provider: r.provider,
     model: r.model,
+    requestedModel: r.requested_model,
     stream: Boolean(r.stream),
     status: Number(r.status),
     errorCode: r.error_code,
     promptTokens: Number(r.prompt_tokens),
     cachedTokens: Number(r.cached_tokens),
     cacheWriteTokens: Number(r.cache_write_tokens),
+    cacheWrite1hTokens: Number(r.cache_write_1h_tokens),
     completionTokens: Number(r.completion_tokens),
     reasoningTokens: Number(r.reasoning_tokens),
-    costUsd: Number(r.cost_usd),
+    costUsd: nanoToUsd(Number(r.cost_nano_usd)),
+    costNanoUsd: Number(r.cost_nano_usd),
     estimated: Boolean(r.estimated),
     latencyMs: Number(r.latency_ms),
     ttftMs: r.ttft_ms === null ? null : Number(r.ttft_ms),
@@ -182,7 +188,7 @@ export async function usageBetween(fromDay: string, toDay: string, groupBy: Usag
   const { db } = await database()
   const column = USAGE_GROUPS[groupBy]
   const rows = await db.prepare(`SELECT ${column} AS grp, SUM(requests) AS requests, SUM(errors) AS errors, SUM(prompt_tokens) AS prompt_tokens,
-    SUM(cached_tokens) AS cached_tokens, SUM(completion_tokens) AS completion_tokens, SUM(cost_usd) AS cost_usd
+    SUM(cached_tokens) AS cached_tokens, SUM(completion_tokens) AS completion_tokens, SUM(cost_nano_usd) AS cost_nano_usd
     FROM usage_daily WHERE day >= ? AND day <= ? GROUP BY ${column} ORDER BY ${column}`).all(fromDay, toDay) as Record<string, number | string>[]
   return rows.map(r => ({
     [groupBy]: r.grp,
@@ -191,6 +197,7 @@ export async function usageBetween(fromDay: string, toDay: string, groupBy: Usag
     promptTokens: Number(r.prompt_tokens),
     cachedTokens: Number(r.cached_tokens),
     completionTokens: Number(r.completion_tokens),
-    costUsd: Number(r.cost_usd),
+    costUsd: nanoToUsd(Number(r.cost_nano_usd)),
+    costNanoUsd: Number(r.cost_nano_usd),
   }))
 }

@@ -6,16 +6,22 @@ export interface RequestRecord {
   keyId: string
   endpoint: 'chat' | 'embeddings' | 'messages' | 'responses'
   provider: string | null
+  /** The registry model that priced the request. */
   model: string | null
+  /** The model (or route) name the client sent: a snapshot id, an alias, `provider/model`. */
+  requestedModel: string | null
   stream: boolean
   status: number
   errorCode: string | null
   promptTokens: number
   cachedTokens: number
   cacheWriteTokens: number
+  /** The part of cacheWriteTokens written for 1 hour. */
+  cacheWrite1hTokens: number
   completionTokens: number
   reasoningTokens: number
-  costUsd: number
+  /** The request's cost in nano-dollars (core/money.ts). */
+  costNanoUsd: number
   estimated: boolean
   latencyMs: number
   ttftMs: number | null

@@ -1,11 +1,12 @@
-// OpenAI usage objects ↔ TokenUsage. prompt_tokens already includes cached tokens and
-// completion_tokens already includes reasoning tokens.
+// OpenAI usage objects ↔ TokenUsage. prompt_tokens already includes cached tokens and the tokens
+// written to the cache (`prompt_tokens_details.cache_write_tokens`, priced apart on models with a
+// cache-write price), and completion_tokens already includes reasoning tokens.
 import type { TokenUsage } from '../../registry/cost'
 
 interface OpenAIUsage {
   prompt_tokens?: number
   completion_tokens?: number
-  prompt_tokens_details?: { cached_tokens?: number } | null
+  prompt_tokens_details?: { cached_tokens?: number, cache_write_tokens?: number } | null
   completion_tokens_details?: { reasoning_tokens?: number } | null
 }
 
@@ -13,7 +14,7 @@ export function fromOpenAIUsage(u: OpenAIUsage | null | undefined): TokenUsage {
   return {
     promptTokens: u?.prompt_tokens ?? 0,
     cachedTokens: u?.prompt_tokens_details?.cached_tokens ?? 0,
-    cacheWriteTokens: 0,
+    cacheWriteTokens: u?.prompt_tokens_details?.cache_write_tokens ?? 0,
     completionTokens: u?.completion_tokens ?? 0,
     reasoningTokens: u?.completion_tokens_details?.reasoning_tokens ?? 0,
   }

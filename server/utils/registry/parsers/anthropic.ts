@@ -10,15 +10,14 @@ const PAGE = 'Anthropic pricing page'
 const DisplayNames = z.object({ displayNames: z.object({ anthropic: z.record(z.string(), z.string()) }) })
 const API_IDS: Record<string, string> = DisplayNames.parse(aliasFile).displayNames.anthropic
 
-type Role = 'model' | 'input' | 'cacheWrite' | 'cachedInput' | 'output'
+type Role = 'model' | 'input' | 'cacheWrite' | 'cacheWrite1h' | 'cachedInput' | 'output'
 
-// The standard price table. 1-hour cache writes have no place in the registry; the 5-minute write is
-// the cache-write price.
+// The standard price table: the 5-minute write is the cache-write price, the 1-hour write its own.
 const ROLES: Record<string, Role | null> = {
   'model': 'model',
   'base input tokens': 'input',
   '5m cache writes': 'cacheWrite',
-  '1h cache writes': null,
+  '1h cache writes': 'cacheWrite1h',
   'cache hits & refreshes': 'cachedInput',
   'output tokens': 'output',
 }
@@ -53,7 +52,13 @@ function modelOf(row: Map<Role, string>, ids: Record<string, string>): ParsedMod
     id,
     displayName: displayName(name),
     mode: 'chat',
-    pricing: compact({ input, cachedInput: parsePrice(row.get('cachedInput')), cacheWrite: parsePrice(row.get('cacheWrite')), output }),
+    pricing: compact({
+      input,
+      cachedInput: parsePrice(row.get('cachedInput')),
+      cacheWrite: parsePrice(row.get('cacheWrite')),
+      cacheWrite1h: parsePrice(row.get('cacheWrite1h')),
+      output,
+    }),
     status: statusOf(name),
   }
 }

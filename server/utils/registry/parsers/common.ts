@@ -169,3 +169,18 @@ export function finishModels(models: ParsedModel[], page: string): ParsedModel[]
   if (byId.size === 0) throw new PricingParseError(`${page}: no model prices found; the page format is not recognised`)
   return [...byId.values()]
 }
+
+const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december']
+
+/** "January 1, 2027" at 00:00 UTC: the pages' dates are taken as UTC. */
+export function startOfUtcDay(text: string, page: string): Date {
+  const m = /^([a-z]+) (\d{1,2}), (\d{4})$/i.exec(text.trim())
+  const month = m ? MONTHS.indexOf(m[1]!.toLowerCase()) : -1
+  if (!m || month < 0) throw new PricingParseError(`${page}: unrecognised date "${text}"`)
+  return new Date(Date.UTC(Number(m[3]), month, Number(m[2])))
+}
+
+/** The last millisecond of that day, UTC: "through December 31" includes the 31st. */
+export function endOfUtcDay(text: string, page: string): Date {
+  return new Date(startOfUtcDay(text, page).getTime() + 86_400_000 - 1)
+}

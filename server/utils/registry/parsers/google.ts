@@ -2,10 +2,12 @@
 // section per model with its API ids in an italic link line, then tier tables ("### Standard",
 // "### Batch"...) whose rows are price kinds and whose paid-tier cells may list several prices:
 // by modality, by prompt length (<= / > 200k tokens), by date, plus storage and per-unit prices.
-import type { ParsedModel, Pricing } from '../schema'
+// Dated prices ("$0.75 through December 31, 2026. $1.50 starting January 1, 2027", dates in UTC):
+// the prices in force when the page is read, and a schedule of those that begin later.
+import type { ParsedModel, Pricing, ScheduledPricing } from '../schema'
 import {
-  assertPageText, compact, finishModels, headerKey, type LongContextTier, markdownBlocks, type ParseOptions, parsePrice,
-  parseTokenCount, priceSegments, PricingParseError,
+  assertPageText, compact, endOfUtcDay, finishModels, headerKey, type LongContextTier, markdownBlocks, type ParseOptions, parsePrice,
+  parseTokenCount, priceSegments, PricingParseError, startOfUtcDay,
 } from './common'
 
 const PAGE = 'Gemini pricing page'
@@ -74,9 +76,37 @@ function paidCells(header: string[], rows: string[][]): Partial<Record<Field, st
 function modelsOf(section: Section, now: Date): ParsedModel[] {
   // Embedding models are named so in their API ids; they have no output price.
   const mode = section.ids.some(id => id.includes('embedding')) ? 'embedding' : 'chat'
-  const pricing = sectionPricing(section, mode, now)
-  if (!pricing) return []
+  const current = sectionPricing(section, mode, now)
+  if (!current) return []
+  const pricing = compact({ ...current, schedule: scheduleOf(section, mode, now, current) })
   return section.ids.map(id => ({ id, displayName: section.displayName, mode, pricing }))
+}
+
+/** The prices that take over after `now`, at each date a quoted price begins or ends; none when no change is announced. */
+function scheduleOf(section: Section, mode: ParsedModel['mode'], now: Date, current: Pricing): ScheduledPricing[] | undefined {
+  const entries: ScheduledPricing[] = []
+  let previous = JSON.stringify(current)
+  for (const at of changeDates(section, now)) {
+    // A price that ends with none announced after it keeps the last one known.
+    const next = sectionPricing(section, mode, at)
+    if (!next || JSON.stringify(next) === previous) continue
+    entries.push({ from: at.toISOString(), ...next })
+    previous = JSON.stringify(next)
+  }
+  return entries.length ? entries : undefined
+}
+
+/** The moments after `now` when a per-token price of the section begins or ends, in order. */
+function changeDates(section: Section, now: Date): Date[] {
+  const times = new Set<number>()
+  for (const cell of Object.values(section.cells!)) {
+    if (!cell?.includes('$')) continue
+    for (const q of priceSegments(cell).flatMap(s => quoteOf(s.amount, s.qualifier))) {
+      if (q.from) times.add(q.from.getTime())
+      if (q.until) times.add(q.until.getTime() + 1)
+    }
+  }
+  return [...times].filter(t => t > now.getTime()).sort((a, b) => a - b).map(t => new Date(t))
 }
 
 /** Standard text-token prices of a section, or undefined when it is not a text chat/embedding model. */
@@ -149,26 +179,11 @@ function quoteOf(amount: number, qualifier: string): Quote[] {
     amount,
     modalities: modalities.filter(m => ['text', 'image', 'video', 'audio', 'thinking'].includes(m)),
     aboveTokens: above ? parseTokenCount(above[1]!) : undefined,
-    until: until ? endOfDay(until[1]!) : undefined,
-    from: from ? startOfDay(from[1]!) : undefined,
+    until: until ? endOfUtcDay(until[1]!, PAGE) : undefined,
+    from: from ? startOfUtcDay(from[1]!, PAGE) : undefined,
   })]
 }
 
 function inForce(q: Quote, now: Date): boolean {
   return (!q.from || now >= q.from) && (!q.until || now <= q.until)
-}
-
-const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december']
-
-/** "January 1, 2027" at 00:00 UTC. */
-function startOfDay(text: string): Date {
-  const m = /^([a-z]+) (\d{1,2}), (\d{4})$/i.exec(text.trim())
-  const month = m ? MONTHS.indexOf(m[1]!.toLowerCase()) : -1
-  if (!m || month < 0) throw new PricingParseError(`${PAGE}: unrecognised date "${text}"`)
-  return new Date(Date.UTC(Number(m[3]), month, Number(m[2])))
-}
-
-/** The last millisecond of that day, UTC: "through December 31" includes the 31st. */
-function endOfDay(text: string): Date {
-  return new Date(startOfDay(text).getTime() + 86_400_000 - 1)
 }

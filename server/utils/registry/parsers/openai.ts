@@ -6,7 +6,7 @@ import { load } from 'cheerio'
 import { z } from 'zod'
 import type { ParsedModel } from '../schema'
 import {
-  assertPageText, compact, finishModels, headerKey, type LongContextTier, markdownBlocks, parsePrice, parseTokenCount,
+  assertPageText, compact, endOfUtcDay, finishModels, headerKey, type LongContextTier, markdownBlocks, parsePrice, parseTokenCount,
   PricingParseError,
 } from './common'
 
@@ -42,7 +42,6 @@ const ROLES: Record<string, Role> = {
   'short context output': 'output',
   'long context input': 'longInput',
   'long context cached input': 'longCachedInput',
-  // Known but not stored: a registry tier has no cache-write price.
   'long context cache writes': 'longCacheWrite',
   'long context output': 'longOutput',
 }
@@ -59,7 +58,21 @@ export function parseOpenAIPricing(text: string): ParsedModel[] {
   assertPageText(text, PAGE)
   const tables = pageTables(text)
   const pageLongAbove = statedThreshold(tables)
-  return finishModels(tables.flatMap(t => modelsOf(t, pageLongAbove)), PAGE)
+  return finishModels(withPromotions(tables.flatMap(t => modelsOf(t, pageLongAbove)), text), PAGE)
+}
+
+// "GPT-5.6 Sol’s promotional pricing is available at least through November 21, 2026." What the
+// price becomes after that is not announced: the model's prices are flagged with the date.
+const PROMOTION = /\b(GPT-[\w.]+(?: [A-Z][a-z]+)*)['’]s promotional pricing is available (?:at least )?through ([A-Za-z]+ \d{1,2}, \d{4})/g
+
+function withPromotions(models: ParsedModel[], text: string): ParsedModel[] {
+  const through = new Map<string, string>()
+  for (const m of text.matchAll(PROMOTION)) through.set(m[1]!.toLowerCase().replace(/\s+/g, '-'), endOfUtcDay(m[2]!, PAGE).toISOString())
+  if ((text.match(/promotional pric/gi) ?? []).length !== through.size) throw new PricingParseError(`${PAGE}: a promotional-price note this parser does not read`)
+  for (const id of through.keys()) {
+    if (!models.some(m => m.id === id)) throw new PricingParseError(`${PAGE}: a promotional price for ${id}, which the page does not price`)
+  }
+  return models.map(m => (through.has(m.id) ? { ...m, pricing: { ...m.pricing, promotionalThrough: through.get(m.id) } } : m))
 }
 
 function pageTables(text: string): PriceTable[] {
@@ -129,7 +142,7 @@ function longContextTier(id: string, row: Map<Role, Cell>, aboveTokens: number |
   if (input === undefined && output === undefined) return undefined
   if (input === undefined || output === undefined) throw new PricingParseError(`${PAGE}: ${id} has an incomplete long-context price`)
   if (aboveTokens === undefined) throw new PricingParseError(`${PAGE}: ${id} has long-context prices but the page states no threshold`)
-  return compact({ aboveTokens, input, cachedInput: parsePrice(row.get('longCachedInput')), output })
+  return compact({ aboveTokens, input, cachedInput: parsePrice(row.get('longCachedInput')), cacheWrite: parsePrice(row.get('longCacheWrite')), output })
 }
 
 // ---- Markdown twin --------------------------------------------------------------------------------

@@ -1,0 +1,114 @@
+// Costs to the nano-dollar through the built gateway and the strict fakes: every request row's cost
+// equals the hand computation from the saved pricing pages' prices (USD per 1M tokens, so a token
+// at $X/1M costs X × 1000 nano-dollars). Dated prices are checked on a gateway whose clock is set
+// with libfaketime (Debian's faketime package), so that no test hook reaches the production code.
+import { existsSync } from 'node:fs'
+import OpenAI from 'openai'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type FakeGemini, startFakeGemini } from '../helpers/fake-gemini'
+import { type FakeOpenAI, startFakeOpenAI } from '../helpers/fake-openai'
+import { type GatewayProcess, removeDir, startGateway } from '../helpers/gateway'
+
+let openaiFake: FakeOpenAI
+let gw: GatewayProcess
+let client: OpenAI
+
+async function rowOf(requestId: string | null) {
+  const rows = (await gw.admin('GET', '/api/admin/requests?limit=50')).body.data
+  return rows.find((r: any) => r.id === requestId)
+}
+
+beforeAll(async () => {
+  openaiFake = await startFakeOpenAI()
+  gw = await startGateway({ OPENAI_API_KEY: openaiFake.apiKey, OPENAI_BASE_URL: openaiFake.url })
+  const key = (await gw.admin('POST', '/api/admin/keys', { name: 'costs' })).body.key
+  client = new OpenAI({ apiKey: key, baseURL: `${gw.url}/v1`, maxRetries: 0 })
+})
+
+afterAll(async () => {
+  await gw?.stop()
+  await openaiFake?.close()
+  if (gw) removeDir(gw.dataDir)
+})
+
+describe('OpenAI cache writes', () => {
+  // gpt-5.6-sol on the saved page, per 1M tokens: short context $4 input, $0.40 cached, $5 cache
+  // writes, $20 output; long context (above 272K) $8, $0.80, $10 and $30.
+  it.each([
+    ['below', 1_000, { cached: 400, write: 5000, output: 20_000 }],
+    ['above', 280_000, { cached: 800, write: 10_000, output: 30_000 }],
+  ])('bills gpt-5.6-sol\'s cache writes %s the 272K threshold at their own price', async (_side, words, nanoPerToken) => {
+    const content = `[cached] [cache-write] ${'w '.repeat(words)}`
+    const res = await client.chat.completions.create({ model: 'gpt-5.6-sol', messages: [{ role: 'user', content }] }).withResponse()
+    const u = res.data.usage!
+    const written = u.prompt_tokens_details!.cache_write_tokens!
+    const cached = u.prompt_tokens_details!.cached_tokens!
+    expect(u.prompt_tokens > 272_000).toBe(words > 272_000)
+    expect(written).toBe(u.prompt_tokens - cached)
+    const row = await rowOf(res.response.headers.get('x-request-id'))
+    expect(row).toMatchObject({ promptTokens: u.prompt_tokens, cachedTokens: cached, cacheWriteTokens: written, completionTokens: u.completion_tokens })
+    expect(row.costNanoUsd).toBe(cached * nanoPerToken.cached + written * nanoPerToken.write + u.completion_tokens * nanoPerToken.output)
+  })
+})
+
+describe('snapshot ids', () => {
+  // gpt-4.1 on the saved page: $2 input, $0.50 cached input, $8 output per 1M (standard, not the
+  // fine-tuning table that names gpt-4.1-2025-04-14); gpt-5-mini: $0.25, $0.025, $2.
+  it.each([
+    ['gpt-4.1-2025-04-14', 'gpt-4.1', { input: 2000, cached: 500, output: 8000 }],
+    ['gpt-5-mini-2025-08-07', 'gpt-5-mini', { input: 250, cached: 25, output: 2000 }],
+  ])('bills %s as %s, sends it upstream and logs it as the client named it', async (snapshot, family, nanoPerToken) => {
+    const res = await client.chat.completions.create({ model: snapshot, messages: [{ role: 'user', content: '[cached] pinned' }] }).withResponse()
+    expect(res.data.model).toBe(snapshot)
+    expect(openaiFake.requests.at(-1)!.body.model).toBe(snapshot)
+    const u = res.data.usage!
+    const cached = u.prompt_tokens_details!.cached_tokens!
+    const row = await rowOf(res.response.headers.get('x-request-id'))
+    expect(row).toMatchObject({ model: family, requestedModel: snapshot, status: 200 })
+    expect(row.costNanoUsd).toBe((u.prompt_tokens - cached) * nanoPerToken.input + cached * nanoPerToken.cached + u.completion_tokens * nanoPerToken.output)
+  })
+
+  it('refuses a snapshot of a family the registry does not know', async () => {
+    await expect(client.chat.completions.create({ model: 'gpt-9-2031-01-01', messages: [{ role: 'user', content: 'hi' }] })).rejects.toMatchObject({ status: 404, code: 'model_not_found' })
+  })
+})
+
+// libfaketime moves the whole gateway process's clock; the production code reads Date.now() as always.
+const FAKETIME = '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1'
+const noFaketime = !existsSync(FAKETIME)
+if (noFaketime) console.warn(`[costs] dated-price tests skipped: ${FAKETIME} is absent (apt-get install faketime)`)
+
+describe.skipIf(noFaketime)('dated prices, on the gateway\'s own clock', () => {
+  let geminiFake: FakeGemini
+  beforeAll(async () => {
+    geminiFake = await startFakeGemini()
+  })
+  afterAll(async () => {
+    await geminiFake?.close()
+  })
+
+  // Gemini 3.6 Flash on the saved page: input $0.75 through December 31, 2026, $1.50 starting
+  // January 1, 2027; output $3.75, then $7.50 (per 1M tokens, UTC dates).
+  it.each([
+    ['2026-12-31 23:59:00', '2026-12-31', { input: 750, output: 3750 }],
+    ['2027-01-01 00:00:05', '2027-01-01', { input: 1500, output: 7500 }],
+  ])('bills gemini-3.6-flash at %s UTC at the price of that day', async (clock, day, nanoPerToken) => {
+    const dated = await startGateway({ GEMINI_API_KEY: geminiFake.apiKey, GEMINI_BASE_URL: geminiFake.url, LD_PRELOAD: FAKETIME, FAKETIME: `@${clock}`, TZ: 'UTC' })
+    try {
+      const key = (await dated.admin('POST', '/api/admin/keys', { name: 'dated' })).body.key
+      const gemini = new OpenAI({ apiKey: key, baseURL: `${dated.url}/v1`, maxRetries: 0 })
+      const res = await gemini.chat.completions.create({ model: 'gemini-3.6-flash', messages: [{ role: 'user', content: 'what is the price today' }] }).withResponse()
+      const u = res.data.usage!
+      expect(u.prompt_tokens_details?.cached_tokens ?? 0).toBe(0)
+      const row = (await dated.admin('GET', '/api/admin/requests?limit=5')).body.data.find((r: any) => r.id === res.response.headers.get('x-request-id'))
+      expect(row.createdAt.slice(0, 10)).toBe(day)
+      expect(row.costNanoUsd).toBe(u.prompt_tokens * nanoPerToken.input + u.completion_tokens * nanoPerToken.output)
+      // The shipped seed carries the change: no scrape ran.
+      expect((await dated.admin('GET', '/api/admin/models')).body.models.find((m: any) => m.id === 'gemini-3.6-flash').source).toBe('seed')
+    }
+    finally {
+      await dated.stop()
+      removeDir(dated.dataDir)
+    }
+  })
+})
