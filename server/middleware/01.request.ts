@@ -1,7 +1,7 @@
 // Every request gets an id (an incoming x-request-id is kept), echoed in the response, and one access
 // log line when its response ends. Requests arriving while the gateway drains for shutdown get 503.
 import { randomUUID } from 'node:crypto'
-import { defineEventHandler, setHeader } from 'h3'
+import { defineEventHandler } from 'h3'
 import { GatewayError } from '../utils/core/errors'
 import { sendOpenAIError } from '../utils/gateway/respond'
 import { writeAccessLog } from '../utils/ops/access-log'

@@ -1,6 +1,6 @@
 // Security headers on every response, CORS for /v1 (CORS_ORIGINS) with preflight answered here.
 // The admin API and dashboard are same-origin only: they get no CORS headers.
-import { defineEventHandler, setHeader } from 'h3'
+import { defineEventHandler } from 'h3'
 import { config } from '../utils/core/config'
 
 const DASHBOARD_CSP = [

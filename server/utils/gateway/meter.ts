@@ -4,7 +4,6 @@
 import { type TokenUsage, ZERO_USAGE, costNanoUsd } from '../registry/cost'
 import { observeRequest } from './request-metrics'
 import { recordRequest } from '../store/request-log'
-import type { RequestRecord } from '../store/request-record'
 import { settleBudget } from './budget'
 import { estimateUsage } from './estimate'
 import { countTokens } from './limits'
