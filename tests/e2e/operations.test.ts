@@ -1,7 +1,8 @@
 // Operations end to end: health, readiness, metrics, access logs, the per-IP limit, headers and CORS,
 // backups with retention and restore, and draining on SIGTERM.
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import Database from 'better-sqlite3'
 import OpenAI from 'openai'
@@ -217,6 +218,19 @@ describe('shutdown', () => {
     const rows = (await gw.admin('GET', '/api/admin/requests?limit=50')).body.data.filter((r: any) => r.stream)
     expect(rows).toHaveLength(5)
     expect(rows.every((r: any) => r.status === 200 && r.completionTokens > 0)).toBe(true)
+  })
+
+  it('exits with a clear message when its port is taken, rather than running without listening', async () => {
+    const { gw } = await gateway()
+    const dataDir = mkdtempSync(join(tmpdir(), 'gw-port-taken-'))
+    try {
+      await expect(startGateway({ PORT: new URL(gw.url).port }, { dataDir }))
+        .rejects.toThrow(/exited early \(1\)[\s\S]*cannot listen: EADDRINUSE/)
+    }
+    finally {
+      removeDir(dataDir)
+    }
+    expect((await fetch(`${gw.url}/health`)).status).toBe(200)
   })
 
   it('exits within seconds when idle', async () => {

@@ -1,11 +1,13 @@
 // Starts the built gateway (.output) as a child process on a random loopback port with its own
 // DATA_DIR, and reads the admin key it prints on first start (and the set-up token of each start).
+// The first start listens on port 0 and reads the port the system chose from the server's own
+// "Listening on" line: a port picked beforehand and freed could be taken by a parallel test before
+// the gateway binds it.
 import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { serverEntry } from '../../scripts/build-if-stale.mjs'
-import { freePort } from './net'
 
 export interface GatewayProcess {
   url: string
@@ -25,7 +27,7 @@ const SCRUBBED = /^(OPENAI|ANTHROPIC|GEMINI)_|^(DATABASE_URL|REDIS_URL|ADMIN_API
 
 export async function startGateway(env: Record<string, string> = {}, opts: { dataDir?: string } = {}): Promise<GatewayProcess> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'gw-test-'))
-  const port = await freePort()
+  let port = 0
   const baseEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !SCRUBBED.test(k)))
   let child: ChildProcess
   let out = ''
@@ -33,6 +35,20 @@ export async function startGateway(env: Record<string, string> = {}, opts: { dat
   let launchedAt = 0
 
   async function launch() {
+    // A restart binds the port of the first start again; the port it just let go may be caught by
+    // another process's outgoing connection for a moment.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await launchOnce()
+      }
+      catch (error) {
+        if (port === 0 || attempt === 5 || !/EADDRINUSE/.test(out.slice(launchedAt))) throw error
+        await new Promise(r => setTimeout(r, 200))
+      }
+    }
+  }
+
+  async function launchOnce() {
     launchedAt = out.length
     child = spawn(process.execPath, [serverEntry], {
       // Tests send more than a person would: the per-IP limit is raised unless a test sets it.
@@ -42,10 +58,16 @@ export async function startGateway(env: Record<string, string> = {}, opts: { dat
     child.stdout!.on('data', (d) => { out += d })
     child.stderr!.on('data', (d) => { out += d })
     const deadline = Date.now() + 20_000
-    while (Date.now() < deadline) {
+    let listening: RegExpExecArray | null = null
+    while (!(listening = /Listening on https?:\/\/\S*:(\d+)/.exec(out.slice(launchedAt)))) {
       if (child.exitCode !== null) throw new Error(`gateway exited early (${child.exitCode}):\n${out}`)
-      const ok = await fetch(`http://127.0.0.1:${port}/health`).then(r => r.ok, () => false)
-      if (ok) break
+      if (Date.now() > deadline) throw new Error(`gateway did not listen within 20 s:\n${out}`)
+      await new Promise(r => setTimeout(r, 50))
+    }
+    port = Number(listening[1])
+    while (!await fetch(`http://127.0.0.1:${port}/health`).then(r => r.ok, () => false)) {
+      if (child.exitCode !== null) throw new Error(`gateway exited early (${child.exitCode}):\n${out}`)
+      if (Date.now() > deadline) throw new Error(`gateway not healthy within 20 s:\n${out}`)
       await new Promise(r => setTimeout(r, 100))
     }
     adminKey ||= /sk-admin-[\w-]+/.exec(out)?.[0] ?? ''
