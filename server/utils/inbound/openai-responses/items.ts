@@ -46,8 +46,10 @@ export function conversationEntry(item: Item): Item & { id: string } {
 export function listPage(items: Item[], query: { after?: string, limit: number, order: 'asc' | 'desc' }) {
   const ordered = query.order === 'asc' ? items : [...items].reverse()
   const from = query.after === undefined ? 0 : ordered.findIndex(item => item.id === query.after) + 1
+  // A cursor that names no item of the list: nothing follows it.
   const data = from === 0 && query.after !== undefined ? [] : ordered.slice(from, from + query.limit)
-  return { object: 'list', data, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null, has_more: from + data.length < ordered.length }
+  const hasMore = data.length > 0 && from + data.length < ordered.length
+  return { object: 'list', data, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null, has_more: hasMore }
 }
 
 /** The id of the conversation a request names (`conversation` is an id or `{id}`). */
