@@ -77,7 +77,7 @@ describe.each([[GPT], [CLAUDE], [GEMINI]])('a conversation on %s', (model) => {
     // Turn two, streamed: the call's output pairs with the call the conversation holds (`{id}` form).
     const stream = client.responses.stream({ model, conversation: { id: conv.id }, input: [{ type: 'function_call_output', call_id: call.call_id, output: 'sunny and mild' }], tools: [weather] })
     const events: any[] = []
-    let itemsAtCompletion: ConversationItem[] = []
+    let itemsAtCompletion: Awaited<ReturnType<typeof allItems>> = []
     for await (const e of stream) {
       events.push(e)
       // Asked the moment the terminal event arrives, before the stream has closed.
@@ -153,7 +153,7 @@ describe('the Conversations API', () => {
 
   it("answers another key's conversation as an unknown one, in OpenAI's error shape", async () => {
     const mine = await client.conversations.create({ items: [{ type: 'message', role: 'user', content: 'private' }] })
-    const [item] = (await client.conversations.items.list(mine.id)).data
+    const [item] = await allItems(mine.id)
     const refusals = await Promise.all([
       other.conversations.retrieve(mine.id),
       other.conversations.update(mine.id, { metadata: { stolen: 'yes' } }),
