@@ -37,13 +37,13 @@ async function responses(event: H3Event, ctx: AuthenticatedContext): Promise<voi
   const { body: req, text: raw, size } = await readJsonBody(event, ResponsesRequest, 'v1')
   ctx.stream = req.stream === true
   const keyId = ctx.key.id
-  const previous = req.previous_response_id ? await loadResponse(keyId, req.previous_response_id) : undefined
-  if (req.previous_response_id && !previous) {
-    throw new GatewayError(400, `Previous response with id '${req.previous_response_id}' not found.`, 'invalid_request_error', 'previous_response_not_found', 'previous_response_id')
-  }
   const conversationId = conversationIdOf(req)
   if (req.previous_response_id && conversationId) {
     throw new GatewayError(400, 'Mutually exclusive parameters. Ensure you are only providing one of: \'previous_response_id\' or \'conversation\'.', 'invalid_request_error', 'mutually_exclusive_parameters')
+  }
+  const previous = req.previous_response_id ? await loadResponse(keyId, req.previous_response_id) : undefined
+  if (req.previous_response_id && !previous) {
+    throw new GatewayError(400, `Previous response with id '${req.previous_response_id}' not found.`, 'invalid_request_error', 'previous_response_not_found', 'previous_response_id')
   }
   const conversation = conversationId ? await ownConversation(keyId, conversationId) : undefined
   /** What the gateway adds to each response object: the conversation it belongs to. */
