@@ -1,5 +1,6 @@
 // Two gateway instances on one PostgreSQL database and one Redis behave as one: keys, revocation,
-// the request log, the registry, the per-IP limit, scheduled tasks and stored responses are shared.
+// the request log, the registry, the per-IP limit, scheduled tasks, stored responses and
+// conversations are shared.
 import { existsSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import OpenAI from 'openai'
@@ -91,6 +92,24 @@ describe.skipIf(Boolean(missing))('two instances on PostgreSQL and Redis', () =>
     const fourth = await client(b, key).responses.create({ model: 'gpt-4o-mini', previous_response_id: third.id, input: 'once more' })
     expect(fake.requests.at(-1)!.body).toMatchObject({ previous_response_id: third.id, input: 'once more' })
     expect((await client(a, key).responses.retrieve(fourth.id)).output).toEqual(fourth.output)
+  })
+
+  it('continues a conversation on the other instance the moment a turn is answered, across providers', async () => {
+    const key = (await a.admin('POST', '/api/admin/keys', { name: 'conversations' })).body.key
+    const conv = await client(b, key).conversations.create({ items: [{ type: 'message', role: 'user', content: 'remember the word zebra' }] })
+    const first = await client(a, key).responses.create({ model: 'claude-haiku-4-5', conversation: conv.id, input: 'first turn here' })
+    expect(first.conversation).toEqual({ id: conv.id })
+    expect(JSON.stringify(claude.requests.at(-1)!.body.messages)).toContain('remember the word zebra')
+    const second = await client(b, key).responses.create({ model: 'gpt-4o-mini', conversation: conv.id, input: 'second turn now' })
+    expect(second.output_text).toBe('echo: now turn second')
+    const sent = fake.requests.at(-1)!.body
+    expect(sent.conversation).toBeUndefined()
+    expect(JSON.stringify(sent.input)).toContain('zebra')
+    expect(JSON.stringify(sent.input)).toContain(first.output_text)
+    const items = (await client(a, key).conversations.items.list(conv.id, { order: 'asc' })).data
+    expect(items.map(i => i.id)).toEqual([expect.any(String), expect.any(String), ...first.output.map(o => o.id), expect.any(String), ...second.output.map(o => o.id)])
+    const stranger = (await b.admin('POST', '/api/admin/keys', { name: 'stranger' })).body.key
+    await expect(client(a, stranger).conversations.retrieve(conv.id)).rejects.toMatchObject({ status: 404 })
   })
 
   it('refuses a key everywhere within 2 s of its revocation on one instance', async () => {

@@ -184,5 +184,7 @@ describe('fake OpenAI Responses API with the official SDK', () => {
     expect(await post('/responses', JSON.stringify({ model: MODEL, input: 'x', max_output_tokens: 5 }))).toMatchObject({ status: 400, body: { error: { code: 'integer_below_min_value' } } })
     expect(await post('/responses', JSON.stringify({ model: MODEL, input: [{ role: 'robot', content: 'x' }] }))).toMatchObject({ status: 400, body: { error: { param: 'input[0].role' } } })
     expect(await post('/responses', JSON.stringify({ model: 'gpt-nope', input: 'x' }))).toMatchObject({ status: 404, body: { error: { code: 'model_not_found' } } })
+    expect(await post('/responses', JSON.stringify({ model: MODEL, input: 'x', conversation: 'conv_gateway' }))).toMatchObject({ status: 404, body: { error: { message: expect.stringContaining('conv_gateway') } } })
+    expect(await post('/responses', JSON.stringify({ model: MODEL, input: 'x', conversation: { id: 'conv_x' }, previous_response_id: 'resp_x' }))).toMatchObject({ status: 400, body: { error: { code: 'mutually_exclusive_parameters' } } })
   })
 })

@@ -10,7 +10,8 @@
 // (POST /v1/responses, JSON or the real event stream): unknown top-level fields and wrong types are
 // refused as the real API refuses them, responses with `store` are kept so that previous_response_id
 // finds them (and an unknown one is refused) until deleted (DELETE /v1/responses/{id}), a
-// function_call_output must answer a call of its conversation, and "weather" with a function tool
+// function_call_output must answer a call of its conversation, a `conversation` is one it does not
+// know (404; with previous_response_id, 400), and "weather" with a function tool
 // gets a function_call to it.
 import { randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
@@ -253,6 +254,14 @@ function responsesApi(res: ServerResponse, body: any, kept: Map<string, KeptResp
     return error(res, 400, e.message, 'invalid_request_error', e.code, e.param)
   }
   if (!CHAT_MODELS.has(body.model)) return modelNotFound(res, body.model)
+  if (body.conversation != null && body.previous_response_id != null) {
+    return error(res, 400, 'Mutually exclusive parameters. Ensure you are only providing one of: \'previous_response_id\' or \'conversation\'.', 'invalid_request_error', 'mutually_exclusive_parameters')
+  }
+  // This fake holds no conversations: every id is one OpenAI does not know (a gateway's own, sent on by mistake).
+  if (body.conversation != null) {
+    const id = typeof body.conversation === 'string' ? body.conversation : body.conversation.id
+    return error(res, 404, `Conversation with id '${id}' not found.`, 'invalid_request_error')
+  }
   let history: any[] = []
   if (body.previous_response_id != null) {
     const previous = kept.get(body.previous_response_id)

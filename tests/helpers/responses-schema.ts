@@ -1,4 +1,5 @@
-// The Responses API's response object and stream events as OpenAI's API reference describes them,
+// The Responses API's response object and stream events, and the Conversations API's objects, as
+// OpenAI's API reference describes them,
 // written as zod schemas for the tests (strict where the reference lists every field), so that every
 // body and every event the fake or the gateway sends can be checked field by field.
 import { z } from 'zod'
@@ -43,6 +44,7 @@ export const ResponseObject = z.object({
   created_at: z.number().int().positive(),
   status: z.enum(['completed', 'failed', 'in_progress', 'cancelled', 'queued', 'incomplete']),
   background: z.boolean().nullable().optional(),
+  conversation: z.object({ id: z.string().regex(/^conv_/) }).strict().nullable().optional(),
   error: z.object({ code: z.string(), message: z.string() }).strict().nullable(),
   incomplete_details: z.object({ reason: z.enum(['max_output_tokens', 'content_filter']) }).strict().nullable(),
   instructions: z.union([z.string(), z.array(z.unknown())]).nullable(),
@@ -117,3 +119,43 @@ export function checkEventSequence(events: unknown[]): StreamEvent[] {
   }
   return parsed
 }
+
+const Metadata = z.record(z.string().max(64), z.string().max(512))
+
+export const ConversationObject = z.object({
+  id: z.string().regex(/^conv_/),
+  object: z.literal('conversation'),
+  created_at: z.number().int().positive(),
+  metadata: Metadata,
+}).strict()
+
+export const ConversationDeleted = z.object({ id: z.string().regex(/^conv_/), object: z.literal('conversation.deleted'), deleted: z.literal(true) }).strict()
+
+const InputText = z.object({ type: z.literal('input_text'), text: z.string() }).strict()
+
+/** A conversation's item: a message (input or output parts), a function call or its output. */
+export const ConversationItem = z.discriminatedUnion('type', [
+  z.object({
+    id: z.string().min(1),
+    type: z.literal('message'),
+    status: z.enum(['in_progress', 'completed', 'incomplete']),
+    role: z.enum(['user', 'assistant', 'system', 'developer']),
+    content: z.array(z.union([InputText, OutputText])),
+  }).strict(),
+  FunctionCallOut.extend({ id: z.string().min(1) }),
+  z.object({
+    id: z.string().min(1),
+    type: z.literal('function_call_output'),
+    status: z.enum(['in_progress', 'completed', 'incomplete']),
+    call_id: z.string().min(1),
+    output: z.string(),
+  }).strict(),
+])
+
+export const ConversationItemList = z.object({
+  object: z.literal('list'),
+  data: z.array(ConversationItem),
+  first_id: z.string().nullable(),
+  last_id: z.string().nullable(),
+  has_more: z.boolean(),
+}).strict()

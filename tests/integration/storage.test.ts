@@ -25,6 +25,8 @@ describe.each([
     history: typeof import('../../server/utils/registry/price-history')
     routes: typeof import('../../server/utils/store/routes')
     responses: typeof import('../../server/utils/store/responses')
+    conversations: typeof import('../../server/utils/store/conversations')
+    write: typeof import('../../server/utils/store/write')
     cost: typeof import('../../server/utils/registry/cost')
   }
 
@@ -47,6 +49,8 @@ describe.each([
       history: await import('../../server/utils/registry/price-history'),
       routes: await import('../../server/utils/store/routes'),
       responses: await import('../../server/utils/store/responses'),
+      conversations: await import('../../server/utils/store/conversations'),
+      write: await import('../../server/utils/store/write'),
       cost: await import('../../server/utils/registry/cost'),
     }
   })
@@ -79,15 +83,17 @@ describe.each([
     expect((await s.keys.listKeys()).map(k => k.id)).toContain(key.id)
   })
 
+  const save = (r: Parameters<typeof s.responses.responseWrite>[0]) => s.write.commit(s.responses.responseWrite(r))
+
   it.skipIf(skip)('keeps responses per key and follows their previous_response_id chain', async () => {
     const stored = (id: string, previousResponseId: string | null, keyId = 'key_resp') => ({
       id, keyId, createdAt: Date.now(), provider: 'anthropic', upstreamStored: false, previousResponseId,
       input: [{ id: `msg_${id}`, type: 'message', role: 'user', content: [{ type: 'input_text', text: `q ${id}` }] }],
       response: { id, object: 'response', output: [{ id: `out_${id}`, type: 'message' }] },
     })
-    await s.responses.saveResponse(stored('resp_a', null))
-    await s.responses.saveResponse(stored('resp_b', 'resp_a'))
-    await s.responses.saveResponse({ ...stored('resp_c', 'resp_b'), provider: 'openai', upstreamStored: true })
+    await save(stored('resp_a', null))
+    await save(stored('resp_b', 'resp_a'))
+    await save({ ...stored('resp_c', 'resp_b'), provider: 'openai', upstreamStored: true })
     const last = (await s.responses.loadResponse('key_resp', 'resp_c'))!
     expect(last).toMatchObject({ provider: 'openai', upstreamStored: true, previousResponseId: 'resp_b', input: stored('resp_c', null).input })
     expect((await s.responses.responseChain('key_resp', last)).map(r => r.id)).toEqual(['resp_a', 'resp_b', 'resp_c'])
@@ -102,12 +108,49 @@ describe.each([
       id, keyId, createdAt, provider: 'google', upstreamStored: false, previousResponseId: null, input: [], response: { id },
     })
     const now = Date.UTC(2026, 11, 1)
-    await s.responses.saveResponse(at('resp_old1', 'key_x', now - 31 * 86_400_000))
-    await s.responses.saveResponse(at('resp_old2', 'key_y', now - 30 * 86_400_000 - 1))
-    await s.responses.saveResponse(at('resp_new', 'key_x', now - 29 * 86_400_000))
+    await save(at('resp_old1', 'key_x', now - 31 * 86_400_000))
+    await save(at('resp_old2', 'key_y', now - 30 * 86_400_000 - 1))
+    await save(at('resp_new', 'key_x', now - 29 * 86_400_000))
     expect(await s.responses.deleteResponsesCreatedBefore(now - 30 * 86_400_000)).toBe(2)
     expect(await s.responses.loadResponse('key_y', 'resp_old2')).toBeUndefined()
     expect(await s.responses.loadResponse('key_x', 'resp_new')).toBeDefined()
+  })
+
+  it.skipIf(skip)('keeps conversations per key, appends in order (concurrently too), and expires idle ones with their items', async () => {
+    const c = s.conversations
+    const item = (id: string) => ({ id, type: 'message', role: 'user', status: 'completed', content: [{ type: 'input_text', text: id }] })
+    const t0 = Date.UTC(2026, 10, 1)
+    const conv = { id: `conv_${usePostgres}`, keyId: 'key_conv', createdAt: t0, metadata: { topic: 'demo' } }
+    await s.write.commit(c.conversationWrite(conv), c.appendWrite('key_conv', conv.id, [item('msg_1'), item('msg_2')], t0))
+    expect(await c.loadConversation('key_conv', conv.id)).toEqual(conv)
+    expect(await c.loadConversation('key_other', conv.id)).toBeUndefined()
+    // Appends that race each take their own positions; another key's append adds nothing.
+    await Promise.all([
+      s.write.commit(c.appendWrite('key_conv', conv.id, [item('msg_3'), item('msg_4')], t0 + 1)),
+      s.write.commit(c.appendWrite('key_conv', conv.id, [item('msg_5')], t0 + 2)),
+      s.write.commit(c.appendWrite('key_other', conv.id, [item('msg_x')], t0 + 3)),
+    ])
+    const ids = (await c.itemsOfConversation(conv.id)).map(i => i.id)
+    expect(ids.slice(0, 2)).toEqual(['msg_1', 'msg_2'])
+    expect([...ids].sort()).toEqual(['msg_1', 'msg_2', 'msg_3', 'msg_4', 'msg_5'])
+    expect(ids.indexOf('msg_4')).toBe(ids.indexOf('msg_3') + 1)
+    expect(await c.itemOfConversation(conv.id, 'msg_2')).toEqual(item('msg_2'))
+    expect(await c.deleteConversationItem(conv.id, 'msg_2')).toBe(true)
+    expect(await c.itemOfConversation(conv.id, 'msg_2')).toBeUndefined()
+    expect(await c.updateConversationMetadata('key_other', conv.id, {})).toBe(false)
+    expect(await c.updateConversationMetadata('key_conv', conv.id, { topic: 'new' })).toBe(true)
+    expect((await c.loadConversation('key_conv', conv.id))!.metadata).toEqual({ topic: 'new' })
+
+    const idle = { id: `conv_idle_${usePostgres}`, keyId: 'key_conv', createdAt: t0 - 40 * 86_400_000, metadata: {} }
+    await s.write.commit(c.conversationWrite(idle), c.appendWrite('key_conv', idle.id, [item('msg_old')], idle.createdAt))
+    // The first conversation's last append (t0 + 2) is younger than the cutoff; the idle one's is not.
+    expect(await c.deleteConversationsIdleSince(t0 - 30 * 86_400_000)).toBe(1)
+    expect(await c.loadConversation('key_conv', idle.id)).toBeUndefined()
+    expect(await c.itemsOfConversation(idle.id)).toEqual([])
+    expect(await c.loadConversation('key_conv', conv.id)).toBeDefined()
+    expect(await c.deleteConversation('key_other', conv.id)).toBe(false)
+    expect(await c.deleteConversation('key_conv', conv.id)).toBe(true)
+    expect(await c.itemsOfConversation(conv.id)).toEqual([])
   })
 
   const request = (id: string, keyId: string, over: Partial<RequestRecord> = {}): RequestRecord => ({

@@ -8,7 +8,7 @@ import { GatewayError } from '../../server/utils/core/errors'
 import { ResponsesRequest } from '../../server/utils/dialects/openai-responses'
 import { responsesNative } from '../../server/utils/gateway/stream-output'
 import { chatCompletionToResponse } from '../../server/utils/inbound/openai-responses/from-chat'
-import { conversationItems, inputItems } from '../../server/utils/inbound/openai-responses/items'
+import { conversationEntry, conversationIdOf, conversationItems, inputItems, listPage } from '../../server/utils/inbound/openai-responses/items'
 import { nativeResponsesRequest, nativeResponseUsage } from '../../server/utils/inbound/openai-responses/native'
 import { replayEvents } from '../../server/utils/inbound/openai-responses/replay'
 import { responsesBodyUsage } from '../../server/utils/providers/openai/response'
@@ -179,6 +179,15 @@ describe('native OpenAI requests', () => {
     expect(nativeResponsesRequest(follow, target, {}).url).toBe('https://api.openai.com/v1/responses')
   })
 
+  it('sends a gateway conversation as input, without the conversation OpenAI does not know', () => {
+    const turn = ResponsesRequest.parse({ model: 'gpt-4o-mini', input: 'next', conversation: { id: 'conv_gw' } })
+    const sent = JSON.parse(nativeResponsesRequest(turn, target, { history: [{ id: 'msg_gw', type: 'message', role: 'user', status: 'completed', content: [{ type: 'input_text', text: 'before' }] }] }).body)
+    expect(sent.conversation).toBeUndefined()
+    expect(sent.input).toEqual([{ type: 'message', role: 'user', status: 'completed', content: [{ type: 'input_text', text: 'before' }] }, { role: 'user', content: 'next' }])
+    // An empty conversation is still the gateway's: it is never named to OpenAI.
+    expect(JSON.parse(nativeResponsesRequest(turn, target, { raw: '{}', history: [] }).body)).toEqual({ model: 'gpt-4o-mini', input: [{ role: 'user', content: 'next' }] })
+  })
+
   it('reads the usage of an answer, from the parsed object or from the text alone', () => {
     const answer = {
       id: 'resp_1', output: [{ type: 'message', content: [{ type: 'output_text', text: 'the "usage": {"input_tokens": 999}' }] }],
@@ -209,6 +218,16 @@ describe('native OpenAI streams', () => {
     expect(out.usage()).toMatchObject({ promptTokens: 3, completionTokens: 1 })
   })
 
+  it('adds the gateway\'s conversation to each response object it passes, and keeps it so', async () => {
+    const kept: any[] = []
+    const out = responsesNative(async (r) => { kept.push(r) }, { conversation: { id: 'conv_1' } })
+    expect(events(out.event(created))[0].response).toEqual({ id: 'resp_n', status: 'in_progress', output: [], conversation: { id: 'conv_1' } })
+    expect(out.event(delta)).toBe(`event: response.output_text.delta\ndata: ${delta.data}\n\n`)
+    out.event(completed)
+    expect(events(await out.end())[0]).toMatchObject({ type: 'response.completed', sequence_number: 2, response: { conversation: { id: 'conv_1' } } })
+    expect(kept[0].conversation).toEqual({ id: 'conv_1' })
+  })
+
   it('fails a stream that ends without its terminal event, and numbers its failure event after the last one', async () => {
     const out = responsesNative(async () => {})
     out.event(created)
@@ -216,5 +235,43 @@ describe('native OpenAI streams', () => {
     await expect(out.end()).rejects.toMatchObject({ status: 502 })
     const failed = events(out.error(new GatewayError(502, 'gone', 'upstream_error', 'upstream_error')))[0]
     expect(failed).toEqual({ type: 'response.failed', sequence_number: 2, response: { id: 'resp_n', status: 'failed', output: [], error: { code: 'upstream_error', message: 'gone' } } })
+  })
+})
+
+describe('conversation items', () => {
+  it('keeps items in the shape OpenAI lists them: text as parts, completed unless said otherwise', () => {
+    const [user, assistant, call, output, reasoning] = inputItems([
+      { role: 'user', content: 'hi' },
+      { type: 'message', role: 'assistant', content: 'hello' },
+      { type: 'function_call', call_id: 'call_1', name: 'f', arguments: '{}', status: 'incomplete' },
+      { type: 'function_call_output', call_id: 'call_1', output: 'done' },
+      { type: 'reasoning', summary: [] },
+    ]).map(conversationEntry)
+    expect(user).toEqual({ id: expect.stringMatching(/^msg_/), type: 'message', role: 'user', status: 'completed', content: [{ type: 'input_text', text: 'hi' }] })
+    expect(assistant).toMatchObject({ status: 'completed', content: [{ type: 'output_text', text: 'hello', annotations: [] }] })
+    expect(call).toMatchObject({ status: 'incomplete' })
+    expect(output).toMatchObject({ id: expect.stringMatching(/^fco_/), status: 'completed' })
+    expect(reasoning).not.toHaveProperty('status')
+  })
+
+  it('pages a list of items after a cursor, either way round', () => {
+    const items = ['a', 'b', 'c', 'd', 'e'].map(id => ({ id }))
+    expect(listPage(items, { limit: 2, order: 'desc' })).toEqual({ object: 'list', data: [{ id: 'e' }, { id: 'd' }], first_id: 'e', last_id: 'd', has_more: true })
+    expect(listPage(items, { after: 'd', limit: 2, order: 'desc' })).toMatchObject({ data: [{ id: 'c' }, { id: 'b' }], has_more: true })
+    expect(listPage(items, { after: 'c', limit: 5, order: 'asc' })).toMatchObject({ data: [{ id: 'd' }, { id: 'e' }], has_more: false })
+    expect(listPage(items, { after: 'nope', limit: 5, order: 'asc' })).toEqual({ object: 'list', data: [], first_id: null, last_id: null, has_more: false })
+  })
+
+  it('reads the conversation a request names, as an id or {id}', () => {
+    expect(conversationIdOf(req({ conversation: 'conv_a' }))).toBe('conv_a')
+    expect(conversationIdOf(req({ conversation: { id: 'conv_b' } }))).toBe('conv_b')
+    expect(conversationIdOf(req({}))).toBeUndefined()
+    expect(() => req({ conversation: { id: '' } })).toThrow()
+  })
+
+  it('answers translated responses with the conversation they belong to', () => {
+    const completion = JSON.stringify({ choices: [{ message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }], usage: { prompt_tokens: 1, completion_tokens: 1 } })
+    expect(chatCompletionToResponse(completion, shell({ input: 'x', conversation: 'conv_c' })).response).toMatchObject({ conversation: { id: 'conv_c' } })
+    expect(chatCompletionToResponse(completion, shell({ input: 'x' })).response).not.toHaveProperty('conversation')
   })
 })

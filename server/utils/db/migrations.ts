@@ -161,6 +161,32 @@ export const migrations: Migration[] = [
     // The name the client sent beside the registry model that priced it (snapshot ids, aliases, routes).
     statements: () => ['ALTER TABLE request_log ADD COLUMN requested_model TEXT'],
   },
+  {
+    version: 9,
+    name: 'conversations',
+    // Conversations API state: each conversation with the key that created it, and its items in
+    // order. next_position counts the items ever added: an append takes its positions by raising it,
+    // so appends on several instances at once never collide. updated_at is the last append (expiry).
+    statements: d => [
+      `CREATE TABLE conversations (
+        id TEXT PRIMARY KEY,
+        key_id TEXT NOT NULL,
+        created_at ${d.bigint} NOT NULL,
+        updated_at ${d.bigint} NOT NULL,
+        metadata TEXT NOT NULL,
+        next_position ${d.bigint} NOT NULL
+      )`,
+      'CREATE INDEX conversations_updated_at ON conversations (updated_at)',
+      `CREATE TABLE conversation_items (
+        conversation_id TEXT NOT NULL,
+        position ${d.bigint} NOT NULL,
+        id TEXT NOT NULL,
+        item TEXT NOT NULL,
+        PRIMARY KEY (conversation_id, position)
+      )`,
+      'CREATE INDEX conversation_items_id ON conversation_items (conversation_id, id)',
+    ],
+  },
 ]
 
 /** Replaces a dollar column by an integer nano-dollar column holding the same amounts (NULL stays NULL). */

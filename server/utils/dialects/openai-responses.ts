@@ -84,11 +84,19 @@ const TextFormat = z.union([
   }),
 ])
 
+/** OpenAI's metadata: at most 16 pairs, keys of at most 64 characters, values of at most 512. */
+export const Metadata = z.record(z.string().max(64), z.string().max(512))
+  .refine(m => Object.keys(m).length <= 16, 'at most 16 key-value pairs')
+
+/** The conversation a response continues and is added to: its id, or `{id}`. */
+const ConversationParam = z.union([z.string().min(1), z.looseObject({ id: z.string().min(1) })])
+
 export const ResponsesRequest = z.looseObject({
   model: z.string().min(1),
   input: z.union([z.string(), z.array(InputItem)]).optional(),
   instructions: z.string().nullish(),
   previous_response_id: z.string().min(1).nullish(),
+  conversation: ConversationParam.nullish(),
   store: z.boolean().nullish(),
   stream: z.boolean().nullish(),
   tools: z.array(Tool).optional(),
@@ -102,7 +110,7 @@ export const ResponsesRequest = z.looseObject({
   max_output_tokens: z.number().int().min(16).nullish(),
   temperature: z.number().min(0).max(2).nullish(),
   top_p: z.number().min(0).max(1).nullish(),
-  metadata: z.record(z.string().max(64), z.string().max(512)).nullish(),
+  metadata: Metadata.nullish(),
   include: z.array(z.string()).nullish(),
   truncation: z.enum(['auto', 'disabled']).nullish(),
   user: z.string().optional(),
@@ -112,7 +120,7 @@ export const ResponsesRequest = z.looseObject({
 })
 export type ResponsesRequest = z.infer<typeof ResponsesRequest>
 
-/** `GET /v1/responses/{id}/input_items` query: OpenAI's cursor pagination. */
+/** `GET /v1/responses/{id}/input_items` and `GET /v1/conversations/{id}/items` query: OpenAI's cursor pagination. */
 export const InputItemsQuery = z.object({
   after: z.string().min(1).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),

@@ -3,7 +3,9 @@
 // gateway's chat form, answered by its provider's adapter, and translated back. With `store` (the
 // default) the response and its input are written before the answer leaves, so a follow-up naming
 // it as previous_response_id works at once, on any instance; such a follow-up rebuilds the
-// conversation from the store, except for an OpenAI model continuing a response OpenAI holds.
+// conversation from the store, except for an OpenAI model continuing a response OpenAI holds. A
+// request naming a `conversation` (./conversations.ts) is given that conversation's items as its
+// history, for every provider, and its input and output are added to it with the response.
 // Metered and logged like /v1/chat/completions.
 import { consola } from 'consola'
 import type { H3Event } from 'h3'
@@ -19,12 +21,15 @@ import { runGatewayRequest, sendCompletion, upstreamAnswer } from '../gateway/re
 import { type ResolvedModel, resolveTargets } from '../gateway/resolve'
 import { type KeepResponse, responsesFromChunks, responsesNative } from '../gateway/stream-output'
 import { chatCompletionToResponse, type ResponseShell } from '../inbound/openai-responses/from-chat'
-import { conversationItems, inputItems, itemId } from '../inbound/openai-responses/items'
-import { nativeResponsesRequest, nativeResponseUsage } from '../inbound/openai-responses/native'
+import { conversationEntry, conversationIdOf, conversationItems, inputItems, itemId } from '../inbound/openai-responses/items'
+import { nativeResponsesRequest, nativeResponseUsage, taggedResponse } from '../inbound/openai-responses/native'
 import { responsesToChatRequest } from '../inbound/openai-responses/to-chat'
 import type { ChatCompletionRequest } from '../dialects/openai'
 import { responsesBodyUsage } from '../providers/openai/response'
-import { loadResponse, responseChain, saveResponse } from '../store/responses'
+import { appendWrite, itemsOfConversation } from '../store/conversations'
+import { loadResponse, responseChain, responseWrite } from '../store/responses'
+import { commit, type Write } from '../store/write'
+import { ownConversation } from './conversations'
 
 const isNative = (c: ResolvedModel) => c.target.provider === 'openai'
 
@@ -32,15 +37,25 @@ async function responses(event: H3Event, ctx: AuthenticatedContext): Promise<voi
   const { body: req, text: raw, size } = await readJsonBody(event, ResponsesRequest, 'v1')
   ctx.stream = req.stream === true
   const keyId = ctx.key.id
+  const conversationId = conversationIdOf(req)
+  if (req.previous_response_id && conversationId) {
+    throw new GatewayError(400, 'Mutually exclusive parameters. Ensure you are only providing one of: \'previous_response_id\' or \'conversation\'.', 'invalid_request_error', 'mutually_exclusive_parameters')
+  }
   const previous = req.previous_response_id ? await loadResponse(keyId, req.previous_response_id) : undefined
   if (req.previous_response_id && !previous) {
     throw new GatewayError(400, `Previous response with id '${req.previous_response_id}' not found.`, 'invalid_request_error', 'previous_response_not_found', 'previous_response_id')
   }
-  const history = previous ? conversationItems(await responseChain(keyId, previous)) : []
+  const conversation = conversationId ? await ownConversation(keyId, conversationId) : undefined
+  /** What the gateway adds to each response object: the conversation it belongs to. */
+  const tag = conversation ? { conversation: { id: conversation.id } } : undefined
+  const history = previous
+    ? conversationItems(await responseChain(keyId, previous))
+    : conversation ? await itemsOfConversation(conversation.id) : []
   const historyChars = history.length ? JSON.stringify(history).length : 0
   const input = inputItems(req.input)
-  // OpenAI looks the previous response up itself when it holds it; otherwise it is sent the conversation.
-  const openaiHolds = previous?.provider === 'openai' && previous.upstreamStored
+  // OpenAI looks the previous response up itself when it holds it; otherwise it is sent the
+  // conversation (always for a gateway conversation, which OpenAI does not know).
+  const sendHistory = conversation !== undefined || (previous !== undefined && !(previous.provider === 'openai' && previous.upstreamStored))
   let chatRequest: ChatCompletionRequest | undefined
   ctx.promptText = () => JSON.stringify([req.instructions ?? '', history, input])
   const dispatched = await dispatchToTarget(
@@ -48,16 +63,18 @@ async function responses(event: H3Event, ctx: AuthenticatedContext): Promise<voi
     resolveTargets(req.model, ctx.key, 'chat'),
     { promptChars: size + historyChars, maxOutputTokens: req.max_output_tokens },
     (c, maxOutputTokens) => (isNative(c)
-      ? nativeResponsesRequest(req, c.target, { maxOutputTokens, raw, history: previous && !openaiHolds ? history : undefined })
+      ? nativeResponsesRequest(req, c.target, { maxOutputTokens, raw, history: sendHistory ? history : undefined })
       : c.adapter.chat.request(chatRequest ??= responsesToChatRequest(req, [...history, ...input]), c.target, { stream: ctx.stream, maxOutputTokens })),
     new ClientClose(event.node.res),
   )
   const { adapter, target, upstream } = dispatched
   const native = isNative(dispatched)
+  // The response (with `store`) and the conversation's new items commit together.
   const keep: KeepResponse = async (response) => {
-    if (req.store === false || typeof response.id !== 'string') return
-    try {
-      await saveResponse({
+    if (typeof response.id !== 'string') return
+    const writes: Write[] = []
+    if (req.store !== false) {
+      writes.push(responseWrite({
         id: response.id,
         keyId,
         createdAt: Date.now(),
@@ -66,7 +83,12 @@ async function responses(event: H3Event, ctx: AuthenticatedContext): Promise<voi
         previousResponseId: req.previous_response_id ?? null,
         input,
         response,
-      })
+      }))
+    }
+    if (conversation) writes.push(appendWrite(keyId, conversation.id, [...input, ...(response.output ?? [])].map(conversationEntry), Date.now()))
+    if (!writes.length) return
+    try {
+      await commit(...writes)
     }
     catch (error) {
       // The answer is not sent as stored when it is not: the client learns so and may retry.
@@ -78,21 +100,21 @@ async function responses(event: H3Event, ctx: AuthenticatedContext): Promise<voi
 
   if (ctx.stream) {
     const output = native
-      ? responsesNative(keep)
+      ? responsesNative(keep, tag)
       : responsesFromChunks(adapter.chat.stream(target, { includeUsage: true, id: `chatcmpl-${ctx.id}`, created: shell.createdAt }), shell, keep)
     await pipeStream(event, ctx, upstream, output)
     return
   }
   const text = await upstreamAnswer(ctx, upstream)
-  if (native && req.store === false) {
+  if (native && req.store === false && !conversation) {
     // Nothing to keep: only the usage is read, as for a chat completion.
     sendCompletion(event, ctx, text, responsesBodyUsage(text))
     return
   }
   if (native) {
-    const response = JSON.parse(text)
+    const response = taggedResponse(JSON.parse(text), tag)
     await keep(response)
-    sendCompletion(event, ctx, text, nativeResponseUsage(response))
+    sendCompletion(event, ctx, tag ? JSON.stringify(response) : text, nativeResponseUsage(response))
     return
   }
   const result = adapter.chat.response(text, target)

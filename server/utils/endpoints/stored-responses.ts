@@ -1,34 +1,19 @@
 // GET and DELETE /v1/responses/{id} (GET with `stream=true` replays it as events) and
 // GET /v1/responses/{id}/input_items: the stored responses of the calling key. Another key's
-// response is answered as OpenAI answers an unknown id (404).
+// response is answered as OpenAI answers an unknown id (404). Rate-limited and logged as
+// endpoint `responses` (./stored-state.ts).
 import { getQuery, type H3Event } from 'h3'
 import { GatewayError } from '../core/errors'
 import { InputItemsQuery, RetrieveQuery } from '../dialects/openai-responses'
-import { authenticate } from '../gateway/auth'
-import { sendFailure, sendJsonText, startEventStream, writeEvents } from '../gateway/respond'
 import { deleteAtOpenAI } from '../gateway/upstream-delete'
-import { conversationItems } from '../inbound/openai-responses/items'
+import { conversationItems, listPage } from '../inbound/openai-responses/items'
 import { replayEvents } from '../inbound/openai-responses/replay'
 import { deleteResponse, loadResponse, responseChain, type StoredResponse } from '../store/responses'
+import { runStateRequest, type StateAnswer } from './stored-state'
 
 const notFound = (id: string) => new GatewayError(404, `Response with id '${id}' not found.`, 'invalid_request_error')
 
-/** What a request is answered with: a JSON body, or server-sent events. */
-type Answer = { json: unknown } | { events: string }
-
-async function answer(event: H3Event, pick: (keyId: string) => Promise<Answer>) {
-  try {
-    const key = await authenticate(event)
-    const out = await pick(key.id)
-    if ('json' in out) return sendJsonText(event, 200, JSON.stringify(out.json))
-    startEventStream(event.node.res, {})
-    await writeEvents(event.node.res, out.events)
-    event.node.res.end()
-  }
-  catch (error) {
-    sendFailure(event, error, `[gateway] ${event.context.requestId}`)
-  }
-}
+const answer = (event: H3Event, pick: (keyId: string) => Promise<StateAnswer>) => runStateRequest(event, 'responses', ctx => pick(ctx.key.id))
 
 async function stored(keyId: string, id: string): Promise<StoredResponse> {
   const found = await loadResponse(keyId, id)
@@ -59,9 +44,5 @@ export const handleListInputItems = (event: H3Event, id: string) => answer(event
   const query = InputItemsQuery.parse(getQuery(event))
   const last = await stored(keyId, id)
   const earlier = last.previousResponseId ? (await responseChain(keyId, last)).slice(0, -1) : []
-  const input = [...conversationItems(earlier), ...last.input]
-  const ordered = query.order === 'asc' ? input : [...input].reverse()
-  const from = query.after === undefined ? 0 : ordered.findIndex(item => item.id === query.after) + 1
-  const data = from === 0 && query.after !== undefined ? [] : ordered.slice(from, from + query.limit)
-  return { json: { object: 'list', data, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null, has_more: from + data.length < ordered.length } }
+  return { json: listPage([...conversationItems(earlier), ...last.input], query) }
 })

@@ -6,7 +6,7 @@ import { anthropicErrorType } from '../inbound/anthropic/errors'
 import { nativeStreamUsage } from '../inbound/anthropic/native'
 import { createMessagesStreamWriter, errorEvent } from '../inbound/anthropic/stream'
 import type { ResponseShell } from '../inbound/openai-responses/from-chat'
-import { nativeStreamTracker } from '../inbound/openai-responses/native'
+import { nativeStreamTracker, type ResponseTag } from '../inbound/openai-responses/native'
 import { createResponsesStreamWriter } from '../inbound/openai-responses/stream'
 import { anthropicStreamError } from '../providers/anthropic/error'
 import type { ChatStreamTranslator, SseEvent } from '../providers/types'
@@ -82,9 +82,12 @@ export function responsesFromChunks(translator: ChatStreamTranslator, shell: Res
   }
 }
 
-/** An OpenAI Responses stream passed through event by event; its terminal event waits for the response to be kept. */
-export function responsesNative(keep: KeepResponse): StreamOutput {
-  const tracker = nativeStreamTracker()
+/**
+ * An OpenAI Responses stream passed through event by event (its response objects tagged with the
+ * gateway's fields); its terminal event waits for the response to be kept.
+ */
+export function responsesNative(keep: KeepResponse, tag?: ResponseTag): StreamOutput {
+  const tracker = nativeStreamTracker(tag)
   return {
     event: e => tracker.push(e),
     async end() {

@@ -4,7 +4,7 @@ export interface RequestRecord {
   id: string
   createdAt: number
   keyId: string
-  endpoint: 'chat' | 'embeddings' | 'messages' | 'responses'
+  endpoint: 'chat' | 'embeddings' | 'messages' | 'responses' | 'conversations'
   provider: string | null
   /** The registry model that priced the request. */
   model: string | null

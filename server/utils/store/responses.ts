@@ -3,6 +3,7 @@
 // is as absent as an unknown one. Written before the answer leaves, so a follow-up on any instance
 // finds it.
 import { database } from '../db'
+import type { Write } from './write'
 
 export interface StoredResponse {
   id: string
@@ -46,12 +47,10 @@ const fromRow = (r: ResponseRow): StoredResponse => ({
 const INSERT_SQL = `INSERT INTO responses (id, key_id, created_at, provider, upstream_stored, previous_response_id, input, response)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
 
-/** Resolves once committed, so that the next read on any connection finds it. On SQLite it is written by the writer thread. */
-export async function saveResponse(s: StoredResponse): Promise<void> {
-  const { db, transaction, writeRows } = await database()
+/** The write that stores a response (./write.ts commit: resolved once committed, so that the next read on any connection finds it). */
+export function responseWrite(s: StoredResponse): Write {
   const row = [s.id, s.keyId, s.createdAt, s.provider, s.upstreamStored ? 1 : 0, s.previousResponseId, JSON.stringify(s.input), JSON.stringify(s.response)]
-  if (writeRows) return writeRows([INSERT_SQL], [[row]])
-  await transaction(() => db.prepare(INSERT_SQL).run(...row))
+  return { statements: [INSERT_SQL], lists: [[row]] }
 }
 
 export async function loadResponse(keyId: string, id: string): Promise<StoredResponse | undefined> {

@@ -15,6 +15,6 @@ export function taskCatalog(): TaskInfo[] {
     { name: 'db:backup', description: 'Back up the database and registry, then prune old backups', schedule: config().schedules.backup },
     { name: 'db:migrate', description: 'Apply pending database migrations', schedule: null },
     // Hourly, so that a response outlives its RESPONSES_TTL_DAYS by an hour at most.
-    { name: 'responses:expire', description: 'Delete stored responses older than RESPONSES_TTL_DAYS', schedule: config().responsesTtlDays > 0 ? '17 * * * *' : null },
+    { name: 'responses:expire', description: 'Delete stored responses and idle conversations older than RESPONSES_TTL_DAYS', schedule: config().responsesTtlDays > 0 ? '17 * * * *' : null },
   ]
 }

@@ -4,7 +4,7 @@
 import type { ResponsesRequest } from '../../dialects/openai-responses'
 import { fromOpenAIUsage, toResponsesUsage } from '../../providers/openai/usage'
 import type { TokenUsage } from '../../registry/cost'
-import { type Item, itemId } from './items'
+import { conversationIdOf, type Item, itemId } from './items'
 
 /** What a translated response is known by before its output: its id, creation time and the request. */
 export interface ResponseShell {
@@ -18,6 +18,7 @@ export type ResponseStatus = 'in_progress' | 'completed' | 'incomplete' | 'faile
 /** The response object in a given state; `usage` once known. */
 export function responseObject(shell: ResponseShell, status: ResponseStatus, output: Item[], usage?: TokenUsage, extra: Record<string, unknown> = {}) {
   const { req } = shell
+  const conversation = conversationIdOf(req)
   return {
     id: shell.id,
     object: 'response',
@@ -46,6 +47,7 @@ export function responseObject(shell: ResponseShell, status: ResponseStatus, out
     truncation: req.truncation ?? 'disabled',
     usage: usage ? toResponsesUsage(usage) : null,
     user: req.user ?? null,
+    ...(conversation ? { conversation: { id: conversation } } : {}),
     ...extra,
   }
 }

@@ -25,3 +25,33 @@ export function inputItems(input: ResponsesRequest['input']): Item[] {
 export function conversationItems(chain: { input: Item[], response: { output?: Item[] } }[]): Item[] {
   return chain.flatMap(r => [...r.input, ...(r.response.output ?? [])])
 }
+
+const WITH_STATUS = new Set(['message', 'function_call', 'function_call_output'])
+
+/**
+ * An item (with its id) as a conversation keeps it, in the shape OpenAI lists conversation items:
+ * a message's text content becomes its one part, and items that have a status are `completed`
+ * unless they say otherwise.
+ */
+export function conversationEntry(item: Item): Item & { id: string } {
+  const entry = { ...item } as Item & { id: string }
+  if (entry.type === 'message' && typeof entry.content === 'string') {
+    entry.content = [{ type: entry.role === 'assistant' ? 'output_text' : 'input_text', text: entry.content, ...(entry.role === 'assistant' ? { annotations: [] } : {}) }]
+  }
+  if (WITH_STATUS.has(String(entry.type)) && entry.status == null) entry.status = 'completed'
+  return entry
+}
+
+/** A page of a cursor-paginated list of items, in OpenAI's list shape. */
+export function listPage(items: Item[], query: { after?: string, limit: number, order: 'asc' | 'desc' }) {
+  const ordered = query.order === 'asc' ? items : [...items].reverse()
+  const from = query.after === undefined ? 0 : ordered.findIndex(item => item.id === query.after) + 1
+  // A cursor that names no item of the list: nothing follows it.
+  const data = from === 0 && query.after !== undefined ? [] : ordered.slice(from, from + query.limit)
+  const hasMore = data.length > 0 && from + data.length < ordered.length
+  return { object: 'list', data, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null, has_more: hasMore }
+}
+
+/** The id of the conversation a request names (`conversation` is an id or `{id}`). */
+export const conversationIdOf = (req: Pick<ResponsesRequest, 'conversation'>): string | undefined =>
+  (typeof req.conversation === 'string' ? req.conversation : req.conversation?.id)

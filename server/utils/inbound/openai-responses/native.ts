@@ -1,7 +1,9 @@
 // OpenAI models get Responses API requests natively, with every field as the client sent it: only
 // the model name changes, the completion cap when the call's differs from the client's, and, when
-// the previous response is one OpenAI does not hold, the conversation rebuilt from the gateway's
-// store in place of previous_response_id. The answer goes back as received, read for usage and kept.
+// the previous response is one OpenAI does not hold or the request names a conversation (OpenAI
+// does not know the gateway's), the conversation rebuilt from the gateway's store in place of
+// previous_response_id or conversation. The answer goes back as received (with the conversation's
+// id, when it is in one), read for usage and kept.
 import { fromResponsesUsage } from '../../providers/openai/usage'
 import type { ResponsesRequest } from '../../dialects/openai-responses'
 import { openaiApi } from '../../providers/openai/api'
@@ -12,7 +14,7 @@ import type { Item } from './items'
 export interface NativeCall {
   maxOutputTokens?: number
   raw?: RawRequestText
-  /** The earlier turns to send as input (the previous response is not OpenAI's to look up). */
+  /** The earlier turns to send as input (the previous response or the conversation is not OpenAI's to look up). */
   history?: Item[]
 }
 
@@ -32,6 +34,7 @@ export function nativeResponsesRequest(req: ResponsesRequest, target: UpstreamTa
     const current = typeof req.input === 'string' ? [{ role: 'user', content: req.input }] : (req.input ?? [])
     body.input = [...history, ...current as Item[]].map(withoutId)
     delete body.previous_response_id
+    delete body.conversation
   }
   return jsonPost(endpoint, JSON.stringify(body))
 }
@@ -40,22 +43,39 @@ export const nativeResponseUsage = (response: { usage?: unknown }): TokenUsage =
 
 const TERMINAL = new Set(['response.completed', 'response.incomplete', 'response.failed'])
 
+/** The fields the gateway adds to OpenAI's response object (the conversation it belongs to). */
+export type ResponseTag = Record<string, unknown> | undefined
+
+/** OpenAI's response object with the gateway's fields. */
+export const taggedResponse = <T extends Record<string, unknown>>(response: T, tag: ResponseTag): T => (tag ? { ...response, ...tag } : response)
+
+/** Events that carry the response object: the gateway's fields are added to it. */
+const WITH_RESPONSE = new Set(['response.created', 'response.in_progress', 'response.queued', ...TERMINAL])
+
 /**
  * Follows a native stream: the response as created (for a failure event of the gateway's own), the
  * last sequence number, and the terminal event, which is held back until the response is stored.
+ * With a tag, the response object of each event that carries one gets it.
  */
-export function nativeStreamTracker() {
+export function nativeStreamTracker(tag?: ResponseTag) {
   let created: Record<string, unknown> | undefined
   let lastData = ''
   let terminal: { text: string, response: Record<string, any> } | undefined
   return {
     /** The event's text to send now ('' for the held terminal event). */
     push(e: SseEvent): string {
-      const text = `event: ${e.event}\ndata: ${e.data}\n\n`
-      lastData = e.data
-      if (e.event === 'response.created') created = JSON.parse(e.data).response
+      let data = e.data
+      const carries = e.event !== undefined && WITH_RESPONSE.has(e.event)
+      const parsed = carries ? JSON.parse(data) : undefined
+      if (parsed && tag) {
+        parsed.response = taggedResponse(parsed.response, tag)
+        data = JSON.stringify(parsed)
+      }
+      const text = `event: ${e.event}\ndata: ${data}\n\n`
+      lastData = data
+      if (e.event === 'response.created') created = parsed?.response
       else if (e.event && TERMINAL.has(e.event)) {
-        terminal = { text, response: JSON.parse(e.data).response }
+        terminal = { text, response: parsed?.response }
         return ''
       }
       return text
