@@ -11,7 +11,9 @@
 // refused as the real API refuses them, responses with `store` are kept so that previous_response_id
 // finds them (and an unknown one is refused) until deleted (DELETE /v1/responses/{id}), a
 // function_call_output must answer a call of its conversation, and "weather" with a function tool
-// gets a function_call to it.
+// gets a function_call to it. "[slow:N]" in the input waits N ms before a JSON answer, or between
+// the events of a stream. "[fail-response]" makes the response fail as OpenAI's do (status failed,
+// `error` set; streamed, the terminal event is response.failed).
 import { randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import seed from '../../data/models.json'
@@ -242,7 +244,7 @@ function checkResponsesBody(body: any) {
 
 interface KeptResponse { response: any, items: any[] }
 
-function responsesApi(res: ServerResponse, body: any, kept: Map<string, KeptResponse>) {
+async function responsesApi(res: ServerResponse, body: any, kept: Map<string, KeptResponse>) {
   let items: any[]
   try {
     checkResponsesBody(body)
@@ -293,13 +295,21 @@ function responsesApi(res: ServerResponse, body: any, kept: Map<string, KeptResp
     service_tier: 'default', store: body.store ?? true, temperature: body.temperature ?? 1, text: body.text ?? { format: { type: 'text' } },
     tool_choice: body.tool_choice ?? 'auto', tools: body.tools ?? [], top_p: body.top_p ?? 1, truncation: body.truncation ?? 'disabled', user: body.user ?? null,
   }
+  if (/\[fail-response\]/.test(JSON.stringify(body.input))) {
+    status = 'failed'
+    output.length = 0
+  }
   const final = {
     ...base, status, output,
+    ...(status === 'failed' ? { error: { code: 'server_error', message: 'The model failed to generate a response.' } } : {}),
     ...(status === 'incomplete' ? { incomplete_details: { reason: 'max_output_tokens' } } : {}),
     usage: { input_tokens: promptWords, input_tokens_details: { cached_tokens: cached }, output_tokens: outputTokens, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: promptWords + outputTokens },
   }
   if (final.store) kept.set(final.id, { response: final, items: [...conversation, ...output] })
+  const delay = Number(/\[slow:(\d+)\]/.exec(JSON.stringify(body.input))?.[1] ?? 0)
   if (body.stream !== true) {
+    if (delay) await new Promise(r => setTimeout(r, delay))
+    if (res.destroyed) return
     res.writeHead(200, { 'content-type': 'application/json' })
     return void res.end(JSON.stringify(final))
   }
@@ -326,9 +336,15 @@ function responsesApi(res: ServerResponse, body: any, kept: Map<string, KeptResp
     }
     send('response.output_item.done', { output_index: index, item })
   })
-  send(status === 'completed' ? 'response.completed' : 'response.incomplete', { response: final })
+  send(status === 'completed' ? 'response.completed' : `response.${status}`, { response: final })
   res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' })
-  res.end(events.join(''))
+  if (!delay) return void res.end(events.join(''))
+  for (const e of events) {
+    if (res.destroyed) return
+    res.write(e)
+    await new Promise(r => setTimeout(r, delay))
+  }
+  res.end()
 }
 
 export async function startFakeOpenAI(apiKey = 'sk-fake-openai-provider-key-0123456789'): Promise<FakeOpenAI> {

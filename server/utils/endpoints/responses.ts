@@ -4,6 +4,7 @@
 // default) the response and its input are written before the answer leaves, so a follow-up naming
 // it as previous_response_id works at once, on any instance; such a follow-up rebuilds the
 // conversation from the store, except for an OpenAI model continuing a response OpenAI holds.
+// `background: true` is answered at once and run by ./background-responses.ts.
 // Metered and logged like /v1/chat/completions.
 import { consola } from 'consola'
 import type { H3Event } from 'h3'
@@ -16,42 +17,22 @@ import type { AuthenticatedContext } from '../gateway/context'
 import { dispatchToTarget } from '../gateway/dispatch'
 import { pipeStream } from '../gateway/pipe-stream'
 import { runGatewayRequest, sendCompletion, upstreamAnswer } from '../gateway/request'
-import { type ResolvedModel, resolveTargets } from '../gateway/resolve'
 import { type KeepResponse, responsesFromChunks, responsesNative } from '../gateway/stream-output'
 import { chatCompletionToResponse, type ResponseShell } from '../inbound/openai-responses/from-chat'
-import { conversationItems, inputItems, itemId } from '../inbound/openai-responses/items'
-import { nativeResponsesRequest, nativeResponseUsage } from '../inbound/openai-responses/native'
-import { responsesToChatRequest } from '../inbound/openai-responses/to-chat'
-import type { ChatCompletionRequest } from '../dialects/openai'
+import { itemId } from '../inbound/openai-responses/items'
+import { nativeAnswerOutcome } from '../inbound/openai-responses/native'
 import { responsesBodyUsage } from '../providers/openai/response'
-import { loadResponse, responseChain, saveResponse } from '../store/responses'
-
-const isNative = (c: ResolvedModel) => c.target.provider === 'openai'
+import { saveResponse } from '../store/responses'
+import { startBackgroundResponse } from './background-responses'
+import { isNative, prepareCall } from './response-call'
 
 async function responses(event: H3Event, ctx: AuthenticatedContext): Promise<void> {
   const { body: req, text: raw, size } = await readJsonBody(event, ResponsesRequest, 'v1')
+  if (req.background === true) return startBackgroundResponse(event, ctx, req, size)
   ctx.stream = req.stream === true
   const keyId = ctx.key.id
-  const previous = req.previous_response_id ? await loadResponse(keyId, req.previous_response_id) : undefined
-  if (req.previous_response_id && !previous) {
-    throw new GatewayError(400, `Previous response with id '${req.previous_response_id}' not found.`, 'invalid_request_error', 'previous_response_not_found', 'previous_response_id')
-  }
-  const history = previous ? conversationItems(await responseChain(keyId, previous)) : []
-  const historyChars = history.length ? JSON.stringify(history).length : 0
-  const input = inputItems(req.input)
-  // OpenAI looks the previous response up itself when it holds it; otherwise it is sent the conversation.
-  const openaiHolds = previous?.provider === 'openai' && previous.upstreamStored
-  let chatRequest: ChatCompletionRequest | undefined
-  ctx.promptText = () => JSON.stringify([req.instructions ?? '', history, input])
-  const dispatched = await dispatchToTarget(
-    ctx,
-    resolveTargets(req.model, ctx.key, 'chat'),
-    { promptChars: size + historyChars, maxOutputTokens: req.max_output_tokens },
-    (c, maxOutputTokens) => (isNative(c)
-      ? nativeResponsesRequest(req, c.target, { maxOutputTokens, raw, history: previous && !openaiHolds ? history : undefined })
-      : c.adapter.chat.request(chatRequest ??= responsesToChatRequest(req, [...history, ...input]), c.target, { stream: ctx.stream, maxOutputTokens })),
-    new ClientClose(event.node.res),
-  )
+  const call = await prepareCall(ctx, req, raw, size)
+  const dispatched = await dispatchToTarget(ctx, call.candidates, call.demand, call.build, new ClientClose(event.node.res))
   const { adapter, target, upstream } = dispatched
   const native = isNative(dispatched)
   const keep: KeepResponse = async (response) => {
@@ -64,7 +45,7 @@ async function responses(event: H3Event, ctx: AuthenticatedContext): Promise<voi
         provider: target.provider,
         upstreamStored: native && response.store !== false,
         previousResponseId: req.previous_response_id ?? null,
-        input,
+        input: call.input,
         response,
       })
     }
@@ -92,7 +73,8 @@ async function responses(event: H3Event, ctx: AuthenticatedContext): Promise<voi
   if (native) {
     const response = JSON.parse(text)
     await keep(response)
-    sendCompletion(event, ctx, text, nativeResponseUsage(response))
+    const { usage, failure } = nativeAnswerOutcome(response)
+    sendCompletion(event, ctx, text, usage, failure)
     return
   }
   const result = adapter.chat.response(text, target)

@@ -38,6 +38,27 @@ export function nativeResponsesRequest(req: ResponsesRequest, target: UpstreamTa
 
 export const nativeResponseUsage = (response: { usage?: unknown }): TokenUsage => fromResponsesUsage(response.usage as never)
 
+/** How a request that ended in a failed response is logged: its status and error code. */
+export interface AnswerFailure {
+  status: number
+  code: string
+}
+
+/** Error codes of failed responses that are not the provider's fault, logged as 4xx; the rest as 500. */
+const CLIENT_SIDE = /^(invalid_|image_|empty_image|unsupported_image|failed_to_download_image)|_policy/
+
+/** A response OpenAI reports as failed (in a 200 body or a response.failed event) as the failure it is logged with. */
+export function responseFailure(response: { status?: unknown, error?: { code?: unknown } | null }): AnswerFailure | undefined {
+  if (response.status !== 'failed') return undefined
+  const code = typeof response.error?.code === 'string' ? response.error.code : 'server_error'
+  return { status: code === 'rate_limit_exceeded' ? 429 : CLIENT_SIDE.test(code) ? 400 : 500, code }
+}
+
+/** A native response object's usage, and the failure it reports if it failed. */
+export function nativeAnswerOutcome(response: Record<string, any>): { usage: TokenUsage, failure?: AnswerFailure } {
+  return { usage: nativeResponseUsage(response), failure: responseFailure(response) }
+}
+
 const TERMINAL = new Set(['response.completed', 'response.incomplete', 'response.failed'])
 
 /**
@@ -62,6 +83,8 @@ export function nativeStreamTracker() {
     },
     terminal: () => terminal,
     usage: (): TokenUsage | undefined => (terminal ? nativeResponseUsage(terminal.response) : undefined),
+    /** The stream ended in response.failed: how the request is logged. */
+    failure: (): AnswerFailure | undefined => (terminal ? responseFailure(terminal.response) : undefined),
     /** A failure of the gateway's after the first byte, as the response.failed event that follows the last one. */
     failed(code: string | null, message: string): string {
       const seq = Number(/"sequence_number"\s*:\s*(\d+)/.exec(lastData)?.[1] ?? -1) + 1

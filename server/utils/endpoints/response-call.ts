@@ -1,0 +1,52 @@
+// What POST /v1/responses does before dispatching, in the foreground or the background: the
+// response it continues looked up (another key's is unknown), the conversation rebuilt from the
+// store where the provider cannot look it up, and the upstream request of each target.
+import { GatewayError } from '../core/errors'
+import type { ChatCompletionRequest } from '../dialects/openai'
+import type { ResponsesRequest } from '../dialects/openai-responses'
+import type { AuthenticatedContext } from '../gateway/context'
+import type { BuildRequest, Demand } from '../gateway/dispatch'
+import { type ResolvedModel, resolveTargets } from '../gateway/resolve'
+import { conversationItems, inputItems, type Item } from '../inbound/openai-responses/items'
+import { nativeResponsesRequest } from '../inbound/openai-responses/native'
+import { responsesToChatRequest } from '../inbound/openai-responses/to-chat'
+import type { RawRequestText } from '../providers/types'
+import { loadResponse, responseChain } from '../store/responses'
+
+export const isNative = (c: ResolvedModel) => c.target.provider === 'openai'
+
+/** A create request made ready to dispatch: its own input items, its targets, and the upstream request of each. */
+export interface PreparedCall {
+  input: Item[]
+  candidates: ResolvedModel[]
+  demand: Demand
+  build: BuildRequest
+}
+
+/**
+ * Looks up the response the request continues (400 previous_response_not_found when the key has
+ * none of that id) and readies the call. `raw` is the client's JSON text, sent as is to OpenAI
+ * when nothing in it changes.
+ */
+export async function prepareCall(ctx: AuthenticatedContext, req: ResponsesRequest, raw: RawRequestText, size: number): Promise<PreparedCall> {
+  const keyId = ctx.key.id
+  const previous = req.previous_response_id ? await loadResponse(keyId, req.previous_response_id) : undefined
+  if (req.previous_response_id && !previous) {
+    throw new GatewayError(400, `Previous response with id '${req.previous_response_id}' not found.`, 'invalid_request_error', 'previous_response_not_found', 'previous_response_id')
+  }
+  const history = previous ? conversationItems(await responseChain(keyId, previous)) : []
+  const historyChars = history.length ? JSON.stringify(history).length : 0
+  const input = inputItems(req.input)
+  // OpenAI looks the previous response up itself when it holds it; otherwise it is sent the conversation.
+  const openaiHolds = previous?.provider === 'openai' && previous.upstreamStored
+  let chatRequest: ChatCompletionRequest | undefined
+  ctx.promptText = () => JSON.stringify([req.instructions ?? '', history, input])
+  return {
+    input,
+    candidates: resolveTargets(req.model, ctx.key, 'chat'),
+    demand: { promptChars: size + historyChars, maxOutputTokens: req.max_output_tokens },
+    build: (c, maxOutputTokens) => (isNative(c)
+      ? nativeResponsesRequest(req, c.target, { maxOutputTokens, raw, history: previous && !openaiHolds ? history : undefined })
+      : c.adapter.chat.request(chatRequest ??= responsesToChatRequest(req, [...history, ...input]), c.target, { stream: req.stream === true, maxOutputTokens })),
+  }
+}
