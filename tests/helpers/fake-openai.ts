@@ -13,7 +13,8 @@
 // function_call_output must answer a call of its conversation, and "weather" with a function tool
 // gets a function_call to it. "[slow:N]" in the input waits N ms before a JSON answer, or between
 // the events of a stream. "[fail-response]" makes the response fail as OpenAI's do (status failed,
-// `error` set; streamed, the terminal event is response.failed).
+// `error` set; streamed, the terminal event is response.failed). POST /v1/responses/input_tokens
+// counts a request's input as its usage would, refusing the fields that only shape the answer.
 import { randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import seed from '../../data/models.json'
@@ -244,6 +245,37 @@ function checkResponsesBody(body: any) {
 
 interface KeptResponse { response: any, items: any[] }
 
+/** The input tokens of a conversation: what a response's usage reports, and what input_tokens answers. */
+const responsePromptTokens = (conversation: any[], instructions: string | undefined) =>
+  conversation.reduce((n, i) => n + 4 + words(itemText(i) + (i.arguments ?? '') + (typeof i.output === 'string' ? i.output : '')), 3) + words(instructions ?? '')
+
+/** The fields POST /v1/responses/input_tokens takes: what shapes the prompt, nothing that shapes the answer. */
+const INPUT_TOKENS_FIELDS = new Set(['model', 'input', 'instructions', 'previous_response_id', 'conversation', 'tools', 'tool_choice', 'parallel_tool_calls', 'text', 'reasoning', 'truncation', 'personality'])
+
+/** The conversation a request continues (its previous response's), or the refusal OpenAI answers. */
+function historyOf(body: any, kept: Map<string, KeptResponse>): any[] {
+  if (body.previous_response_id == null) return []
+  const previous = kept.get(body.previous_response_id)
+  if (!previous) throw new Refusal('previous_response_id', `Previous response with id '${body.previous_response_id}' not found.`, 'previous_response_not_found')
+  return previous.items
+}
+
+function inputTokens(res: ServerResponse, body: any, kept: Map<string, KeptResponse>) {
+  let conversation: any[]
+  try {
+    for (const field of Object.keys(body)) if (!INPUT_TOKENS_FIELDS.has(field)) throw new Refusal(field, `Unknown parameter: '${field}'.`, 'unknown_parameter')
+    if (body.model != null && typeof body.model !== 'string') throw new Refusal('model', 'Invalid type for \'model\': expected a string.')
+    conversation = [...historyOf(body, kept), ...responseInput(body.input)]
+  }
+  catch (e) {
+    if (!(e instanceof Refusal)) throw e
+    return error(res, 400, e.message, 'invalid_request_error', e.code, e.param)
+  }
+  if (body.model != null && !CHAT_MODELS.has(body.model)) return modelNotFound(res, body.model)
+  res.writeHead(200, { 'content-type': 'application/json' })
+  res.end(JSON.stringify({ object: 'response.input_tokens', input_tokens: responsePromptTokens(conversation, body.instructions) }))
+}
+
 async function responsesApi(res: ServerResponse, body: any, kept: Map<string, KeptResponse>) {
   let items: any[]
   try {
@@ -255,11 +287,13 @@ async function responsesApi(res: ServerResponse, body: any, kept: Map<string, Ke
     return error(res, 400, e.message, 'invalid_request_error', e.code, e.param)
   }
   if (!CHAT_MODELS.has(body.model)) return modelNotFound(res, body.model)
-  let history: any[] = []
-  if (body.previous_response_id != null) {
-    const previous = kept.get(body.previous_response_id)
-    if (!previous) return error(res, 400, `Previous response with id '${body.previous_response_id}' not found.`, 'invalid_request_error', 'previous_response_not_found', 'previous_response_id')
-    history = previous.items
+  let history: any[]
+  try {
+    history = historyOf(body, kept)
+  }
+  catch (e) {
+    if (!(e instanceof Refusal)) throw e
+    return error(res, 400, e.message, 'invalid_request_error', e.code, e.param)
   }
   const conversation = [...history, ...items]
   if (!conversation.length) return error(res, 400, 'Missing required parameter: \'input\'.', 'invalid_request_error', 'missing_required_parameter', 'input')
@@ -285,7 +319,7 @@ async function responsesApi(res: ServerResponse, body: any, kept: Map<string, Ke
     }
     output.unshift({ id: fakeId('msg'), type: 'message', status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: reply, annotations: [], logprobs: [] }] })
   }
-  const promptWords = conversation.reduce((n, i) => n + 4 + words(itemText(i) + (i.arguments ?? '') + (typeof i.output === 'string' ? i.output : '')), 3) + words(body.instructions ?? '')
+  const promptWords = responsePromptTokens(conversation, body.instructions)
   const cached = JSON.stringify(conversation).includes('[cached]') ? promptWords : 0
   const outputTokens = words(reply) + output.filter(o => o.type === 'function_call').length * 5
   const base = {
@@ -393,6 +427,7 @@ export async function startFakeOpenAI(apiKey = 'sk-fake-openai-provider-key-0123
     if (req.method === 'POST' && path === '/v1/chat/completions') return chat(res, fields)
     if (req.method === 'POST' && path === '/v1/embeddings') return embeddings(res, fields)
     if (req.method === 'POST' && path === '/v1/responses') return responsesApi(res, fields, kept)
+    if (req.method === 'POST' && path === '/v1/responses/input_tokens') return inputTokens(res, fields, kept)
     const stored = /^\/v1\/responses\/([\w-]+)$/.exec(path)?.[1]
     if (req.method === 'DELETE' && stored) {
       if (!kept.delete(stored)) return error(res, 404, `Response with id '${stored}' not found.`, 'invalid_request_error')

@@ -1,14 +1,15 @@
 // What POST /v1/responses does before dispatching, in the foreground or the background: the
 // response it continues looked up (another key's is unknown), the conversation rebuilt from the
-// store where the provider cannot look it up, and the upstream request of each target.
-import { GatewayError } from '../core/errors'
+// store where the provider cannot look it up, and the upstream request of each target: one that
+// generates, or (POST /v1/responses/input_tokens) one that counts the input tokens.
+import { badRequest, GatewayError } from '../core/errors'
 import type { ChatCompletionRequest } from '../dialects/openai'
 import type { ResponsesRequest } from '../dialects/openai-responses'
 import type { AuthenticatedContext } from '../gateway/context'
 import type { BuildRequest, Demand } from '../gateway/dispatch'
 import { type ResolvedModel, resolveTargets } from '../gateway/resolve'
 import { conversationItems, inputItems, type Item } from '../inbound/openai-responses/items'
-import { nativeResponsesRequest } from '../inbound/openai-responses/native'
+import { nativeInputTokensRequest, nativeResponsesRequest } from '../inbound/openai-responses/native'
 import { responsesToChatRequest } from '../inbound/openai-responses/to-chat'
 import type { RawRequestText } from '../providers/types'
 import { loadResponse, responseChain } from '../store/responses'
@@ -28,7 +29,7 @@ export interface PreparedCall {
  * none of that id) and readies the call. `raw` is the client's JSON text, sent as is to OpenAI
  * when nothing in it changes.
  */
-export async function prepareCall(ctx: AuthenticatedContext, req: ResponsesRequest, raw: RawRequestText, size: number): Promise<PreparedCall> {
+export async function prepareCall(ctx: AuthenticatedContext, req: ResponsesRequest, raw: RawRequestText, size: number, purpose: 'generate' | 'count' = 'generate'): Promise<PreparedCall> {
   const keyId = ctx.key.id
   const previous = req.previous_response_id ? await loadResponse(keyId, req.previous_response_id) : undefined
   if (req.previous_response_id && !previous) {
@@ -41,12 +42,21 @@ export async function prepareCall(ctx: AuthenticatedContext, req: ResponsesReque
   const openaiHolds = previous?.provider === 'openai' && previous.upstreamStored
   let chatRequest: ChatCompletionRequest | undefined
   ctx.promptText = () => JSON.stringify([req.instructions ?? '', history, input])
+  const sentHistory = previous && !openaiHolds ? history : undefined
+  const chat = () => (chatRequest ??= responsesToChatRequest(req, [...history, ...input]))
+  const build: BuildRequest = purpose === 'count'
+    ? (c) => {
+        if (isNative(c)) return nativeInputTokensRequest(req, c.target, { raw, history: sentHistory })
+        if (!c.adapter.countTokens) throw badRequest(`Counting input tokens is not supported for ${c.target.provider} models.`, 'model', 'unsupported_model')
+        return c.adapter.countTokens.request(chat(), c.target)
+      }
+    : (c, maxOutputTokens) => (isNative(c)
+        ? nativeResponsesRequest(req, c.target, { maxOutputTokens, raw, history: sentHistory })
+        : c.adapter.chat.request(chat(), c.target, { stream: req.stream === true, maxOutputTokens }))
   return {
     input,
     candidates: resolveTargets(req.model, ctx.key, 'chat'),
     demand: { promptChars: size + historyChars, maxOutputTokens: req.max_output_tokens },
-    build: (c, maxOutputTokens) => (isNative(c)
-      ? nativeResponsesRequest(req, c.target, { maxOutputTokens, raw, history: previous && !openaiHolds ? history : undefined })
-      : c.adapter.chat.request(chatRequest ??= responsesToChatRequest(req, [...history, ...input]), c.target, { stream: req.stream === true, maxOutputTokens })),
+    build,
   }
 }

@@ -22,10 +22,10 @@ export interface NativeCall {
  */
 const withoutId = ({ id, ...item }: Item) => (item.type === 'reasoning' ? { id, ...item } : item)
 
-export function nativeResponsesRequest(req: ResponsesRequest, target: UpstreamTarget, { maxOutputTokens, raw, history }: NativeCall): UpstreamRequest {
-  const endpoint = openaiApi.responses!(target)
+/** The body sent to OpenAI: the client's own text when nothing in it changes. */
+function nativeBody(req: ResponsesRequest, target: UpstreamTarget, { maxOutputTokens, raw, history }: NativeCall): string {
   const cap = maxOutputTokens !== (req.max_output_tokens ?? undefined) ? maxOutputTokens : undefined
-  if (raw !== undefined && req.model === target.model && cap === undefined && !history) return jsonPost(endpoint, raw)
+  if (raw !== undefined && req.model === target.model && cap === undefined && !history) return raw
   const body: Record<string, unknown> = { ...req, model: target.model }
   if (cap !== undefined) body.max_output_tokens = cap
   if (history) {
@@ -33,8 +33,15 @@ export function nativeResponsesRequest(req: ResponsesRequest, target: UpstreamTa
     body.input = [...history, ...current as Item[]].map(withoutId)
     delete body.previous_response_id
   }
-  return jsonPost(endpoint, JSON.stringify(body))
+  return JSON.stringify(body)
 }
+
+export const nativeResponsesRequest = (req: ResponsesRequest, target: UpstreamTarget, call: NativeCall): UpstreamRequest =>
+  jsonPost(openaiApi.responses!(target), nativeBody(req, target, call))
+
+/** POST /v1/responses/input_tokens at OpenAI: the same body, counted there. */
+export const nativeInputTokensRequest = (req: ResponsesRequest, target: UpstreamTarget, call: Omit<NativeCall, 'maxOutputTokens'>): UpstreamRequest =>
+  jsonPost(openaiApi.countTokens!(target, target.model), nativeBody(req, target, call))
 
 export const nativeResponseUsage = (response: { usage?: unknown }): TokenUsage => fromResponsesUsage(response.usage as never)
 
