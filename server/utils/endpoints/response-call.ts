@@ -12,9 +12,21 @@ import { conversationItems, inputItems, type Item } from '../inbound/openai-resp
 import { nativeInputTokensRequest, nativeResponsesRequest } from '../inbound/openai-responses/native'
 import { responsesToChatRequest } from '../inbound/openai-responses/to-chat'
 import type { RawRequestText } from '../providers/types'
-import { loadResponse, responseChain } from '../store/responses'
+import { findItems, loadResponse, responseChain } from '../store/responses'
 
 export const isNative = (c: ResolvedModel) => c.target.provider === 'openai'
+
+/**
+ * The input with each `item_reference` to an item the gateway keeps (of a response of this key)
+ * replaced by that item, as OpenAI reads references, so that providers without references get
+ * the item and later turns rebuild it. References to other items stay, for OpenAI to look up.
+ */
+async function withReferencedItems(keyId: string, input: Item[]): Promise<Item[]> {
+  const ids = input.filter(i => i.type === 'item_reference').map(i => String(i.id))
+  if (!ids.length) return input
+  const found = await findItems(keyId, ids)
+  return input.map(i => (i.type === 'item_reference' ? found.get(String(i.id)) ?? i : i))
+}
 
 /** A create request made ready to dispatch: its own input items, its targets, and the upstream request of each. */
 export interface PreparedCall {
@@ -37,7 +49,7 @@ export async function prepareCall(ctx: AuthenticatedContext, req: ResponsesReque
   }
   const history = previous ? conversationItems(await responseChain(keyId, previous)) : []
   const historyChars = history.length ? JSON.stringify(history).length : 0
-  const input = inputItems(req.input)
+  const input = await withReferencedItems(keyId, inputItems(req.input))
   // OpenAI looks the previous response up itself when it holds it; otherwise it is sent the conversation.
   const openaiHolds = previous?.provider === 'openai' && previous.upstreamStored
   let chatRequest: ChatCompletionRequest | undefined

@@ -105,6 +105,29 @@ export async function responseChain(keyId: string, last: StoredResponse): Promis
   return chain
 }
 
+/** `%`, `_` and the escape character itself, escaped for LIKE … ESCAPE '!'. */
+const likeLiteral = (text: string) => text.replace(/[!%_]/g, c => `!${c}`)
+
+/**
+ * The items with these ids among the input and output of the key's stored responses (what an
+ * `item_reference` names), each from the newest response that holds it. Stored objects are
+ * compact JSON, so an item's id appears as `"id":"…"` in its response's text.
+ */
+export async function findItems(keyId: string, ids: string[]): Promise<Map<string, Record<string, unknown>>> {
+  const { db } = await database()
+  const found = new Map<string, Record<string, unknown>>()
+  for (const id of new Set(ids)) {
+    const pattern = `%${likeLiteral(`"id":${JSON.stringify(id)}`)}%`
+    const row = await db.prepare(`SELECT input, response FROM responses WHERE key_id = ? AND (response LIKE ? ESCAPE '!' OR input LIKE ? ESCAPE '!') ORDER BY created_at DESC LIMIT 1`)
+      .get(keyId, pattern, pattern) as Pick<ResponseRow, 'input' | 'response'> | undefined
+    if (!row) continue
+    const items: Record<string, unknown>[] = [...JSON.parse(row.input), ...(JSON.parse(row.response).output ?? [])]
+    const item = items.find(i => i.id === id)
+    if (item) found.set(id, item)
+  }
+  return found
+}
+
 /** Deletes the responses created before `cutoff` (epoch ms), of every key; returns how many. */
 export async function deleteResponsesCreatedBefore(cutoff: number): Promise<number> {
   const { db, transaction } = await database()
