@@ -98,7 +98,7 @@ describe.each([
   })
 
   it.skipIf(skip)('replaces a stored response only while it is as last read, and finds items by id for one key', async () => {
-    const response = { id: 'resp_cas', object: 'response', status: 'queued', output: [] as unknown[] }
+    const response = { id: 'resp_cas', object: 'response', status: 'queued', output: [] as Record<string, unknown>[] }
     await s.responses.saveResponse({ id: 'resp_cas', keyId: 'key_cas', createdAt: Date.now(), provider: 'openai', upstreamStored: false, previousResponseId: null, input: [{ id: 'msg_in_1', type: 'message' }], response })
     const read = (await s.responses.loadResponse('key_cas', 'resp_cas'))!
     const done = JSON.stringify({ ...response, status: 'completed', output: [{ id: 'msg_out_1', type: 'message', role: 'assistant' }] })
