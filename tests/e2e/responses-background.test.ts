@@ -124,8 +124,12 @@ describe('background responses', () => {
     await expect(client.responses.cancel('resp_unknown')).rejects.toMatchObject({ status: 404 })
   })
 
-  it('refuses background with store: false, as OpenAI does', async () => {
+  it('refuses background with store: false, as OpenAI does, and a request its provider cannot take before queuing it', async () => {
     await expect(client.responses.create({ model: GPT, input: 'x', background: true, store: false })).rejects.toMatchObject({ status: 400, param: 'store' })
+    const sent = fakes.anthropic.requests.length
+    await expect(client.responses.create({ model: CLAUDE, input: 'look it up', background: true, tools: [{ type: 'file_search', vector_store_ids: ['vs_1'] }] }))
+      .rejects.toMatchObject({ status: 400, param: 'tools[0]' })
+    expect(fakes.anthropic.requests.length).toBe(sent)
   })
 })
 

@@ -16,13 +16,14 @@ import type { ResponsesRequest } from '../dialects/openai-responses'
 import { type BackgroundJob, startJob } from '../gateway/background'
 import { ClientClosedError } from '../gateway/client-close'
 import type { AuthenticatedContext } from '../gateway/context'
-import { dispatchToTarget, reserveForTarget } from '../gateway/dispatch'
+import { type Dispatched, dispatchToTarget, reserveForTarget } from '../gateway/dispatch'
 import { finishCutShort, finishRequest } from '../gateway/meter'
 import { upstreamAnswer } from '../gateway/request'
 import { sendJsonText } from '../gateway/respond'
 import { chatCompletionToResponse, type ResponseShell, type ResponseStatus, responseObject } from '../inbound/openai-responses/from-chat'
 import { itemId } from '../inbound/openai-responses/items'
-import { nativeAnswerOutcome } from '../inbound/openai-responses/native'
+import { type AnswerFailure, nativeAnswerOutcome } from '../inbound/openai-responses/native'
+import type { TokenUsage } from '../registry/cost'
 import { replaceResponse, saveResponse } from '../store/responses'
 import { isNative, type PreparedCall, prepareCall } from './response-call'
 
@@ -40,14 +41,16 @@ export async function startBackgroundResponse(event: H3Event, ctx: Authenticated
   // Upstream the call is an ordinary one: the gateway does the background part, and stores it.
   const upstreamReq: ResponsesRequest = { ...req, background: undefined, stream: false, store: false }
   const call = await prepareCall(ctx, upstreamReq, undefined, size)
-  await reserveForTarget(ctx, call.candidates[0]!, call.demand)
+  const first = call.candidates[0]!
+  // Built once now (the build is pure): a request its provider's adapter refuses is a 400, not queued.
+  call.build(first, await reserveForTarget(ctx, first, call.demand))
   const shell: ResponseShell = { id: itemId('resp'), createdAt: Math.floor(ctx.startedAt / 1000), req }
   const queued = JSON.stringify(stateOf(shell, 'queued'))
   await saveResponse({
     id: shell.id,
     keyId: ctx.key.id,
     createdAt: Date.now(),
-    provider: call.candidates[0]!.target.provider,
+    provider: first.target.provider,
     // The gateway keeps it; OpenAI, if it answers, keeps nothing (store: false upstream).
     upstreamStored: false,
     previousResponseId: req.previous_response_id ?? null,
@@ -60,6 +63,18 @@ export async function startBackgroundResponse(event: H3Event, ctx: Authenticated
 
 const stateOf = (shell: ResponseShell, status: ResponseStatus, extra: Record<string, unknown> = {}) =>
   responseObject(shell, status, [], undefined, { background: true, ...extra })
+
+/** The upstream answer as the background response it ends, its usage, and the failure it reports. */
+function finalResponse(dispatched: Dispatched, text: string, shell: ResponseShell): { response: Record<string, unknown>, usage: TokenUsage, failure?: AnswerFailure } {
+  if (!isNative(dispatched)) {
+    const { response, usage } = chatCompletionToResponse(dispatched.adapter.chat.response(text, dispatched.target).body, shell)
+    return { response: { ...response, background: true }, usage }
+  }
+  // OpenAI answered an ordinary call: the response is the gateway's, under the id it was queued with.
+  const answer = JSON.parse(text)
+  const response = { ...answer, id: shell.id, background: true, store: true, previous_response_id: shell.req.previous_response_id ?? null }
+  return { response, ...nativeAnswerOutcome(answer) }
+}
 
 async function runBackground(job: BackgroundJob, ctx: AuthenticatedContext, call: PreparedCall, shell: ResponseShell, queued: string): Promise<void> {
   let current = queued
@@ -74,11 +89,8 @@ async function runBackground(job: BackgroundJob, ctx: AuthenticatedContext, call
     // Cancelled already (by a cancel that came before this run was known here): nothing is called.
     if (!await write(stateOf(shell, 'in_progress'))) job.stop('cancelled')
     const dispatched = await dispatchToTarget(ctx, call.candidates, call.demand, call.build, job.close)
-    const text = await upstreamAnswer(ctx, dispatched.upstream)
-    const { response, usage, failure } = isNative(dispatched)
-      ? { ...nativeAnswerOutcome(JSON.parse(text)), response: { ...JSON.parse(text), id: shell.id, background: true, store: true, previous_response_id: shell.req.previous_response_id ?? null } }
-      : { ...chatCompletionToResponse(dispatched.adapter.chat.response(text, dispatched.target).body, shell), failure: undefined }
-    const kept = await write({ ...response, background: true })
+    const { response, usage, failure } = finalResponse(dispatched, await upstreamAnswer(ctx, dispatched.upstream), shell)
+    const kept = await write(response)
     // The provider did the work even when it was cancelled a moment before it ended: it is billed.
     finishRequest(ctx, kept ? failure?.status ?? 200 : 499, usage, { errorCode: kept ? failure?.code : 'cancelled' })
   }
