@@ -16,7 +16,7 @@ import type { ResponsesRequest } from '../dialects/openai-responses'
 import { type BackgroundJob, startJob } from '../gateway/background'
 import { ClientClosedError } from '../gateway/client-close'
 import type { AuthenticatedContext } from '../gateway/context'
-import { type Dispatched, dispatchToTarget, reserveForTarget } from '../gateway/dispatch'
+import { capForTarget, type Dispatched, dispatchToTarget, reserveForTarget } from '../gateway/dispatch'
 import { finishCutShort, finishRequest } from '../gateway/meter'
 import { upstreamAnswer } from '../gateway/request'
 import { sendJsonText } from '../gateway/respond'
@@ -43,7 +43,9 @@ export async function startBackgroundResponse(event: H3Event, ctx: Authenticated
   const call = await prepareCall(ctx, upstreamReq, undefined, size)
   const first = call.candidates[0]!
   // Built once now (the build is pure): a request its provider's adapter refuses is a 400, not queued.
-  call.build(first, await reserveForTarget(ctx, first, call.demand))
+  const cap = capForTarget(ctx, first, call.demand)
+  call.build(first, cap)
+  await reserveForTarget(ctx, first, call.demand, cap)
   const shell: ResponseShell = { id: itemId('resp'), createdAt: Math.floor(ctx.startedAt / 1000), req }
   const queued = JSON.stringify(stateOf(shell, 'queued'))
   await saveResponse({
