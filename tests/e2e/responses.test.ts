@@ -149,6 +149,24 @@ describe.each([[GPT], [CLAUDE], [GEMINI]])('responses on %s', (model) => {
     expect(Object.keys(JSON.parse(res.output_text))).toContain('city')
   })
 
+  it('counts input tokens with the provider without generating: what a response of the same input reports', async () => {
+    const input = 'how many tokens is this'
+    const made = await client.responses.create({ model, input, instructions: 'Be terse.', tools: [weather] })
+    const sentBefore = [fakes.openai, fakes.anthropic, fakes.gemini].map(f => f.requests.length)
+    const { data: counted, response } = await client.responses.inputTokens.count({ model, input, instructions: 'Be terse.', tools: [weather] }).withResponse()
+    expect(counted).toEqual({ object: 'response.input_tokens', input_tokens: made.usage!.input_tokens })
+    const upstream = { [GPT]: fakes.openai, [CLAUDE]: fakes.anthropic, [GEMINI]: fakes.gemini }[model]!.requests.at(-1)!
+    expect(upstream.path).toMatch({ [GPT]: /\/v1\/responses\/input_tokens$/, [CLAUDE]: /\/v1\/messages\/count_tokens$/, [GEMINI]: /:countTokens$/ }[model]!)
+    // Only the one provider was called, once: nothing was generated.
+    expect([fakes.openai, fakes.anthropic, fakes.gemini].map(f => f.requests.length).reduce((a, b) => a + b)).toBe(sentBefore.reduce((a, b) => a + b) + 1)
+    expect(await rowOf(response.headers.get('x-request-id'))).toMatchObject({ endpoint: 'responses', model, status: 200, promptTokens: 0, costNanoUsd: 0 })
+    // A follow-up counts the conversation it continues.
+    const next = await client.responses.inputTokens.count({ model, previous_response_id: made.id, input: 'and this' })
+    const follow = await client.responses.create({ model, previous_response_id: made.id, input: 'and this' })
+    expect(next.input_tokens).toBe(follow.usage!.input_tokens)
+    await expect(other.responses.inputTokens.count({ model, previous_response_id: made.id, input: 'x' })).rejects.toMatchObject({ status: 400, code: 'previous_response_not_found' })
+  })
+
   it("keeps nothing with store: false, and shows another key's response as unknown", async () => {
     const unstored = await client.responses.create({ model, input: 'forget me', store: false })
     await expect(client.responses.retrieve(unstored.id)).rejects.toMatchObject({ status: 404 })
@@ -246,6 +264,24 @@ describe('responses across providers', () => {
     expect(row).toMatchObject({ promptTokens: data.usage!.input_tokens, cachedTokens: data.usage!.input_tokens_details.cached_tokens, completionTokens: data.usage!.output_tokens })
     expect(row.cachedTokens).toBeGreaterThan(0)
     expect(row.costNanoUsd).toBe(await registryCost(gw, row))
+  })
+
+  it('logs an OpenAI stream that ends in response.failed as a failure with its error, not as a success', async () => {
+    const { data: stream, response } = await client.responses.create({ model: GPT, input: 'please [fail-response]', stream: true }).withResponse()
+    const events: any[] = []
+    for await (const e of stream) events.push(e)
+    expect(checkEventSequence(events).at(-1)).toMatchObject({ type: 'response.failed', response: { status: 'failed', error: { code: 'server_error' } } })
+    expect(await rowOf(response.headers.get('x-request-id'))).toMatchObject({ endpoint: 'responses', status: 500, errorCode: 'server_error' })
+  })
+
+  it('logs and rate-limits reads, deletes and input_items of stored responses as every /v1 call', async () => {
+    const { body: limited } = await gw.admin('POST', '/api/admin/keys', { name: 'reads limited', rpm: 3 })
+    const reader = new OpenAI({ apiKey: limited.key, baseURL: `${gw.url}/v1`, maxRetries: 0 })
+    const made = await reader.responses.create({ model: GEMINI, input: 'read me later' })
+    const { response } = await reader.responses.retrieve(made.id).withResponse()
+    expect(await rowOf(response.headers.get('x-request-id'))).toMatchObject({ endpoint: 'responses', status: 200, keyId: limited.id, promptTokens: 0, costNanoUsd: 0 })
+    await reader.responses.inputItems.list(made.id)
+    await expect(reader.responses.delete(made.id)).rejects.toMatchObject({ status: 429 })
   })
 
   it('refuses built-in tools for Claude with a 400 naming the tool', async () => {

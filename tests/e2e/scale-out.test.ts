@@ -112,6 +112,24 @@ describe.skipIf(Boolean(missing))('two instances on PostgreSQL and Redis', () =>
     await expect(client(a, stranger).conversations.retrieve(conv.id)).rejects.toMatchObject({ status: 404 })
   })
 
+  it('polls on one instance a background response the other runs, and a cancel made there stops its upstream call', async () => {
+    const key = (await a.admin('POST', '/api/admin/keys', { name: 'background' })).body.key
+    const done = await client(a, key).responses.create({ model: 'gpt-4o-mini', input: '[slow:200] finish on a', background: true })
+    let polled = await client(b, key).responses.retrieve(done.id)
+    expect(['queued', 'in_progress']).toContain(polled.status)
+    while (polled.status !== 'completed') polled = await client(b, key).responses.retrieve(done.id)
+    expect(polled.output_text).toBe('echo: a on finish [slow:200]')
+
+    const aborted = fake.abortedStreams
+    const long = await client(a, key).responses.create({ model: 'gpt-4o-mini', input: '[slow:30000] cancel from b', background: true })
+    while (!fake.requests.some(r => JSON.stringify(r.body?.input ?? '').includes('cancel from b'))) await new Promise(r => setTimeout(r, 25))
+    expect(await client(b, key).responses.cancel(long.id)).toMatchObject({ status: 'cancelled' })
+    // Told through Redis, instance a aborts the call it holds.
+    await eventually(async () => fake.abortedStreams, n => n > aborted)
+    expect(fake.abortedStreams).toBe(aborted + 1)
+    expect((await client(a, key).responses.retrieve(long.id)).status).toBe('cancelled')
+  })
+
   it('refuses a key everywhere within 2 s of its revocation on one instance', async () => {
     const key = (await a.admin('POST', '/api/admin/keys', { name: 'to-revoke' })).body
     await ask(b, key.key)

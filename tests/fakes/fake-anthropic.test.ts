@@ -86,6 +86,27 @@ describe('fake Anthropic with the official SDK', () => {
   })
 })
 
+describe('fake Anthropic counts tokens', () => {
+  it('answers count_tokens with the input tokens a message reports, with the SDK', async () => {
+    const body = { model: MODEL, system: 'Be brief.', messages: [{ role: 'user' as const, content: 'how many tokens here' }], tools: [weatherTool] }
+    const msg = await client.messages.create({ ...body, max_tokens: 100 })
+    expect(await client.messages.countTokens(body)).toEqual({ input_tokens: msg.usage.input_tokens })
+  })
+
+  it('refuses generation fields and bad messages there, as the API does', async () => {
+    const count = (body: unknown) => fetch(`${fake.url}/v1/messages/count_tokens`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': fake.apiKey, 'anthropic-version': '2023-06-01' },
+      body: JSON.stringify(body),
+    }).then(async r => ({ status: r.status, body: await r.json() }))
+    const ok = { model: MODEL, messages: [{ role: 'user', content: 'hi' }] }
+    expect(await count(ok)).toEqual({ status: 200, body: { input_tokens: 8 } })
+    expect(await count({ ...ok, max_tokens: 10 })).toMatchObject({ status: 400, body: { error: { message: expect.stringMatching(/max_tokens: Extra inputs/) } } })
+    expect(await count({ ...ok, stream: true })).toMatchObject({ status: 400, body: { error: { message: expect.stringMatching(/stream: Extra inputs/) } } })
+    expect(await count({ ...ok, messages: [{ role: 'robot', content: 'x' }] })).toMatchObject({ status: 400 })
+  })
+})
+
 describe('fake Anthropic refuses what the API refuses', () => {
   const ok = { model: MODEL, max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] }
   const cases: [string, unknown, RegExp, Record<string, string>?][] = [

@@ -162,6 +162,25 @@ describe('streams', () => {
   })
 })
 
+describe('countTokens', () => {
+  const count = (body: unknown, model = 'gemini-2.5-flash') => post(`/v1beta/models/${model}:countTokens`, body)
+
+  it('counts a whole generateContentRequest as generateContent reports its prompt, and contents alone', async () => {
+    const request = { contents: [userTurn('count these words')], systemInstruction: { parts: [{ text: 'Be brief.' }] }, tools: TOOLS, generationConfig: { maxOutputTokens: 50 } }
+    const made = await generate(request)
+    const counted = await count({ generateContentRequest: { model: 'models/gemini-2.5-flash', ...request } })
+    expect(counted).toMatchObject({ status: 200, json: { totalTokens: made.json.usageMetadata.promptTokenCount, promptTokensDetails: [{ modality: 'TEXT' }] } })
+    expect((await count({ contents: [userTurn('count these words')] })).json.totalTokens).toBe(3 + 4 + 3)
+  })
+
+  it('refuses both forms at once, a request without its model, and unknown fields', async () => {
+    expect((await count({ contents: [userTurn('x')], generateContentRequest: { model: 'models/gemini-2.5-flash', contents: [userTurn('x')] } })).status).toBe(400)
+    expect((await count({ generateContentRequest: { contents: [userTurn('x')] } })).status).toBe(400)
+    expect((await count({ generateContentRequest: { model: 'models/gemini-2.5-flash', contents: [userTurn('x')], maxTokens: 5 } })).json.error.message).toMatch(/Unknown name "maxTokens"/)
+    expect((await count({ contents: [userTurn('x')], systemInstruction: { parts: [{ text: 'x' }] } })).json.error.message).toMatch(/Unknown name "systemInstruction"/)
+  })
+})
+
 describe('embeddings', () => {
   it('embeds one content and batches, deterministically', async () => {
     const one = await post('/v1beta/models/gemini-embedding-001:embedContent', { content: { parts: [{ text: 'hello' }] }, outputDimensionality: 4 })

@@ -187,4 +187,25 @@ describe('fake OpenAI Responses API with the official SDK', () => {
     expect(await post('/responses', JSON.stringify({ model: MODEL, input: 'x', conversation: 'conv_gateway' }))).toMatchObject({ status: 404, body: { error: { message: expect.stringContaining('conv_gateway') } } })
     expect(await post('/responses', JSON.stringify({ model: MODEL, input: 'x', conversation: { id: 'conv_x' }, previous_response_id: 'resp_x' }))).toMatchObject({ status: 400, body: { error: { code: 'mutually_exclusive_parameters' } } })
   })
+
+  it('counts input tokens as a response\'s usage reports them, and refuses what only shapes the answer', async () => {
+    const made = await client.responses.create({ model: MODEL, input: 'count my words please', instructions: 'Be terse.' })
+    const counted = await client.responses.inputTokens.count({ model: MODEL, input: 'count my words please', instructions: 'Be terse.' })
+    expect(counted).toEqual({ object: 'response.input_tokens', input_tokens: made.usage!.input_tokens })
+    // A follow-up counts the conversation it continues.
+    const next = await client.responses.inputTokens.count({ model: MODEL, previous_response_id: made.id, input: 'and more' })
+    expect(next.input_tokens).toBeGreaterThan(counted.input_tokens)
+    expect(await post('/responses/input_tokens', JSON.stringify({ model: MODEL, input: 'x', max_output_tokens: 100 }))).toMatchObject({ status: 400, body: { error: { code: 'unknown_parameter', param: 'max_output_tokens' } } })
+    expect(await post('/responses/input_tokens', JSON.stringify({ model: MODEL, input: 'x', stream: true }))).toMatchObject({ status: 400, body: { error: { param: 'stream' } } })
+    expect(await post('/responses/input_tokens', JSON.stringify({ model: MODEL, previous_response_id: 'resp_nope', input: 'x' }))).toMatchObject({ status: 400, body: { error: { code: 'previous_response_not_found' } } })
+    expect(await post('/responses/input_tokens', JSON.stringify({ model: 'gpt-nope', input: 'x' }))).toMatchObject({ status: 404 })
+  })
+
+  it('fails a response on "[fail-response]" as OpenAI does, streamed with response.failed last', async () => {
+    const res = await client.responses.create({ model: MODEL, input: 'break [fail-response]' })
+    expect(res).toMatchObject({ status: 'failed', output: [], error: { code: 'server_error', message: expect.any(String) } })
+    const events: any[] = []
+    for await (const e of await client.responses.create({ model: MODEL, input: 'break [fail-response]', stream: true })) events.push(e)
+    expect(checkEventSequence(events).at(-1)).toMatchObject({ type: 'response.failed', response: { status: 'failed', error: { code: 'server_error' } } })
+  })
 })

@@ -11,7 +11,8 @@
 //   `cache_creation` as the real API reports them;
 // - "[fail-529]" in the last user text → 529 overloaded_error; "[fail-midstream]" (streaming) →
 //   message_start, one text delta, then an `event: error` overloaded_error.
-// `delayMs` holds every answer back that long (so that concurrent calls overlap).
+// `delayMs` holds every answer back that long (so that concurrent calls overlap). It also serves
+// /v1/messages/count_tokens: the prompt fields only (checked as a message's), its input tokens.
 import { randomBytes } from 'node:crypto'
 import { createServer, type ServerResponse } from 'node:http'
 import { fakeReply, type RecordedRequest } from './fake-openai'
@@ -242,6 +243,14 @@ function lastUserText(messages: any[]): string {
   return blocksOf(last).filter(b => b.type === 'text').map(b => b.text).join(' ')
 }
 
+function promptText(body: any): string {
+  const system = typeof body.system === 'string' ? body.system : textOfBlocks(body.system ?? [])
+  return [system, ...body.messages.map((m: any) => textOfBlocks(blocksOf(m)))].join(' ')
+}
+
+/** The prompt's tokens: what a message's usage reports, and what count_tokens answers. */
+const promptTokens = (body: any) => 3 + body.messages.length * 4 + words(promptText(body))
+
 function reply(body: any): Reply {
   const last = body.messages.at(-1)
   const result = last.role === 'user' ? [...blocksOf(last)].reverse().find(b => b.type === 'tool_result') : undefined
@@ -267,8 +276,7 @@ function reply(body: any): Reply {
     content = text.trim() ? [{ type: 'text', text }] : []
   }
 
-  const system = typeof body.system === 'string' ? body.system : textOfBlocks(body.system ?? [])
-  const prompt = [system, ...body.messages.map((m: any) => textOfBlocks(blocksOf(m)))].join(' ')
+  const prompt = promptText(body)
   const output = content.reduce((n, b) => n + (b.type === 'text' ? words(b.text) : 12), 0)
   const written5m = prompt.includes('[cache-write]') ? 2048 : 0
   const written1h = prompt.includes('[cache-write-1h]') ? 4096 : 0
@@ -277,7 +285,7 @@ function reply(body: any): Reply {
     stop_reason: stopReason,
     stop_sequence: stopSequence,
     usage: {
-      input_tokens: 3 + body.messages.length * 4 + words(prompt),
+      input_tokens: promptTokens(body),
       cache_creation_input_tokens: written5m + written1h,
       cache_read_input_tokens: prompt.includes('[cached]') ? 1024 : 0,
       cache_creation: { ephemeral_5m_input_tokens: written5m, ephemeral_1h_input_tokens: written1h },
@@ -334,6 +342,17 @@ function messages(res: ServerResponse, body: any, version: string) {
   res.end()
 }
 
+/** The fields count_tokens takes: a message request's prompt, without its generation settings. */
+const COUNT_FIELDS = new Set(['model', 'messages', 'system', 'tools', 'tool_choice', 'thinking', 'mcp_servers', 'context_management', 'output_config'])
+
+/** POST /v1/messages/count_tokens: the prompt checked as a message request's, and its tokens. */
+function countTokens(res: ServerResponse, body: any) {
+  if (!isObject(body)) throw invalid('body: Input should be a valid dictionary')
+  for (const key of Object.keys(body)) if (!COUNT_FIELDS.has(key)) throw invalid(`${key}: Extra inputs are not permitted`)
+  checkBody({ ...body, max_tokens: 1 }, '2023-06-01')
+  sendJson(res, 200, { input_tokens: promptTokens(body) })
+}
+
 export async function startFakeAnthropic(apiKey = 'sk-ant-fake-provider-key-0123456789'): Promise<FakeAnthropic> {
   const requests: RecordedRequest[] = []
   const fake = { delayMs: 0 }
@@ -360,6 +379,7 @@ export async function startFakeAnthropic(apiKey = 'sk-ant-fake-provider-key-0123
       if (typeof version !== 'string') throw invalid('anthropic-version: header is required')
       if (!VERSIONS.has(version)) throw invalid(`anthropic-version: invalid version '${version}'`)
       if (req.method === 'POST' && path === '/v1/messages') return messages(res, body, version)
+      if (req.method === 'POST' && path === '/v1/messages/count_tokens') return countTokens(res, body)
       throw new ApiError(404, 'not_found_error', 'Not Found')
     }
     catch (e) {

@@ -2,7 +2,8 @@
 // (a missing or wrong x-goog-api-key, roles other than user/model, unknown fields, turns that do not
 // alternate, function results without a name, Gemini 3 function-call turns without their thought
 // signature), answers generateContent, streamGenerateContent?alt=sse (CRLF-framed, no [DONE]),
-// embedContent and batchEmbedContents with deterministic content and usage, and records every request.
+// embedContent and batchEmbedContents with deterministic content and usage, countTokens (the prompt
+// tokens generateContent would report), and records every request.
 //
 // Replies: the last user text reversed word by word (as the OpenAI fake); a function call to the first
 // declared function with {city:'Paris'} when tools are given and the user mentions "weather"; the
@@ -218,12 +219,16 @@ interface Answer {
   usage: Record<string, unknown>
 }
 
+/** The prompt's tokens: what generateContent's usage reports, and what countTokens answers. */
+const promptTokenCount = (body: any): number =>
+  (body.contents as any[]).reduce((n, c) => n + 4 + words(textOf(c)), 3 + words(textOf(body.systemInstruction)))
+
 function answer(model: string, body: any, issued: Set<string>): Answer {
   const contents: any[] = body.contents
   const lastUser = [...contents].reverse().find(c => c.role === 'user')
   const lastText = textOf(lastUser)
   const allText = [textOf(body.systemInstruction), ...contents.map(textOf)].join(' ')
-  const promptTokens = contents.reduce((n, c) => n + 4 + words(textOf(c)), 3 + words(textOf(body.systemInstruction)))
+  const promptTokens = promptTokenCount(body)
   const thinking = allText.includes('[think]')
   const thoughts = thinking ? 7 : 0
   const cached = allText.includes('[cached]') ? Math.floor(promptTokens / 2) : 0
@@ -279,13 +284,42 @@ function sendError(res: ServerResponse, err: ApiError) {
 
 const OVERLOADED = () => new ApiError(503, 'UNAVAILABLE', 'The model is overloaded. Please try again later.')
 
-function generate(res: ServerResponse, model: string, body: any, stream: boolean, issued: Set<string>) {
-  if (!isObject(body)) throw invalid('Invalid JSON payload received.')
-  onlyKeys(body, REQUEST_KEYS)
+function checkGenerateRequest(body: any) {
   checkContents(body.contents)
   checkSystemInstruction(body.systemInstruction)
   checkGenerationConfig(body.generationConfig)
   checkTools(body.tools, body.toolConfig)
+}
+
+/**
+ * countTokens: either `contents` alone (counted without a system instruction or tools) or a whole
+ * `generateContentRequest`, naming its model, checked as generateContent checks it.
+ */
+function countTokens(res: ServerResponse, model: string, body: any) {
+  if (!isObject(body)) throw invalid('Invalid JSON payload received.')
+  onlyKeys(body, new Set(['contents', 'generateContentRequest']))
+  if (body.contents !== undefined && body.generateContentRequest !== undefined) throw invalid('contents and generate_content_request are mutually exclusive.')
+  let counted: any
+  if (body.generateContentRequest !== undefined) {
+    const request = body.generateContentRequest
+    if (!isObject(request)) throw invalid('Invalid value at \'generate_content_request\': expected an object.')
+    onlyKeys(request, new Set([...REQUEST_KEYS, 'model']), 'generate_content_request')
+    if (request.model !== `models/${model}`) throw invalid('* CountTokensRequest.generate_content_request.model: must be the model of the request, as models/{model}.')
+    checkGenerateRequest(request)
+    counted = request
+  }
+  else {
+    checkContents(body.contents)
+    counted = { contents: body.contents }
+  }
+  const total = promptTokenCount(counted)
+  sendJson(res, { totalTokens: total, promptTokensDetails: [{ modality: 'TEXT', tokenCount: total }] })
+}
+
+function generate(res: ServerResponse, model: string, body: any, stream: boolean, issued: Set<string>) {
+  if (!isObject(body)) throw invalid('Invalid JSON payload received.')
+  onlyKeys(body, REQUEST_KEYS)
+  checkGenerateRequest(body)
   if (model.startsWith('gemini-3')) checkSignatures(body.contents, issued)
 
   const lastUserText = textOf([...body.contents].reverse().find((c: any) => c.role === 'user'))
@@ -369,7 +403,7 @@ function embed(res: ServerResponse, model: string, method: string, body: any) {
   sendJson(res, { embeddings: body.requests.map((r: unknown, i: number) => embedOne(r, model, `BatchEmbedContentsRequest.requests[${i}]`, true)) })
 }
 
-const CHAT_METHODS = new Set(['generateContent', 'streamGenerateContent'])
+const CHAT_METHODS = new Set(['generateContent', 'streamGenerateContent', 'countTokens'])
 const EMBED_METHODS = new Set(['embedContent', 'batchEmbedContents'])
 
 function supports(model: string, method: string): boolean {
@@ -411,6 +445,7 @@ export async function startFakeGemini(apiKey = 'AIzaSyFakeGeminiProviderKey01234
       }
       if (method === 'streamGenerateContent' && url.searchParams.get('alt') !== 'sse') throw invalid('fake-gemini: only streamGenerateContent?alt=sse is served.')
       if (EMBED_METHODS.has(method)) return embed(res, model, method, body)
+      if (method === 'countTokens') return countTokens(res, model, body)
       generate(res, model, body, method === 'streamGenerateContent', issued)
     }
     catch (err) {

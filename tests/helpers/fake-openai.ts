@@ -12,7 +12,10 @@
 // finds them (and an unknown one is refused) until deleted (DELETE /v1/responses/{id}), a
 // function_call_output must answer a call of its conversation, a `conversation` is one it does not
 // know (404; with previous_response_id, 400), and "weather" with a function tool
-// gets a function_call to it.
+// gets a function_call to it. "[slow:N]" in the input waits N ms before a JSON answer, or between
+// the events of a stream. "[fail-response]" makes the response fail as OpenAI's do (status failed,
+// `error` set; streamed, the terminal event is response.failed). POST /v1/responses/input_tokens
+// counts a request's input as its usage would, refusing the fields that only shape the answer.
 import { randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import seed from '../../data/models.json'
@@ -243,7 +246,38 @@ function checkResponsesBody(body: any) {
 
 interface KeptResponse { response: any, items: any[] }
 
-function responsesApi(res: ServerResponse, body: any, kept: Map<string, KeptResponse>) {
+/** The input tokens of a conversation: what a response's usage reports, and what input_tokens answers. */
+const responsePromptTokens = (conversation: any[], instructions: string | undefined) =>
+  conversation.reduce((n, i) => n + 4 + words(itemText(i) + (i.arguments ?? '') + (typeof i.output === 'string' ? i.output : '')), 3) + words(instructions ?? '')
+
+/** The fields POST /v1/responses/input_tokens takes: what shapes the prompt, nothing that shapes the answer. */
+const INPUT_TOKENS_FIELDS = new Set(['model', 'input', 'instructions', 'previous_response_id', 'conversation', 'tools', 'tool_choice', 'parallel_tool_calls', 'text', 'reasoning', 'truncation', 'personality'])
+
+/** The conversation a request continues (its previous response's), or the refusal OpenAI answers. */
+function historyOf(body: any, kept: Map<string, KeptResponse>): any[] {
+  if (body.previous_response_id == null) return []
+  const previous = kept.get(body.previous_response_id)
+  if (!previous) throw new Refusal('previous_response_id', `Previous response with id '${body.previous_response_id}' not found.`, 'previous_response_not_found')
+  return previous.items
+}
+
+function inputTokens(res: ServerResponse, body: any, kept: Map<string, KeptResponse>) {
+  let conversation: any[]
+  try {
+    for (const field of Object.keys(body)) if (!INPUT_TOKENS_FIELDS.has(field)) throw new Refusal(field, `Unknown parameter: '${field}'.`, 'unknown_parameter')
+    if (body.model != null && typeof body.model !== 'string') throw new Refusal('model', 'Invalid type for \'model\': expected a string.')
+    conversation = [...historyOf(body, kept), ...responseInput(body.input)]
+  }
+  catch (e) {
+    if (!(e instanceof Refusal)) throw e
+    return error(res, 400, e.message, 'invalid_request_error', e.code, e.param)
+  }
+  if (body.model != null && !CHAT_MODELS.has(body.model)) return modelNotFound(res, body.model)
+  res.writeHead(200, { 'content-type': 'application/json' })
+  res.end(JSON.stringify({ object: 'response.input_tokens', input_tokens: responsePromptTokens(conversation, body.instructions) }))
+}
+
+async function responsesApi(res: ServerResponse, body: any, kept: Map<string, KeptResponse>) {
   let items: any[]
   try {
     checkResponsesBody(body)
@@ -262,11 +296,13 @@ function responsesApi(res: ServerResponse, body: any, kept: Map<string, KeptResp
     const id = typeof body.conversation === 'string' ? body.conversation : body.conversation.id
     return error(res, 404, `Conversation with id '${id}' not found.`, 'invalid_request_error')
   }
-  let history: any[] = []
-  if (body.previous_response_id != null) {
-    const previous = kept.get(body.previous_response_id)
-    if (!previous) return error(res, 400, `Previous response with id '${body.previous_response_id}' not found.`, 'invalid_request_error', 'previous_response_not_found', 'previous_response_id')
-    history = previous.items
+  let history: any[]
+  try {
+    history = historyOf(body, kept)
+  }
+  catch (e) {
+    if (!(e instanceof Refusal)) throw e
+    return error(res, 400, e.message, 'invalid_request_error', e.code, e.param)
   }
   const conversation = [...history, ...items]
   if (!conversation.length) return error(res, 400, 'Missing required parameter: \'input\'.', 'invalid_request_error', 'missing_required_parameter', 'input')
@@ -292,7 +328,7 @@ function responsesApi(res: ServerResponse, body: any, kept: Map<string, KeptResp
     }
     output.unshift({ id: fakeId('msg'), type: 'message', status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: reply, annotations: [], logprobs: [] }] })
   }
-  const promptWords = conversation.reduce((n, i) => n + 4 + words(itemText(i) + (i.arguments ?? '') + (typeof i.output === 'string' ? i.output : '')), 3) + words(body.instructions ?? '')
+  const promptWords = responsePromptTokens(conversation, body.instructions)
   const cached = JSON.stringify(conversation).includes('[cached]') ? promptWords : 0
   const outputTokens = words(reply) + output.filter(o => o.type === 'function_call').length * 5
   const base = {
@@ -302,13 +338,21 @@ function responsesApi(res: ServerResponse, body: any, kept: Map<string, KeptResp
     service_tier: 'default', store: body.store ?? true, temperature: body.temperature ?? 1, text: body.text ?? { format: { type: 'text' } },
     tool_choice: body.tool_choice ?? 'auto', tools: body.tools ?? [], top_p: body.top_p ?? 1, truncation: body.truncation ?? 'disabled', user: body.user ?? null,
   }
+  if (/\[fail-response\]/.test(JSON.stringify(body.input))) {
+    status = 'failed'
+    output.length = 0
+  }
   const final = {
     ...base, status, output,
+    ...(status === 'failed' ? { error: { code: 'server_error', message: 'The model failed to generate a response.' } } : {}),
     ...(status === 'incomplete' ? { incomplete_details: { reason: 'max_output_tokens' } } : {}),
     usage: { input_tokens: promptWords, input_tokens_details: { cached_tokens: cached }, output_tokens: outputTokens, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: promptWords + outputTokens },
   }
   if (final.store) kept.set(final.id, { response: final, items: [...conversation, ...output] })
+  const delay = Number(/\[slow:(\d+)\]/.exec(JSON.stringify(body.input))?.[1] ?? 0)
   if (body.stream !== true) {
+    if (delay) await new Promise(r => setTimeout(r, delay))
+    if (res.destroyed) return
     res.writeHead(200, { 'content-type': 'application/json' })
     return void res.end(JSON.stringify(final))
   }
@@ -335,9 +379,15 @@ function responsesApi(res: ServerResponse, body: any, kept: Map<string, KeptResp
     }
     send('response.output_item.done', { output_index: index, item })
   })
-  send(status === 'completed' ? 'response.completed' : 'response.incomplete', { response: final })
+  send(status === 'completed' ? 'response.completed' : `response.${status}`, { response: final })
   res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' })
-  res.end(events.join(''))
+  if (!delay) return void res.end(events.join(''))
+  for (const e of events) {
+    if (res.destroyed) return
+    res.write(e)
+    await new Promise(r => setTimeout(r, delay))
+  }
+  res.end()
 }
 
 export async function startFakeOpenAI(apiKey = 'sk-fake-openai-provider-key-0123456789'): Promise<FakeOpenAI> {
@@ -386,6 +436,7 @@ export async function startFakeOpenAI(apiKey = 'sk-fake-openai-provider-key-0123
     if (req.method === 'POST' && path === '/v1/chat/completions') return chat(res, fields)
     if (req.method === 'POST' && path === '/v1/embeddings') return embeddings(res, fields)
     if (req.method === 'POST' && path === '/v1/responses') return responsesApi(res, fields, kept)
+    if (req.method === 'POST' && path === '/v1/responses/input_tokens') return inputTokens(res, fields, kept)
     const stored = /^\/v1\/responses\/([\w-]+)$/.exec(path)?.[1]
     if (req.method === 'DELETE' && stored) {
       if (!kept.delete(stored)) return error(res, 404, `Response with id '${stored}' not found.`, 'invalid_request_error')

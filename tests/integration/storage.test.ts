@@ -103,6 +103,22 @@ describe.each([
     expect((await s.responses.responseChain('key_resp', last)).map(r => r.id)).toEqual(['resp_c'])
   })
 
+  it.skipIf(skip)('replaces a stored response only while it is as last read, and finds items by id for one key', async () => {
+    const response = { id: 'resp_cas', object: 'response', status: 'queued', output: [] as Record<string, unknown>[] }
+    await s.write.commit(s.responses.responseWrite({ id: 'resp_cas', keyId: 'key_cas', createdAt: Date.now(), provider: 'openai', upstreamStored: false, previousResponseId: null, input: [{ id: 'msg_in_1', type: 'message' }], response }))
+    const read = (await s.responses.loadResponse('key_cas', 'resp_cas'))!
+    const done = JSON.stringify({ ...response, status: 'completed', output: [{ id: 'msg_out_1', type: 'message', role: 'assistant' }] })
+    expect(await s.responses.replaceResponse('key_other', 'resp_cas', read.responseText, done)).toBe(false)
+    expect(await s.responses.replaceResponse('key_cas', 'resp_cas', read.responseText, done)).toBe(true)
+    // A second writer that read the queued state loses: the response is no longer what it read.
+    expect(await s.responses.replaceResponse('key_cas', 'resp_cas', read.responseText, JSON.stringify({ ...response, status: 'cancelled' }))).toBe(false)
+    expect((await s.responses.loadResponse('key_cas', 'resp_cas'))!.response.status).toBe('completed')
+    const found = await s.responses.findItems('key_cas', ['msg_out_1', 'msg_in_1', 'msg_out_', 'msg%out%1'])
+    expect([...found.keys()].sort()).toEqual(['msg_in_1', 'msg_out_1'])
+    expect(found.get('msg_out_1')).toEqual({ id: 'msg_out_1', type: 'message', role: 'assistant' })
+    expect((await s.responses.findItems('key_other', ['msg_out_1'])).size).toBe(0)
+  })
+
   it.skipIf(skip)('expires the responses created before a cutoff, of every key', async () => {
     const at = (id: string, keyId: string, createdAt: number) => ({
       id, keyId, createdAt, provider: 'google', upstreamStored: false, previousResponseId: null, input: [], response: { id },

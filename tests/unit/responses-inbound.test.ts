@@ -9,8 +9,8 @@ import { ResponsesRequest } from '../../server/utils/dialects/openai-responses'
 import { responsesNative } from '../../server/utils/gateway/stream-output'
 import { chatCompletionToResponse } from '../../server/utils/inbound/openai-responses/from-chat'
 import { conversationEntry, conversationIdOf, conversationItems, inputItems, listPage } from '../../server/utils/inbound/openai-responses/items'
-import { nativeResponsesRequest, nativeResponseUsage } from '../../server/utils/inbound/openai-responses/native'
-import { replayEvents } from '../../server/utils/inbound/openai-responses/replay'
+import { nativeResponsesRequest, nativeResponseUsage, responseFailure } from '../../server/utils/inbound/openai-responses/native'
+import { lastSequenceNumber, replayEvents } from '../../server/utils/inbound/openai-responses/replay'
 import { responsesBodyUsage } from '../../server/utils/providers/openai/response'
 import { createResponsesStreamWriter } from '../../server/utils/inbound/openai-responses/stream'
 import { responsesToChatRequest } from '../../server/utils/inbound/openai-responses/to-chat'
@@ -155,6 +155,24 @@ describe('chat → Responses', () => {
     ])
     expect((replayed.at(-1) as any).response).toEqual(response)
     expect(events(replayEvents(response, 10)).map(e => e.sequence_number)).toEqual([11, 12])
+  })
+
+  it('replays a background response that has not finished as its first events only, to be followed from there', () => {
+    const queued = { ...chatCompletionToResponse(JSON.stringify({ choices: [{ message: { content: 'x' } }] }), shell({ input: 'x' })).response, status: 'queued', output: [], usage: null }
+    expect(events(replayEvents(queued)).map(e => e.type)).toEqual(['response.created', 'response.in_progress'])
+    expect(lastSequenceNumber(queued)).toBe(1)
+    expect(events(replayEvents({ ...queued, status: 'cancelled' })).map(e => e.type)).toEqual(['response.created', 'response.in_progress'])
+  })
+
+  it('logs a failed OpenAI response by its error code: the client\'s fault as 400, a rate limit as 429, the rest as 500', () => {
+    const failed = (code?: string) => responseFailure({ status: 'failed', error: code ? { code } : null })
+    expect(responseFailure({ status: 'completed', error: null })).toBeUndefined()
+    expect(failed('server_error')).toEqual({ status: 500, code: 'server_error' })
+    expect(failed('rate_limit_exceeded')).toEqual({ status: 429, code: 'rate_limit_exceeded' })
+    expect(failed('invalid_prompt')).toEqual({ status: 400, code: 'invalid_prompt' })
+    expect(failed('image_too_large')).toEqual({ status: 400, code: 'image_too_large' })
+    expect(failed('bio_policy')).toEqual({ status: 400, code: 'bio_policy' })
+    expect(failed()).toEqual({ status: 500, code: 'server_error' })
   })
 
   it('tells a failure after the first byte as response.failed, numbered after the last event', () => {

@@ -1,10 +1,12 @@
 // Start-up and shut-down of the gateway's state: secrets, database (migrated), registry, credentials.
+// At shutdown, background responses are given until the drain deadline to finish before anything closes.
 import { rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { consola } from 'consola'
 import { issueSetupToken } from '../admin/setup'
 import { database } from '../db'
 import { forgetKey } from '../gateway/auth'
+import { drainJobs, stopJob } from '../gateway/background'
 import { reloadCredentials } from '../gateway/credentials'
 import { reloadRoutes } from '../gateway/routes'
 import { closeUpstreamPool } from '../gateway/upstream'
@@ -12,6 +14,7 @@ import { loadRegistry, registryStorage } from '../registry/store'
 import { onBroadcast } from '../shared/broadcast'
 import { closeRedis, loadRedisDrivers } from '../shared/redis'
 import { flushAccessLog } from '../ops/access-log'
+import { drainStartedAt } from '../ops/drain'
 import { flushRequestLog } from '../store/request-log'
 import { config } from '../core/config'
 import { secureDataDir } from '../core/data-dir'
@@ -35,6 +38,7 @@ export function startGateway(): Promise<void> {
     await onBroadcast('routes', reloadRoutes)
     await onBroadcast('credentials', reloadCredentials)
     await onBroadcast('registry', loadRegistry)
+    await onBroadcast('responses-cancel', id => stopJob(id, 'cancelled'))
     consola.info(`[gateway] data in ${config().dataDir}; ${registry.models.length} models in the registry`)
     if (s.generatedAdminKey) {
       // Shown once: only its digest is kept. Set ADMIN_API_KEY in production.
@@ -61,6 +65,8 @@ function showOperator(text: string): void {
 const pidFile = () => join(config().dataDir, 'gateway.pid')
 
 export async function stopGateway(): Promise<void> {
+  const stopped = await drainJobs(drainStartedAt() + config().responsesBackgroundDrainMs)
+  if (stopped) consola.warn(`[gateway] ${stopped} background response(s) did not finish within the drain and were stored as failed`)
   flushAccessLog()
   await flushRequestLog().catch(error => consola.error('[gateway] could not write the request log at shutdown:', error))
   await closeUpstreamPool()

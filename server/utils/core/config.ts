@@ -46,6 +46,7 @@ const EnvSchema = z.object({
   RATE_LIMIT_PER_MINUTE: int(100),
   BUDGET_DEFAULT_MAX_TOKENS: z.preprocess(blankToUndefined, z.coerce.number().int().positive().default(4096)),
   RESPONSES_TTL_DAYS: int(30),
+  RESPONSES_BACKGROUND_DRAIN_SECONDS: int(20),
   TRUST_PROXY: optional,
   CORS_ORIGINS: z.preprocess(blankToUndefined, z.string().default('*')),
   METRICS_TOKEN: optional,
@@ -119,6 +120,11 @@ function loadConfig(env: NodeJS.ProcessEnv) {
     budgetDefaultMaxTokens: e.BUDGET_DEFAULT_MAX_TOKENS,
     /** Days a stored response (Responses API) is kept; 0 keeps them until deleted. */
     responsesTtlDays: e.RESPONSES_TTL_DAYS,
+    /**
+     * How long after SIGTERM background responses may run to finish; those left are then stopped and
+     * marked failed. Within Nitro's own shutdown timeout (NITRO_SHUTDOWN_TIMEOUT, 30 s by default).
+     */
+    responsesBackgroundDrainMs: e.RESPONSES_BACKGROUND_DRAIN_SECONDS * 1000,
     /** How many proxy hops to believe in X-Forwarded-For (TRUST_PROXY=true means one: nginx). */
     trustedProxyHops: !e.TRUST_PROXY || e.TRUST_PROXY === 'false' ? 0 : /^\d+$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : 1,
     corsOrigins: e.CORS_ORIGINS.split(',').map(o => o.trim()).filter(Boolean),

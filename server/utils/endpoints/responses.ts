@@ -6,6 +6,7 @@
 // conversation from the store, except for an OpenAI model continuing a response OpenAI holds. A
 // request naming a `conversation` (./conversations.ts) is given that conversation's items as its
 // history, for every provider, and its input and output are added to it with the response.
+// `background: true` is answered at once and run by ./background-responses.ts.
 // Metered and logged like /v1/chat/completions.
 import { consola } from 'consola'
 import type { H3Event } from 'h3'
@@ -18,55 +19,27 @@ import type { AuthenticatedContext } from '../gateway/context'
 import { dispatchToTarget } from '../gateway/dispatch'
 import { pipeStream } from '../gateway/pipe-stream'
 import { runGatewayRequest, sendCompletion, upstreamAnswer } from '../gateway/request'
-import { type ResolvedModel, resolveTargets } from '../gateway/resolve'
 import { type KeepResponse, responsesFromChunks, responsesNative } from '../gateway/stream-output'
 import { chatCompletionToResponse, type ResponseShell } from '../inbound/openai-responses/from-chat'
-import { conversationEntry, conversationIdOf, conversationItems, inputItems, itemId } from '../inbound/openai-responses/items'
-import { nativeResponsesRequest, nativeResponseUsage, taggedResponse } from '../inbound/openai-responses/native'
-import { responsesToChatRequest } from '../inbound/openai-responses/to-chat'
-import type { ChatCompletionRequest } from '../dialects/openai'
+import { conversationEntry, itemId } from '../inbound/openai-responses/items'
+import { nativeAnswerOutcome, taggedResponse } from '../inbound/openai-responses/native'
 import { responsesBodyUsage } from '../providers/openai/response'
-import { appendWrite, itemsOfConversation } from '../store/conversations'
-import { loadResponse, responseChain, responseWrite } from '../store/responses'
+import { appendWrite } from '../store/conversations'
+import { responseWrite } from '../store/responses'
 import { commit, type Write } from '../store/write'
-import { ownConversation } from './conversations'
-
-const isNative = (c: ResolvedModel) => c.target.provider === 'openai'
+import { startBackgroundResponse } from './background-responses'
+import { isNative, prepareCall } from './response-call'
 
 async function responses(event: H3Event, ctx: AuthenticatedContext): Promise<void> {
   const { body: req, text: raw, size } = await readJsonBody(event, ResponsesRequest, 'v1')
+  if (req.background === true) return startBackgroundResponse(event, ctx, req, size)
   ctx.stream = req.stream === true
   const keyId = ctx.key.id
-  const conversationId = conversationIdOf(req)
-  if (req.previous_response_id && conversationId) {
-    throw new GatewayError(400, 'Mutually exclusive parameters. Ensure you are only providing one of: \'previous_response_id\' or \'conversation\'.', 'invalid_request_error', 'mutually_exclusive_parameters')
-  }
-  const previous = req.previous_response_id ? await loadResponse(keyId, req.previous_response_id) : undefined
-  if (req.previous_response_id && !previous) {
-    throw new GatewayError(400, `Previous response with id '${req.previous_response_id}' not found.`, 'invalid_request_error', 'previous_response_not_found', 'previous_response_id')
-  }
-  const conversation = conversationId ? await ownConversation(keyId, conversationId) : undefined
+  const call = await prepareCall(ctx, req, raw, size)
+  const { conversation, input } = call
   /** What the gateway adds to each response object: the conversation it belongs to. */
   const tag = conversation ? { conversation: { id: conversation.id } } : undefined
-  const history = previous
-    ? conversationItems(await responseChain(keyId, previous))
-    : conversation ? await itemsOfConversation(conversation.id) : []
-  const historyChars = history.length ? JSON.stringify(history).length : 0
-  const input = inputItems(req.input)
-  // OpenAI looks the previous response up itself when it holds it; otherwise it is sent the
-  // conversation (always for a gateway conversation, which OpenAI does not know).
-  const sendHistory = conversation !== undefined || (previous !== undefined && !(previous.provider === 'openai' && previous.upstreamStored))
-  let chatRequest: ChatCompletionRequest | undefined
-  ctx.promptText = () => JSON.stringify([req.instructions ?? '', history, input])
-  const dispatched = await dispatchToTarget(
-    ctx,
-    resolveTargets(req.model, ctx.key, 'chat'),
-    { promptChars: size + historyChars, maxOutputTokens: req.max_output_tokens },
-    (c, maxOutputTokens) => (isNative(c)
-      ? nativeResponsesRequest(req, c.target, { maxOutputTokens, raw, history: sendHistory ? history : undefined })
-      : c.adapter.chat.request(chatRequest ??= responsesToChatRequest(req, [...history, ...input]), c.target, { stream: ctx.stream, maxOutputTokens })),
-    new ClientClose(event.node.res),
-  )
+  const dispatched = await dispatchToTarget(ctx, call.candidates, call.demand, call.build, new ClientClose(event.node.res))
   const { adapter, target, upstream } = dispatched
   const native = isNative(dispatched)
   // The response (with `store`) and the conversation's new items commit together.
@@ -114,7 +87,8 @@ async function responses(event: H3Event, ctx: AuthenticatedContext): Promise<voi
   if (native) {
     const response = taggedResponse(JSON.parse(text), tag)
     await keep(response)
-    sendCompletion(event, ctx, tag ? JSON.stringify(response) : text, nativeResponseUsage(response))
+    const { usage, failure } = nativeAnswerOutcome(response)
+    sendCompletion(event, ctx, tag ? JSON.stringify(response) : text, usage, failure)
     return
   }
   const result = adapter.chat.response(text, target)

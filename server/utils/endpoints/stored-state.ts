@@ -9,8 +9,11 @@ import { startEventStream, writeEvents } from '../gateway/respond'
 import { ZERO_USAGE } from '../registry/cost'
 import type { RequestRecord } from '../store/request-record'
 
-/** What a request is answered with: a JSON body, or server-sent events. */
-export type StateAnswer = { json: unknown } | { events: string }
+/**
+ * What a request is answered with: a JSON body, or server-sent events (with `more`, those sent now
+ * and then the ones it resolves with, for a response still being made).
+ */
+export type StateAnswer = { json: unknown } | { events: string, more?: () => Promise<string> }
 
 /** `pick` works out the answer for the calling key; anything it throws is sent as an OpenAI error. */
 export function runStateRequest(event: H3Event, endpoint: RequestRecord['endpoint'], pick: (ctx: AuthenticatedContext) => Promise<StateAnswer>): Promise<void> {
@@ -20,6 +23,7 @@ export function runStateRequest(event: H3Event, endpoint: RequestRecord['endpoin
     ctx.stream = true
     startEventStream(event.node.res, {})
     await writeEvents(event.node.res, out.events)
+    if (out.more) await writeEvents(event.node.res, await out.more())
     event.node.res.end()
     finishRequest(ctx, 200)
   })

@@ -16,18 +16,27 @@ export class ClientClosedError extends GatewayError {
 
 export const clientClosedError = (providerBusy = false) => new ClientClosedError(providerBusy)
 
+/**
+ * The end of whoever waits for the answer: a client's connection closing early, or (with no
+ * connection, for work run in the background) a call to close().
+ */
 export class ClientClose {
   closed = false
   private listener: (() => void) | undefined
 
-  constructor(res: ServerResponse) {
-    res.once('close', () => {
-      if (res.writableFinished) return
-      this.closed = true
-      const listener = this.listener
-      this.listener = undefined
-      listener?.()
+  constructor(res?: ServerResponse) {
+    res?.once('close', () => {
+      if (!res.writableFinished) this.close()
     })
+  }
+
+  /** The answer is no longer wanted: the step in progress stops. */
+  close(): void {
+    if (this.closed) return
+    this.closed = true
+    const listener = this.listener
+    this.listener = undefined
+    listener?.()
   }
 
   /** Calls `fn` when the client goes away (at once if it has); returns what stops listening. */

@@ -35,6 +35,22 @@ export type BuildRequest = (c: ResolvedModel, maxOutputTokens: number | undefine
 /** Failures another provider might not have: worth a fallback, and counted by the circuit. */
 const providerSide = (e: GatewayError) => e.status !== 499 && (e.status >= 500 || e.status === 429)
 
+/** The completion cap of a call to `c` (undefined: send none). */
+export function capForTarget(ctx: AuthenticatedContext, c: ResolvedModel, demand: Demand): number | undefined {
+  // A key without a budget sends no cap of its own where the provider needs none.
+  const fallbackCap = ctx.key.budgetNanoUsd === null ? undefined : config().budgetDefaultMaxTokens
+  return completionCap(c.target.entry, demand.maxOutputTokens, fallbackCap)
+}
+
+/** Reserves the key's budget for a call to `c` with `cap`; what a target tried before held goes back (it was not billed). */
+export async function reserveForTarget(ctx: AuthenticatedContext, c: ResolvedModel, demand: Demand, cap: number | undefined): Promise<void> {
+  if (ctx.heldNanoUsd) {
+    settleBudget(ctx.key, ctx.heldNanoUsd, 0)
+    ctx.heldNanoUsd = 0
+  }
+  ctx.heldNanoUsd = await reserveBudget(ctx.key, estimateCostNanoUsd(c.target.entry, demand.promptChars, cap ?? 0, demand.choices ?? 1, ctx.startedAt))
+}
+
 export async function dispatchToTarget(
   ctx: AuthenticatedContext,
   candidates: ResolvedModel[],
@@ -42,9 +58,6 @@ export async function dispatchToTarget(
   build: BuildRequest,
   client: ClientClose,
 ): Promise<Dispatched> {
-  const key = ctx.key
-  // A key without a budget sends no cap of its own where the provider needs none.
-  const fallbackCap = key.budgetNanoUsd === null ? undefined : config().budgetDefaultMaxTokens
   let lastError: GatewayError | undefined
   for (const [i, c] of candidates.entries()) {
     const { provider, model } = c.target
@@ -53,14 +66,9 @@ export async function dispatchToTarget(
     ctx.provider = provider
     ctx.entry = c.target.entry
     ctx.requestedModel = c.requestedModel
-    const cap = completionCap(c.target.entry, demand.maxOutputTokens, fallbackCap)
+    const cap = capForTarget(ctx, c, demand)
     const request = build(c, cap)
-    if (ctx.heldNanoUsd) {
-      // A failed target's reservation goes back (it was not billed); this one reserves its own.
-      settleBudget(key, ctx.heldNanoUsd, 0)
-      ctx.heldNanoUsd = 0
-    }
-    ctx.heldNanoUsd = await reserveBudget(key, estimateCostNanoUsd(c.target.entry, demand.promptChars, cap ?? 0, demand.choices ?? 1, ctx.startedAt))
+    await reserveForTarget(ctx, c, demand, cap)
     try {
       const upstream = await callWithRetries(c.adapter, request, client)
       recordSuccess(provider, model)

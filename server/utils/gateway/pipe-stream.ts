@@ -39,6 +39,11 @@ export async function pipeStream(event: H3Event, ctx: RequestContext, upstream: 
     }
     const last = out + await output.end()
     await writeEvents(res, last)
+    const failure = output.failure?.()
+    if (failure) {
+      status = failure.status
+      errorCode = failure.code
+    }
   }
   catch (error) {
     const err = error instanceof StreamFailure ? failureError(error.failure) : upstreamTransportError(error)

@@ -3,6 +3,7 @@
 // shapes and meters any failure in the client's dialect. A non-stream answer ends with
 // sendCompletion; a stream with pipeStream (./pipe-stream.ts).
 import type { H3Event } from 'h3'
+import type { AnswerFailure } from '../inbound/openai-responses/native'
 import type { TokenUsage } from '../registry/cost'
 import { authenticate } from './auth'
 import { ClientClosedError } from './client-close'
@@ -51,8 +52,11 @@ export async function upstreamAnswer(ctx: RequestContext, upstream: UpstreamResp
   return text
 }
 
-/** Ends a non-stream request: the answer (JSON text) leaves first, metering follows in the same turn. */
-export function sendCompletion(event: H3Event, ctx: RequestContext, body: string, usage: TokenUsage): void {
+/**
+ * Ends a non-stream request: the answer (JSON text) leaves first, metering follows in the same turn.
+ * An answer that reports a failure in its body (a failed response) is logged as that failure.
+ */
+export function sendCompletion(event: H3Event, ctx: RequestContext, body: string, usage: TokenUsage, failure?: AnswerFailure): void {
   sendJsonText(event, 200, body, gatewayHeaders(ctx))
-  finishRequest(ctx, 200, usage)
+  finishRequest(ctx, failure?.status ?? 200, usage, { errorCode: failure?.code })
 }

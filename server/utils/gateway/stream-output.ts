@@ -6,7 +6,7 @@ import { anthropicErrorType } from '../inbound/anthropic/errors'
 import { nativeStreamUsage } from '../inbound/anthropic/native'
 import { createMessagesStreamWriter, errorEvent } from '../inbound/anthropic/stream'
 import type { ResponseShell } from '../inbound/openai-responses/from-chat'
-import { nativeStreamTracker, type ResponseTag } from '../inbound/openai-responses/native'
+import { type AnswerFailure, nativeStreamTracker, type ResponseTag } from '../inbound/openai-responses/native'
 import { createResponsesStreamWriter } from '../inbound/openai-responses/stream'
 import { anthropicStreamError } from '../providers/anthropic/error'
 import type { ChatStreamTranslator, SseEvent } from '../providers/types'
@@ -22,6 +22,8 @@ export interface StreamOutput {
   /** A failure after the stream started → an event the client's SDK raises. */
   error(err: GatewayError): string
   usage(): TokenUsage | undefined
+  /** The stream ended normally but told of a failure (OpenAI's response.failed): how it is logged. */
+  failure?(): AnswerFailure | undefined
 }
 
 const dataLine = (payload: string) => `data: ${payload}\n\n`
@@ -98,5 +100,6 @@ export function responsesNative(keep: KeepResponse, tag?: ResponseTag): StreamOu
     },
     error: err => tracker.failed(err.code, err.message),
     usage: () => tracker.usage(),
+    failure: () => tracker.failure(),
   }
 }

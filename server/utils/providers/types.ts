@@ -44,6 +44,8 @@ export interface ProviderApi {
   embeddings?(c: ProviderConnection, model: string, batch: boolean): ProviderEndpoint
   /** The Responses API, where the provider has its own. */
   responses?(c: ProviderConnection): ProviderEndpoint
+  /** Counting a request's input tokens without generating. */
+  countTokens?(c: ProviderConnection, model: string): ProviderEndpoint
   /** One page of the provider's model list, at most `limit` models. */
   models(c: ProviderConnection, limit: number): ProviderEndpoint
 }
@@ -121,6 +123,12 @@ export interface ProviderAdapter {
   embeddings?: {
     request(req: EmbeddingsRequest, target: UpstreamTarget, raw?: RawRequestText): UpstreamRequest
     response(upstreamBody: string, target: UpstreamTarget, req: EmbeddingsRequest): TranslatedAnswer
+  }
+  /** Counting the input tokens of a chat request without generating, where the provider can. */
+  countTokens?: {
+    request(req: ChatCompletionRequest, target: UpstreamTarget): UpstreamRequest
+    /** The upstream answer → the input tokens. */
+    response(upstreamBody: string): number
   }
   /** Maps an upstream error response (status and body text) to a failure the client may see. */
   error(status: number, body: string): ProviderFailure

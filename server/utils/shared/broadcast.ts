@@ -1,12 +1,14 @@
 // Telling the other gateway instances that something they cache changed (a key revoked, a route or
-// credential edited, a new registry). Through Redis pub/sub when REDIS_URL is set; with a single
-// instance there is nobody to tell, and the caller has already updated its own caches.
+// credential edited, a new registry) or that they must act (a background response cancelled).
+// Through Redis pub/sub when REDIS_URL is set; with a single instance there is nobody to tell, and
+// the caller has already updated its own caches.
 import { consola } from 'consola'
 import { randomUUID } from 'node:crypto'
 import { errorMessage } from '../core/error-message'
 import { redis, redisKey, redisSubscriber } from './redis'
 
-export type Topic = 'keys' | 'routes' | 'credentials' | 'registry'
+/** `responses-cancel`: a background response to stop (its id), wherever it runs. */
+export type Topic = 'keys' | 'routes' | 'credentials' | 'registry' | 'responses-cancel'
 
 const INSTANCE = randomUUID()
 const handlers = new Map<Topic, (payload: string) => unknown>()

@@ -44,6 +44,12 @@ const fromRow = (r: ResponseRow): StoredResponse => ({
   response: JSON.parse(r.response),
 })
 
+/** Rows a statement changed: SQLite says `changes`, PostgreSQL `rowCount`. */
+function changedRows(res: unknown): number {
+  const r = res as { changes?: number, rowCount?: number }
+  return Number(r.changes ?? r.rowCount ?? 0)
+}
+
 const INSERT_SQL = `INSERT INTO responses (id, key_id, created_at, provider, upstream_stored, previous_response_id, input, response)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
 
@@ -53,16 +59,32 @@ export function responseWrite(s: StoredResponse): Write {
   return { statements: [INSERT_SQL], lists: [[row]] }
 }
 
-export async function loadResponse(keyId: string, id: string): Promise<StoredResponse | undefined> {
+/** A stored response as read, with the response object's text as stored (what replaceResponse compares). */
+export interface LoadedResponse extends StoredResponse {
+  responseText: string
+}
+
+export async function loadResponse(keyId: string, id: string): Promise<LoadedResponse | undefined> {
   const { db } = await database()
   const row = await db.prepare('SELECT * FROM responses WHERE id = ? AND key_id = ?').get(id, keyId) as ResponseRow | undefined
-  return row ? fromRow(row) : undefined
+  return row ? { ...fromRow(row), responseText: row.response } : undefined
+}
+
+/**
+ * Replaces the response object of a stored response if it is still `expected` (its text as last
+ * read or written), and returns whether it did: a compare-and-set, so that a background response's
+ * run and a cancel made on another instance never overwrite each other's state.
+ */
+export async function replaceResponse(keyId: string, id: string, expected: string, next: string): Promise<boolean> {
+  const { db, transaction } = await database()
+  const res = await transaction(() => db.prepare('UPDATE responses SET response = ? WHERE id = ? AND key_id = ? AND response = ?').run(next, id, keyId, expected))
+  return changedRows(res) > 0
 }
 
 export async function deleteResponse(keyId: string, id: string): Promise<boolean> {
   const { db, transaction } = await database()
-  const res = await transaction(() => db.prepare('DELETE FROM responses WHERE id = ? AND key_id = ?').run(id, keyId)) as { changes?: number, rowCount?: number }
-  return Boolean(res.changes ?? res.rowCount)
+  const res = await transaction(() => db.prepare('DELETE FROM responses WHERE id = ? AND key_id = ?').run(id, keyId))
+  return changedRows(res) > 0
 }
 
 /**
@@ -82,9 +104,32 @@ export async function responseChain(keyId: string, last: StoredResponse): Promis
   return chain
 }
 
+/** `%`, `_` and the escape character itself, escaped for LIKE … ESCAPE '!'. */
+const likeLiteral = (text: string) => text.replace(/[!%_]/g, c => `!${c}`)
+
+/**
+ * The items with these ids among the input and output of the key's stored responses (what an
+ * `item_reference` names), each from the newest response that holds it. Stored objects are
+ * compact JSON, so an item's id appears as `"id":"…"` in its response's text.
+ */
+export async function findItems(keyId: string, ids: string[]): Promise<Map<string, Record<string, unknown>>> {
+  const { db } = await database()
+  const found = new Map<string, Record<string, unknown>>()
+  for (const id of new Set(ids)) {
+    const pattern = `%${likeLiteral(`"id":${JSON.stringify(id)}`)}%`
+    const row = await db.prepare(`SELECT input, response FROM responses WHERE key_id = ? AND (response LIKE ? ESCAPE '!' OR input LIKE ? ESCAPE '!') ORDER BY created_at DESC LIMIT 1`)
+      .get(keyId, pattern, pattern) as Pick<ResponseRow, 'input' | 'response'> | undefined
+    if (!row) continue
+    const items: Record<string, unknown>[] = [...JSON.parse(row.input), ...(JSON.parse(row.response).output ?? [])]
+    const item = items.find(i => i.id === id)
+    if (item) found.set(id, item)
+  }
+  return found
+}
+
 /** Deletes the responses created before `cutoff` (epoch ms), of every key; returns how many. */
 export async function deleteResponsesCreatedBefore(cutoff: number): Promise<number> {
   const { db, transaction } = await database()
-  const res = await transaction(() => db.prepare('DELETE FROM responses WHERE created_at < ?').run(cutoff)) as { changes?: number, rowCount?: number }
-  return Number(res.changes ?? res.rowCount ?? 0)
+  const res = await transaction(() => db.prepare('DELETE FROM responses WHERE created_at < ?').run(cutoff))
+  return changedRows(res)
 }

@@ -13,7 +13,7 @@ export interface ResponseShell {
   req: ResponsesRequest
 }
 
-export type ResponseStatus = 'in_progress' | 'completed' | 'incomplete' | 'failed'
+export type ResponseStatus = 'queued' | 'in_progress' | 'completed' | 'incomplete' | 'failed' | 'cancelled'
 
 /** The response object in a given state; `usage` once known. */
 export function responseObject(shell: ResponseShell, status: ResponseStatus, output: Item[], usage?: TokenUsage, extra: Record<string, unknown> = {}) {

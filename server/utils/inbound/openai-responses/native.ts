@@ -24,10 +24,10 @@ export interface NativeCall {
  */
 const withoutId = ({ id, ...item }: Item) => (item.type === 'reasoning' ? { id, ...item } : item)
 
-export function nativeResponsesRequest(req: ResponsesRequest, target: UpstreamTarget, { maxOutputTokens, raw, history }: NativeCall): UpstreamRequest {
-  const endpoint = openaiApi.responses!(target)
+/** The body sent to OpenAI: the client's own text when nothing in it changes. */
+function nativeBody(req: ResponsesRequest, target: UpstreamTarget, { maxOutputTokens, raw, history }: NativeCall): string {
   const cap = maxOutputTokens !== (req.max_output_tokens ?? undefined) ? maxOutputTokens : undefined
-  if (raw !== undefined && req.model === target.model && cap === undefined && !history) return jsonPost(endpoint, raw)
+  if (raw !== undefined && req.model === target.model && cap === undefined && !history) return raw
   const body: Record<string, unknown> = { ...req, model: target.model }
   if (cap !== undefined) body.max_output_tokens = cap
   if (history) {
@@ -36,10 +36,38 @@ export function nativeResponsesRequest(req: ResponsesRequest, target: UpstreamTa
     delete body.previous_response_id
     delete body.conversation
   }
-  return jsonPost(endpoint, JSON.stringify(body))
+  return JSON.stringify(body)
 }
 
+export const nativeResponsesRequest = (req: ResponsesRequest, target: UpstreamTarget, call: NativeCall): UpstreamRequest =>
+  jsonPost(openaiApi.responses!(target), nativeBody(req, target, call))
+
+/** POST /v1/responses/input_tokens at OpenAI: the same body, counted there. */
+export const nativeInputTokensRequest = (req: ResponsesRequest, target: UpstreamTarget, call: Omit<NativeCall, 'maxOutputTokens'>): UpstreamRequest =>
+  jsonPost(openaiApi.countTokens!(target, target.model), nativeBody(req, target, call))
+
 export const nativeResponseUsage = (response: { usage?: unknown }): TokenUsage => fromResponsesUsage(response.usage as never)
+
+/** How a request that ended in a failed response is logged: its status and error code. */
+export interface AnswerFailure {
+  status: number
+  code: string
+}
+
+/** Error codes of failed responses that are not the provider's fault, logged as 4xx; the rest as 500. */
+const CLIENT_SIDE = /^(invalid_|image_|empty_image|unsupported_image|failed_to_download_image)|_policy/
+
+/** A response OpenAI reports as failed (in a 200 body or a response.failed event) as the failure it is logged with. */
+export function responseFailure(response: { status?: unknown, error?: { code?: unknown } | null }): AnswerFailure | undefined {
+  if (response.status !== 'failed') return undefined
+  const code = typeof response.error?.code === 'string' ? response.error.code : 'server_error'
+  return { status: code === 'rate_limit_exceeded' ? 429 : CLIENT_SIDE.test(code) ? 400 : 500, code }
+}
+
+/** A native response object's usage, and the failure it reports if it failed. */
+export function nativeAnswerOutcome(response: Record<string, any>): { usage: TokenUsage, failure?: AnswerFailure } {
+  return { usage: nativeResponseUsage(response), failure: responseFailure(response) }
+}
 
 const TERMINAL = new Set(['response.completed', 'response.incomplete', 'response.failed'])
 
@@ -82,6 +110,8 @@ export function nativeStreamTracker(tag?: ResponseTag) {
     },
     terminal: () => terminal,
     usage: (): TokenUsage | undefined => (terminal ? nativeResponseUsage(terminal.response) : undefined),
+    /** The stream ended in response.failed: how the request is logged. */
+    failure: (): AnswerFailure | undefined => (terminal ? responseFailure(terminal.response) : undefined),
     /** A failure of the gateway's after the first byte, as the response.failed event that follows the last one. */
     failed(code: string | null, message: string): string {
       const seq = Number(/"sequence_number"\s*:\s*(\d+)/.exec(lastData)?.[1] ?? -1) + 1

@@ -1,7 +1,8 @@
 // A stored response told again as the Responses stream that would have made it
 // (GET /v1/responses/{id}?stream=true): created and in_progress, each output item added, its text or
 // arguments in one delta and their .done events, the item done, then the terminal event. Events
-// numbered up to `startingAfter` are left out, as OpenAI leaves them out.
+// numbered up to `startingAfter` are left out, as OpenAI leaves them out. A background response
+// that has not finished has only its first events so far, and no terminal one.
 import type { Item } from './items'
 
 type Stored = Record<string, any> & { output?: Item[] }
@@ -9,10 +10,16 @@ type Stored = Record<string, any> & { output?: Item[] }
 const TERMINAL: Record<string, string> = { completed: 'response.completed', incomplete: 'response.incomplete', failed: 'response.failed' }
 
 export function replayEvents(response: Stored, startingAfter = -1): string {
+  return streamOf(response).filter((_, seq) => seq > startingAfter).join('')
+}
+
+/** The sequence number of the last event the response's stream has so far. */
+export const lastSequenceNumber = (response: Stored): number => streamOf(response).length - 1
+
+function streamOf(response: Stored): string[] {
   const events: string[] = []
   const event = (type: string, data: object) => {
-    const seq = events.length
-    events.push(seq > startingAfter ? `event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: seq, ...data })}\n\n` : '')
+    events.push(`event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: events.length, ...data })}\n\n`)
   }
   const progress = { ...response, status: 'in_progress', output: [], usage: null }
   event('response.created', { response: progress })
@@ -41,6 +48,7 @@ export function replayEvents(response: Stored, startingAfter = -1): string {
     }
     event('response.output_item.done', { output_index: index, item })
   })
-  event(TERMINAL[response.status] ?? 'response.completed', { response })
-  return events.join('')
+  const terminal = TERMINAL[response.status]
+  if (terminal) event(terminal, { response })
+  return events
 }

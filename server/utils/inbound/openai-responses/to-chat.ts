@@ -1,7 +1,8 @@
 // Responses API request → the gateway's OpenAI chat request, for models that are not OpenAI's (those
 // get the request natively). Messages, function calls and their outputs become chat messages paired
 // by call_id; function tools, tool_choice and text.format map to their chat counterparts. What has no
-// chat counterpart yet (built-in tools, item references, file ids) is a 400 rather than lost.
+// chat counterpart yet (built-in tools, file ids) is a 400 rather than lost; item references are
+// replaced by the items they name before (from the store), and one left is unknown (400).
 // Reasoning items are dropped: only the provider that wrote them could read them back.
 import { badRequest } from '../../core/errors'
 import { ChatCompletionRequest, type ChatMessage } from '../../dialects/openai'
@@ -58,6 +59,10 @@ function messages(items: Item[]): ChatMessage[] {
     }
     else if (item.type === 'function_call_output') {
       out.push({ role: 'tool', tool_call_id: item.call_id, content: textOf(item.output, `${where}.output`) })
+    }
+    else if (item.type === 'item_reference') {
+      // Those the gateway keeps were replaced by their items before: this one is of no response of the key's.
+      throw badRequest(`Item with id '${item.id}' not found.`, where, 'item_not_found')
     }
     else if (item.type !== 'reasoning') {
       throw unsupported(`Input items of type '${item.type}'`, where)

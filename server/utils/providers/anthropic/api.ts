@@ -10,5 +10,6 @@ const auth = (c: ProviderConnection) => ({ 'x-api-key': c.apiKey, 'anthropic-ver
 export const anthropicApi: ProviderApi = {
   defaultBaseUrl: 'https://api.anthropic.com',
   chat: c => ({ url: `${base(c)}/v1/messages`, headers: auth(c) }),
+  countTokens: c => ({ url: `${base(c)}/v1/messages/count_tokens`, headers: auth(c) }),
   models: (c, limit) => ({ url: `${base(c)}/v1/models?limit=${limit}`, headers: auth(c) }),
 }

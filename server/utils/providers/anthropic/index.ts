@@ -1,4 +1,5 @@
 import type { ProviderAdapter } from '../types'
+import { countTokensRequest, countTokensResponse } from './count-tokens'
 import { anthropicApi } from './api'
 import { anthropicError } from './error'
 import { chatRequest } from './request'
@@ -13,5 +14,6 @@ export const anthropic: ProviderAdapter = {
     response: chatResponse,
     stream: chatStream,
   },
+  countTokens: { request: countTokensRequest, response: countTokensResponse },
   error: anthropicError,
 }

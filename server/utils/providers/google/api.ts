@@ -9,5 +9,6 @@ export const googleApi: ProviderApi = {
   defaultBaseUrl: 'https://generativelanguage.googleapis.com',
   chat: (c, model, stream) => method(c, model, stream ? 'streamGenerateContent?alt=sse' : 'generateContent'),
   embeddings: (c, model, batch) => method(c, model, batch ? 'batchEmbedContents' : 'embedContent'),
+  countTokens: (c, model) => method(c, model, 'countTokens'),
   models: (c, limit) => ({ url: `${base(c)}/v1beta/models?pageSize=${limit}`, headers: auth(c) }),
 }

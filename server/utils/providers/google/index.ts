@@ -1,4 +1,5 @@
 import type { ProviderAdapter } from '../types'
+import { countTokensRequest, countTokensResponse } from './count-tokens'
 import { googleApi } from './api'
 import { embeddingsRequest, embeddingsResponse } from './embeddings'
 import { geminiError } from './error'
@@ -18,5 +19,6 @@ export const google: ProviderAdapter = {
     request: embeddingsRequest,
     response: embeddingsResponse,
   },
+  countTokens: { request: countTokensRequest, response: countTokensResponse },
   error: geminiError,
 }
