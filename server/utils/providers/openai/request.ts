@@ -2,8 +2,10 @@
 // the model name (a `provider/` prefix removed) changes, streams always ask for usage so that they
 // can be metered, and the completion cap is the call's when it differs from the client's (a budgeted
 // key's default, or a cap above the model's limit lowered to it). When nothing changes, the client's
-// JSON text is sent as it came.
+// JSON text is sent as it came. temperature and top_p a model refuses (the registry's sampling
+// limits: OpenAI's reasoning models) are left out, so a request written for another model still works.
 import type { ChatCompletionRequest, EmbeddingsRequest } from '../../dialects/openai'
+import { samplingFor } from '../reasoning'
 import { type ChatCall, jsonPost, type RawRequestText, type UpstreamRequest, type UpstreamTarget } from '../types'
 import { openaiApi } from './api'
 
@@ -23,14 +25,17 @@ function appendField(raw: string, name: string, value: number): string {
 
 export function chatRequest(req: ChatCompletionRequest, target: UpstreamTarget, { stream, maxOutputTokens, raw }: ChatCall): UpstreamRequest {
   const cap = maxOutputTokens !== (req.max_completion_tokens ?? req.max_tokens) ? maxOutputTokens : undefined
-  const asSent = req.model === target.model && (!stream || req.stream_options?.include_usage === true)
+  const sampling = samplingFor(req, target)
+  const samplingAsSent = sampling.temperature === (req.temperature ?? undefined) && sampling.top_p === (req.top_p ?? undefined)
+  const asSent = req.model === target.model && samplingAsSent && (!stream || req.stream_options?.include_usage === true)
   if (raw !== undefined && asSent) {
     if (cap === undefined) return chatPost(target, raw)
     // A budgeted key's default cap, where the client sent no cap field at all: nothing to clash with.
     if (req.max_tokens === undefined && req.max_completion_tokens === undefined) return chatPost(target, appendField(raw, 'max_completion_tokens', cap))
   }
+  const { temperature: _t, top_p: _p, ...rest } = req
   const body = {
-    ...req,
+    ...(samplingAsSent ? req : { ...rest, ...sampling }),
     model: target.model,
     ...(cap === undefined ? {} : capFields(req, cap)),
     ...(stream ? { stream: true, stream_options: { ...req.stream_options, include_usage: true } } : {}),
