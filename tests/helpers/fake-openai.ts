@@ -11,7 +11,8 @@
 // refused as the real API refuses them, responses with `store` are kept so that previous_response_id
 // finds them (and an unknown one is refused) until deleted (DELETE /v1/responses/{id}), a
 // function_call_output must answer a call of its conversation, and "weather" with a function tool
-// gets a function_call to it.
+// gets a function_call to it. Reasoning models (o-series, gpt-5) refuse temperature and top_p other
+// than 1 on chat completions, as the real API does, and take reasoning_effort.
 import { randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import seed from '../../data/models.json'
@@ -99,6 +100,14 @@ function chat(res: ServerResponse, body: any) {
   if (!CHAT_MODELS.has(body.model)) return modelNotFound(res, body.model)
   if (body.max_tokens != null && REASONING.test(body.model)) {
     return error(res, 400, 'Unsupported parameter: \'max_tokens\' is not supported with this model. Use \'max_completion_tokens\' instead.', 'invalid_request_error', 'unsupported_parameter', 'max_tokens')
+  }
+  for (const param of ['temperature', 'top_p']) {
+    if (body[param] != null && body[param] !== 1 && REASONING.test(body.model)) {
+      return error(res, 400, `Unsupported value: '${param}' does not support ${body[param]} with this model. Only the default (1) value is supported.`, 'invalid_request_error', 'unsupported_value', param)
+    }
+  }
+  if (body.reasoning_effort != null && (!REASONING.test(body.model) || !['none', 'minimal', 'low', 'medium', 'high', 'xhigh'].includes(body.reasoning_effort))) {
+    return error(res, 400, `Unsupported parameter: 'reasoning_effort' is not supported with this model.`, 'invalid_request_error', 'unsupported_parameter', 'reasoning_effort')
   }
   if (!Array.isArray(body.messages) || body.messages.length === 0) {
     return error(res, 400, 'Missing required parameter: \'messages\'.', 'invalid_request_error', 'missing_required_parameter', 'messages')
