@@ -63,7 +63,9 @@ describe('reasoning_effort and sampling per target', () => {
     const t = target('anthropic', 'claude-sonnet-4-5', { maxOutputTokens: 64000 })
     expect(body(t, { messages: hi, reasoning_effort: 'medium', temperature: 0.3, top_p: 0.5 })).toMatchObject({ max_tokens: 64000, thinking: { type: 'enabled', budget_tokens: 8192 } })
     expect(body(t, { messages: hi, reasoning_effort: 'medium', temperature: 0.3 })).not.toHaveProperty('temperature')
-    expect(body(t, { messages: hi, reasoning_effort: 'high' }, 4000).thinking).toEqual({ type: 'enabled', budget_tokens: 3999 })
+    // At most half the cap, so the answer keeps room; the least budget while it stays below the cap.
+    expect(body(t, { messages: hi, reasoning_effort: 'high' }, 4000).thinking).toEqual({ type: 'enabled', budget_tokens: 2000 })
+    expect(body(t, { messages: hi, reasoning_effort: 'high' }, 1500).thinking).toEqual({ type: 'enabled', budget_tokens: 1024 })
     expect(() => body(t, { messages: hi, reasoning_effort: 'low', max_completion_tokens: 1000 }, 1000)).toThrow(GatewayError)
     expect(body(t, { messages: hi, reasoning_effort: 'none', temperature: 1.5 })).toMatchObject({ temperature: 1 })
     expect(body(t, { messages: hi, reasoning_effort: 'none' })).not.toHaveProperty('thinking')

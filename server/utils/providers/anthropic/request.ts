@@ -182,7 +182,10 @@ function thinking(req: ChatCompletionRequest, target: UpstreamTarget, maxTokens:
   if (!asked || asked.effort === 'none' || unsignedToolLoop(messages) || forcesTool(choice)) return {}
   if (asked.control.control === 'adaptive') return { thinking: { type: 'adaptive' }, output_config: { effort: ADAPTIVE_EFFORT[asked.effort] } }
   if (asked.control.control !== 'budget') return {}
-  return { thinking: { type: 'enabled', budget_tokens: thinkingBudget(asked.effort, asked.control, maxTokens - 1, req.max_tokens == null ? 'max_completion_tokens' : 'max_tokens') } }
+  // max_tokens counts thinking too: half of it at most, so the answer keeps room, but never less than
+  // the model's least budget while that stays below the cap.
+  const ceiling = Math.min(maxTokens - 1, Math.max(Math.floor(maxTokens / 2), asked.control.minBudget ?? 0))
+  return { thinking: { type: 'enabled', budget_tokens: thinkingBudget(asked.effort, asked.control, ceiling, req.max_tokens == null ? 'max_completion_tokens' : 'max_tokens') } }
 }
 
 export function chatRequest(req: ChatCompletionRequest, target: UpstreamTarget, { stream, maxOutputTokens }: ChatCall): UpstreamRequest {
