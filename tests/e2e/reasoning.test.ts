@@ -192,4 +192,18 @@ describe('OpenAI targets and /v1/messages', () => {
     await anthropicClient.messages.create({ model: GEMINI_25, max_tokens: 4096, thinking: { type: 'adaptive' }, output_config: { effort: 'low' }, messages: [{ role: 'user', content: 'hi' }] } as Anthropic.MessageCreateParamsNonStreaming)
     expect(fakes.gemini.requests.at(-1)!.body.generationConfig.thinkingConfig).toMatchObject({ thinkingBudget: 2048 })
   })
+
+  it('gives a Gemini model\'s thoughts back as thinking blocks, which a later Claude turn leaves out', async () => {
+    const anthropicClient = new Anthropic({ apiKey, baseURL: gw.url, maxRetries: 0 })
+    const ask = { model: GEMINI_25, max_tokens: 4096, thinking: { type: 'enabled' as const, budget_tokens: 2048 }, messages: [{ role: 'user' as const, content: 'one two' }] }
+    const plain = await anthropicClient.messages.create(ask)
+    expect(plain.content[0]).toEqual({ type: 'thinking', thinking: 'Thinking about: one two', signature: 'gateway-thinking.v1.google' })
+    expect(plain.content[1]).toEqual({ type: 'text', text: 'echo: two one' })
+    const streamed = await anthropicClient.messages.stream(ask).finalMessage()
+    expect(streamed.content).toEqual(plain.content)
+    // Claude would refuse the gateway's signature (the fake checks every thinking block's): it is left out.
+    const next = await anthropicClient.messages.create({ ...ask, model: CLAUDE, messages: [...ask.messages, { role: 'assistant', content: plain.content }, { role: 'user', content: 'three' }] })
+    expect(next.content.at(-1)).toEqual({ type: 'text', text: 'echo: three' })
+    expect(fakes.anthropic.requests.at(-1)!.body.messages[1].content).toEqual([{ type: 'text', text: 'echo: two one' }])
+  })
 })
