@@ -9,7 +9,8 @@ import { GatewayError } from '../../server/utils/core/errors'
 import { ChatCompletionRequest } from '../../server/utils/dialects/openai'
 import { ResponsesRequest } from '../../server/utils/dialects/openai-responses'
 import { chatCompletionToResponse } from '../../server/utils/inbound/openai-responses/from-chat'
-import { decodeThinking } from '../../server/utils/inbound/openai-responses/reasoning'
+import { nativeResponsesRequest } from '../../server/utils/inbound/openai-responses/native'
+import { decodeThinking, reasoningItem } from '../../server/utils/inbound/openai-responses/reasoning'
 import { createResponsesStreamWriter } from '../../server/utils/inbound/openai-responses/stream'
 import { responsesToChatRequest } from '../../server/utils/inbound/openai-responses/to-chat'
 import { anthropic } from '../../server/utils/providers/anthropic'
@@ -211,6 +212,15 @@ describe('Responses reasoning items for Claude and Gemini', () => {
     // Another provider's reasoning item (OpenAI's own encrypted content) is dropped.
     const foreign = responsesToChatRequest(req({}), [{ type: 'message', role: 'user', content: 'hi' }, { type: 'reasoning', summary: [], encrypted_content: 'gAAAAB' }, { type: 'message', role: 'assistant', content: 'ok' }])
     expect(foreign.messages[1]).not.toHaveProperty('thinking_blocks')
+  })
+
+  it('leaves the gateway\'s reasoning items out of a chain continued on OpenAI, and keeps OpenAI\'s own', () => {
+    const ours = reasoningItem('rs_1', 'Let me think.', blocks)
+    const theirs = { id: 'rs_2', type: 'reasoning', summary: [], encrypted_content: 'gAAAAB' }
+    const history = [{ id: 'msg_0', type: 'message', role: 'user', content: 'hi' }, ours, { id: 'msg_1', type: 'message', role: 'assistant', content: 'ok' }, theirs]
+    const sent = JSON.parse(nativeResponsesRequest(ResponsesRequest.parse({ model: 'gpt-5-mini', input: 'next' }), target('openai', 'gpt-5-mini'), { history }).body)
+    expect(sent.input.map((i: any) => i.type ?? i.role)).toEqual(['message', 'message', 'reasoning', 'user'])
+    expect(sent.input[2]).toEqual(theirs)
   })
 
   it('streams the reasoning item with its summary events in OpenAI\'s order', () => {

@@ -1,13 +1,15 @@
 // OpenAI models get Responses API requests natively, with every field as the client sent it: only
 // the model name changes, the completion cap when the call's differs from the client's, and, when
 // the previous response is one OpenAI does not hold, the conversation rebuilt from the gateway's
-// store in place of previous_response_id. The answer goes back as received, read for usage and kept.
+// store in place of previous_response_id (without the reasoning items the gateway wrote for Claude or
+// Gemini, which OpenAI cannot read). The answer goes back as received, read for usage and kept.
 import { fromResponsesUsage } from '../../providers/openai/usage'
 import type { ResponsesRequest } from '../../dialects/openai-responses'
 import { openaiApi } from '../../providers/openai/api'
 import { jsonPost, type RawRequestText, type SseEvent, type UpstreamRequest, type UpstreamTarget } from '../../providers/types'
 import type { TokenUsage } from '../../registry/cost'
 import type { Item } from './items'
+import { isGatewayReasoning } from './reasoning'
 
 export interface NativeCall {
   maxOutputTokens?: number
@@ -30,7 +32,7 @@ export function nativeResponsesRequest(req: ResponsesRequest, target: UpstreamTa
   if (cap !== undefined) body.max_output_tokens = cap
   if (history) {
     const current = typeof req.input === 'string' ? [{ role: 'user', content: req.input }] : (req.input ?? [])
-    body.input = [...history, ...current as Item[]].map(withoutId)
+    body.input = [...history, ...current as Item[]].filter(item => !isGatewayReasoning(item)).map(withoutId)
     delete body.previous_response_id
   }
   return jsonPost(endpoint, JSON.stringify(body))

@@ -25,6 +25,10 @@ export function decodeThinking(encrypted: unknown): ThinkingBlock[] {
   }
 }
 
+/** A reasoning item the gateway wrote for Claude or Gemini: OpenAI could not read it back. */
+export const isGatewayReasoning = (item: { type?: unknown, encrypted_content?: unknown }) =>
+  item.type === 'reasoning' && typeof item.encrypted_content === 'string' && item.encrypted_content.startsWith(PREFIX)
+
 export const summaryText = (text: string) => ({ type: 'summary_text', text })
 
 export const reasoningItem = (id: string, summary: string, blocks: ThinkingBlock[]): Item =>
