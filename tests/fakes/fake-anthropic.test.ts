@@ -178,3 +178,58 @@ describe('fake Anthropic refuses what the API refuses', () => {
     expect(res.body.content[0].text).toBe('echo: describe')
   })
 })
+
+describe('fake Anthropic thinking, as strict as the real API', () => {
+  const BUDGET_MODEL = 'claude-sonnet-4-5'
+  const question = [{ role: 'user' as const, content: 'What is the weather in Paris?' }]
+
+  it('answers with a signed thinking block first, streamed as thinking and signature deltas', async () => {
+    const thinking = { type: 'enabled' as const, budget_tokens: 2048 }
+    const msg = await client.messages.create({ model: BUDGET_MODEL, max_tokens: 4096, thinking, messages: [{ role: 'user', content: 'one two' }] })
+    expect(msg.content[0]).toEqual({ type: 'thinking', thinking: 'Thinking about: one two', signature: expect.any(String) })
+    expect(msg.content[1]).toEqual({ type: 'text', text: 'echo: two one' })
+    // Thinking words are output tokens: 4 of thinking, 3 of text.
+    expect(msg.usage.output_tokens).toBe(7)
+    const events: string[] = []
+    const stream = client.messages.stream({ model: MODEL, max_tokens: 4096, thinking: { type: 'adaptive' }, messages: [{ role: 'user', content: 'one two [redacted]' }] })
+    stream.on('streamEvent', (e) => { if (e.type === 'content_block_delta') events.push(e.delta.type) })
+    const streamed = await stream.finalMessage()
+    expect(streamed.content[0]).toEqual({ type: 'thinking', thinking: 'Thinking about: one two [redacted]', signature: expect.any(String) })
+    expect(streamed.content[1]).toMatchObject({ type: 'redacted_thinking', data: expect.stringMatching(/^redacted:/) })
+    expect(events).toContain('thinking_delta')
+    expect(events).toContain('signature_delta')
+  })
+
+  it.each([
+    ['a budget under 1024', { model: BUDGET_MODEL, thinking: { type: 'enabled', budget_tokens: 1000 } }, /greater than or equal to 1024/],
+    ['a budget not below max_tokens', { model: BUDGET_MODEL, max_tokens: 2048, thinking: { type: 'enabled', budget_tokens: 2048 } }, /max_tokens/],
+    ['temperature beside thinking', { model: BUDGET_MODEL, temperature: 0.5, thinking: { type: 'enabled', budget_tokens: 1024 } }, /temperature/],
+    ['a budget on a model that takes only adaptive thinking', { model: 'claude-opus-4-8', thinking: { type: 'enabled', budget_tokens: 1024 } }, /adaptive/],
+    ['adaptive thinking on a model that takes only a budget', { model: BUDGET_MODEL, thinking: { type: 'adaptive' } }, /not supported/],
+    ['thinking on a model without it', { model: 'claude-3-5-haiku-latest', thinking: { type: 'enabled', budget_tokens: 1024 } }, /does not support thinking/],
+    ['a tool_choice forcing a tool', { model: BUDGET_MODEL, thinking: { type: 'enabled', budget_tokens: 1024 }, tools: [weatherTool], tool_choice: { type: 'any' } }, /forces tool use/],
+    ['an unknown effort', { model: MODEL, thinking: { type: 'adaptive' }, output_config: { effort: 'extreme' } }, /effort/],
+  ])('refuses %s', async (_, body, message) => {
+    const res = await post({ max_tokens: 4096, messages: question, ...body })
+    expect(res.status).toBe(400)
+    expect(res.body.error.message).toMatch(message)
+  })
+
+  it('takes a tool loop back only with the signed thinking block first, exactly as sent', async () => {
+    const thinking = { type: 'enabled' as const, budget_tokens: 1024 }
+    const first = await client.messages.create({ model: BUDGET_MODEL, max_tokens: 4096, thinking, tools: [weatherTool], messages: question })
+    expect(first.content.map(b => b.type)).toEqual(['thinking', 'text', 'tool_use'])
+    const call = first.content.find(b => b.type === 'tool_use')!
+    const followUp = (assistant: unknown[]) => post({
+      model: BUDGET_MODEL, max_tokens: 4096, thinking, tools: [weatherTool],
+      messages: [...question, { role: 'assistant', content: assistant }, { role: 'user', content: [{ type: 'tool_result', tool_use_id: call.id, content: 'sunny' }] }],
+    })
+    const [signed, ...rest] = first.content as any[]
+    expect((await followUp(first.content)).status).toBe(200)
+    expect((await followUp(rest)).body.error.message).toMatch(/Expected `thinking` or `redacted_thinking`, but found `text`/)
+    expect((await followUp([{ ...signed, thinking: `${signed.thinking}!` }, ...rest])).body.error.message).toMatch(/Invalid `signature`/)
+    // Without thinking on, a turn without its thinking block is fine.
+    const { status } = await post({ model: BUDGET_MODEL, max_tokens: 4096, tools: [weatherTool], messages: [...question, { role: 'assistant', content: rest }, { role: 'user', content: [{ type: 'tool_result', tool_use_id: call.id, content: 'sunny' }] }] })
+    expect(status).toBe(200)
+  })
+})

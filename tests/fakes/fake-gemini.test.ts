@@ -209,3 +209,34 @@ it('records every request with its path, query and headers', async () => {
   expect(fake.requests.at(-1)).toMatchObject({ method: 'POST', path: '/v1beta/models/gemini-2.5-flash:streamGenerateContent', search: '?alt=sse' })
   expect(fake.requests.at(-1)!.headers['x-goog-api-key']).toBe(fake.apiKey)
 })
+
+describe('thinkingConfig, checked per model family', () => {
+  it.each([
+    ['a thinking level on a 2.5 model', 'gemini-2.5-flash', { thinkingLevel: 'low' }, /not supported for this model/],
+    ['a level a Gemini 3 Pro model does not have', 'gemini-3.1-pro-preview', { thinkingLevel: 'medium' }, /not supported by this model/],
+    ['both a budget and a level', 'gemini-3-flash-preview', { thinkingLevel: 'low', thinkingBudget: 1024 }, /only one of/],
+    ['budget 0 on 2.5 Pro, which always thinks', 'gemini-2.5-pro', { thinkingBudget: 0 }, /only works in thinking mode/],
+    ['a budget above the range', 'gemini-2.5-flash', { thinkingBudget: 50000 }, /between 1 and 24576/],
+    ['an unknown key', 'gemini-2.5-flash', { thinkingBudget: 1024, effort: 'low' }, /Unknown name "effort"/],
+  ])('refuses %s', async (_, model, thinkingConfig, message) => {
+    const r = await generate({ contents: [userTurn('hi')], generationConfig: { thinkingConfig } }, model)
+    expect(r.status).toBe(400)
+    expect(r.json.error.message).toMatch(message)
+  })
+
+  it('thinks when asked, with a thought summary part (streamed first) only under includeThoughts', async () => {
+    const body = { contents: [userTurn('one two')], generationConfig: { thinkingConfig: { thinkingBudget: 1024, includeThoughts: true } } }
+    const r = await generate(body)
+    expect(r.status).toBe(200)
+    const parts = r.json.candidates[0].content.parts
+    expect(parts[0]).toEqual({ text: 'Thinking about: one two', thought: true })
+    expect(parts.at(-1)).toMatchObject({ text: '', thoughtSignature: expect.any(String) })
+    expect(r.json.usageMetadata.thoughtsTokenCount).toBe(7)
+    const streamed = events((await stream(body)).text)
+    expect(streamed[0].candidates[0].content.parts).toEqual([{ text: 'Thinking about: one two', thought: true }])
+    const quiet = await generate({ contents: [userTurn('one two')], generationConfig: { thinkingConfig: { thinkingLevel: 'low' } } }, 'gemini-3-flash-preview')
+    expect(quiet.json.candidates[0].content.parts.some((p: any) => p.thought)).toBe(false)
+    const off = await generate({ contents: [userTurn('one two')], generationConfig: { thinkingConfig: { thinkingBudget: 0 } } })
+    expect(off.json.usageMetadata.thoughtsTokenCount).toBeUndefined()
+  })
+})

@@ -102,6 +102,19 @@ describe('fake OpenAI refuses what the API refuses', () => {
     expect((await none.json()).error).toMatchObject({ type: 'invalid_request_error', param: null, code: null })
   })
 
+  it('refuses temperature and top_p other than 1 on reasoning models, and reasoning_effort on others', async () => {
+    for (const params of [{ temperature: 0.5 }, { top_p: 0.9 }]) {
+      const err = await client.chat.completions.create({ model: 'gpt-5-mini', messages: ask('hi'), ...params }).catch(e => e)
+      expect(err).toBeInstanceOf(OpenAI.BadRequestError)
+      expect(err.param).toBe(Object.keys(params)[0])
+    }
+    const ok = await client.chat.completions.create({ model: 'gpt-5-mini', messages: ask('hi'), temperature: 1, reasoning_effort: 'low' })
+    expect(ok.choices[0]!.message.content).toBe('echo: hi')
+    expect((await client.chat.completions.create({ model: MODEL, messages: ask('hi'), temperature: 0.5 })).choices).toHaveLength(1)
+    const err = await client.chat.completions.create({ model: MODEL, messages: ask('hi'), reasoning_effort: 'low' }).catch(e => e)
+    expect(err.param).toBe('reasoning_effort')
+  })
+
   it('checks the key before the body', async () => {
     expect((await post('/chat/completions', '{', 'sk-wrong')).status).toBe(401)
   })

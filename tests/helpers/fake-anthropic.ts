@@ -11,9 +11,17 @@
 //   `cache_creation` as the real API reports them;
 // - "[fail-529]" in the last user text → 529 overloaded_error; "[fail-midstream]" (streaming) →
 //   message_start, one text delta, then an `event: error` overloaded_error.
+// - thinking on (`thinking` enabled or adaptive) → a signed thinking block first (`Thinking about: ` +
+//   the last user text), its words counted as output tokens; "[redacted]" in the prompt adds a
+//   redacted_thinking block after it. Streamed as thinking_delta pieces and one signature_delta.
+// Thinking is checked as the real API checks it: the form per model family (budget_tokens on the
+// 3.7 to 4.6 models, adaptive on 4.6 and later), budget_tokens at least 1024 and below max_tokens,
+// no temperature/top_k beside it, no tool_choice forcing a tool, and on a tool-result continuation
+// the assistant turn before must open with a thinking block; every thinking block sent back must
+// carry the signature the fake gave that exact text (redacted data likewise).
 // `delayMs` holds every answer back that long (so that concurrent calls overlap). It also serves
 // /v1/messages/count_tokens: the prompt fields only (checked as a message's), its input tokens.
-import { randomBytes } from 'node:crypto'
+import { createHmac, randomBytes } from 'node:crypto'
 import { createServer, type ServerResponse } from 'node:http'
 import { fakeReply, type RecordedRequest } from './fake-openai'
 import { listenOnLoopback } from './net'
@@ -123,6 +131,72 @@ function checkBlock(b: any, role: string, path: string) {
   }
 }
 
+const SIGNING_KEY = randomBytes(16)
+/** The signature the fake gives a thinking text (or redacted data): only the fake can make it. */
+export const signatureOf = (text: string) => createHmac('sha256', SIGNING_KEY).update(text).digest('base64')
+
+type ThinkingForm = 'none' | 'budget' | 'adaptive' | 'both'
+function thinkingForms(model: string): ThinkingForm {
+  if (/^claude-3-5|^claude-3-(haiku|sonnet|opus)/.test(model)) return 'none'
+  if (/^claude-(3-7-sonnet|(opus|sonnet)-4-[015]|haiku-4-5)/.test(model)) return 'budget'
+  if (/^claude-(opus|sonnet)-4-6/.test(model)) return 'both'
+  return 'adaptive'
+}
+
+/** Checks `thinking` and `output_config`; true when thinking is on. */
+function checkThinking(body: any): boolean {
+  if (body.output_config !== undefined) {
+    if (!isObject(body.output_config)) throw invalid('output_config: Input should be a valid dictionary')
+    checkExtraKeys(body.output_config, ['effort', 'format'], 'output_config')
+    if (body.output_config.effort !== undefined && !['low', 'medium', 'high', 'max'].includes(body.output_config.effort)) {
+      throw invalid(`output_config.effort: Input should be 'low', 'medium', 'high' or 'max'`)
+    }
+  }
+  const t = body.thinking
+  if (t === undefined) return false
+  if (!isObject(t)) throw invalid('thinking: Input should be a valid dictionary or object')
+  const forms = thinkingForms(body.model)
+  if (t.type === 'disabled') {
+    checkExtraKeys(t, ['type'], 'thinking.disabled')
+    return false
+  }
+  if (t.type === 'enabled') {
+    checkExtraKeys(t, ['type', 'budget_tokens', 'display'], 'thinking.enabled')
+    if (forms !== 'budget' && forms !== 'both') throw invalid(forms === 'none' ? `thinking: '${body.model}' does not support thinking.` : `thinking.type.enabled is not supported for this model. Use thinking.type.adaptive and output_config.effort to control thinking behavior.`)
+    if (!Number.isInteger(t.budget_tokens)) throw invalid('thinking.enabled.budget_tokens: Field required')
+    if (t.budget_tokens < 1024) throw invalid('thinking.enabled.budget_tokens: Input should be greater than or equal to 1024')
+    if (t.budget_tokens >= body.max_tokens) throw invalid('`max_tokens` must be greater than `thinking.budget_tokens`.')
+  }
+  else if (t.type === 'adaptive') {
+    checkExtraKeys(t, ['type', 'display'], 'thinking.adaptive')
+    if (forms !== 'adaptive' && forms !== 'both') throw invalid(`thinking.type.adaptive is not supported for this model.`)
+  }
+  else {
+    throw invalid(`thinking: Input tag '${t.type}' found using 'type' does not match any of the expected tags: 'adaptive', 'disabled', 'enabled'`)
+  }
+  if (body.temperature !== undefined && body.temperature !== 1) throw invalid('`temperature` may only be set to 1 when thinking is enabled or in adaptive mode.')
+  if (body.top_p !== undefined && body.top_p < 0.95) throw invalid('`top_p` must be greater than or equal to 0.95 or unset when thinking is enabled or in adaptive mode.')
+  if (body.top_k !== undefined) throw invalid('`top_k` must be unset when thinking is enabled or in adaptive mode.')
+  if (body.tool_choice?.type === 'any' || body.tool_choice?.type === 'tool') throw invalid('Thinking may not be enabled when tool_choice forces tool use.')
+  return true
+}
+
+/** Every thinking block must be one the fake signed, unchanged; a tool loop's last assistant turn must open with one. */
+function checkThinkingBlocks(messages: any[], thinking: boolean) {
+  messages.forEach((m: any, i) => {
+    blocksOf(m).forEach((b, j) => {
+      if (b.type === 'thinking' && b.signature !== signatureOf(b.thinking)) throw invalid(`messages.${i}.content.${j}: Invalid \`signature\` in \`thinking\` block`)
+      if (b.type === 'redacted_thinking' && !String(b.data).startsWith('redacted:')) throw invalid(`messages.${i}.content.${j}: Invalid \`data\` in \`redacted_thinking\` block`)
+    })
+  })
+  const [assistant, user] = messages.slice(-2)
+  if (!thinking || assistant?.role !== 'assistant' || !blocksOf(user).some(b => b.type === 'tool_result')) return
+  const first = blocksOf(assistant)[0]
+  if (first?.type !== 'thinking' && first?.type !== 'redacted_thinking') {
+    throw invalid(`messages.${messages.length - 2}.content.0.type: Expected \`thinking\` or \`redacted_thinking\`, but found \`${first?.type}\`. With thinking on, the assistant turn a tool result answers must open with its thinking block, as it was received.`)
+  }
+}
+
 const toolUseIds = (m: any) => new Set<string>(m?.role === 'assistant' ? blocksOf(m).filter(b => b.type === 'tool_use').map(b => b.id) : [])
 
 function checkMessages(messages: unknown) {
@@ -186,7 +260,7 @@ function checkTools(tools: unknown, toolChoice: unknown) {
   if (toolChoice.type === 'tool' && !tools.some((t: any) => t.name === toolChoice.name)) throw invalid(`tool_choice: Tool '${toolChoice.name}' not found in provided tools`)
 }
 
-function checkBody(body: any, version: string) {
+function checkBody(body: any, version: string): boolean {
   if (!isObject(body)) throw invalid('body: Input should be a valid dictionary')
   for (const key of Object.keys(body)) {
     if (!TOP_LEVEL.has(key) || (version !== '2023-06-01' && SAMPLING.has(key))) throw invalid(`${key}: Extra inputs are not permitted`)
@@ -217,6 +291,9 @@ function checkBody(body: any, version: string) {
   }
   checkTools(body.tools, body.tool_choice)
   checkMessages(body.messages)
+  const thinking = checkThinking(body)
+  checkThinkingBlocks(body.messages, thinking)
+  return thinking
 }
 
 const textOfBlocks = (blocks: any[]): string =>
@@ -251,7 +328,14 @@ function promptText(body: any): string {
 /** The prompt's tokens: what a message's usage reports, and what count_tokens answers. */
 const promptTokens = (body: any) => 3 + body.messages.length * 4 + words(promptText(body))
 
-function reply(body: any): Reply {
+function thinkingBlocks(body: any, userText: string): any[] {
+  const thinking = `Thinking about: ${userText}`
+  const prompt = JSON.stringify(body.messages)
+  const redacted = prompt.includes('[redacted]') ? [{ type: 'redacted_thinking', data: `redacted:${randomBytes(6).toString('base64')}` }] : []
+  return [{ type: 'thinking', thinking, signature: signatureOf(thinking) }, ...redacted]
+}
+
+function reply(body: any, thinking: boolean): Reply {
   const last = body.messages.at(-1)
   const result = last.role === 'user' ? [...blocksOf(last)].reverse().find(b => b.type === 'tool_result') : undefined
   const userText = lastUserText(body.messages)
@@ -276,8 +360,9 @@ function reply(body: any): Reply {
     content = text.trim() ? [{ type: 'text', text }] : []
   }
 
+  if (thinking) content = [...thinkingBlocks(body, userText), ...content]
   const prompt = promptText(body)
-  const output = content.reduce((n, b) => n + (b.type === 'text' ? words(b.text) : 12), 0)
+  const output = content.reduce((n, b) => n + (b.type === 'text' ? words(b.text) : b.type === 'thinking' ? words(b.thinking) : b.type === 'redacted_thinking' ? 8 : 12), 0)
   const written5m = prompt.includes('[cache-write]') ? 2048 : 0
   const written1h = prompt.includes('[cache-write-1h]') ? 4096 : 0
   return {
@@ -312,6 +397,15 @@ function streamEvents(message: any, failMidstream: boolean): string[] {
       if (index === 0) out.push(sse('ping'))
       for (const piece of block.text.match(/\S+\s*/g) ?? []) out.push(sse('content_block_delta', { index, delta: { type: 'text_delta', text: piece } }))
     }
+    else if (block.type === 'thinking') {
+      out.push(sse('content_block_start', { index, content_block: { type: 'thinking', thinking: '', signature: '' } }))
+      if (index === 0) out.push(sse('ping'))
+      for (const piece of block.thinking.match(/\S+\s*/g) ?? []) out.push(sse('content_block_delta', { index, delta: { type: 'thinking_delta', thinking: piece } }))
+      out.push(sse('content_block_delta', { index, delta: { type: 'signature_delta', signature: block.signature } }))
+    }
+    else if (block.type === 'redacted_thinking') {
+      out.push(sse('content_block_start', { index, content_block: block }))
+    }
     else {
       out.push(sse('content_block_start', { index, content_block: { ...block, input: {} } }))
       if (index === 0) out.push(sse('ping'))
@@ -331,10 +425,10 @@ function streamEvents(message: any, failMidstream: boolean): string[] {
 let messageCounter = 0
 
 function messages(res: ServerResponse, body: any, version: string) {
-  checkBody(body, version)
+  const thinking = checkBody(body, version)
   const text = lastUserText(body.messages)
   if (text.includes('[fail-529]')) throw new ApiError(529, 'overloaded_error', 'Overloaded')
-  const r = reply(body)
+  const r = reply(body, thinking)
   const message = { id: `msg_fake${String(++messageCounter).padStart(6, '0')}`, type: 'message', role: 'assistant', model: body.model, ...r, usage: { ...r.usage, service_tier: 'standard' } }
   if (body.stream !== true) return sendJson(res, 200, message)
   res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'request-id': requestId() })

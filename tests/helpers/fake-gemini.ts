@@ -8,8 +8,12 @@
 // Replies: the last user text reversed word by word (as the OpenAI fake); a function call to the first
 // declared function with {city:'Paris'} when tools are given and the user mentions "weather"; the
 // function result echoed when the last turn carries one; a JSON object with every required key set
-// to "x" when JSON output is asked for. Markers in the last user text: "[think]" adds 7 thinking
-// tokens and a signature-only closing part, "[cached]" reports half the prompt as cached, "[blocked]"
+// to "x" when JSON output is asked for. The model thinks when the prompt holds "[think]" or the
+// request sets a thinkingConfig that does not turn thinking off: 7 thinking tokens, a signature-only
+// closing part, and with includeThoughts a thought summary part first (its own stream event).
+// thinkingConfig is checked per model family as the real API checks it (thinkingLevel on Gemini 3
+// only, within its levels; thinkingBudget within the 2.5 model's range; not both). Markers in the
+// last user text: "[cached]" reports half the prompt as cached, "[blocked]"
 // blocks the prompt, "[fail-503]" answers 503 UNAVAILABLE, "[fail-midstream]" sends one stream event
 // then an in-stream error.
 import { createHash } from 'node:crypto'
@@ -131,10 +135,45 @@ function checkSignatures(contents: any[], issued: Set<string>) {
   })
 }
 
-function checkGenerationConfig(config: unknown) {
+/** Thinking budget ranges of the 2.5 models: [least, most], and whether 0 turns thinking off. */
+const BUDGET_RANGES: [RegExp, number, number, boolean][] = [
+  [/^gemini-2\.5-pro/, 128, 32768, false],
+  [/^gemini-2\.5-flash-lite/, 512, 24576, true],
+  [/^gemini-2\.5-flash/, 1, 24576, true],
+]
+
+function checkThinkingConfig(model: string, tc: unknown) {
+  if (tc === undefined) return
+  if (!isObject(tc)) throw invalid('Invalid value at \'generation_config.thinking_config\'')
+  onlyKeys(tc, new Set(['thinkingBudget', 'thinkingLevel', 'includeThoughts']), 'generation_config.thinking_config')
+  if (tc.includeThoughts !== undefined && typeof tc.includeThoughts !== 'boolean') throw invalid('Invalid value at \'generation_config.thinking_config.include_thoughts\' (TYPE_BOOL)')
+  if (tc.thinkingBudget !== undefined && tc.thinkingLevel !== undefined) throw invalid('You can only set only one of thinking budget and thinking level.')
+  if (tc.thinkingLevel !== undefined) {
+    if (!model.startsWith('gemini-3')) throw invalid('Thinking level is not supported for this model.')
+    const levels = /-pro/.test(model) ? ['low', 'high'] : ['minimal', 'low', 'medium', 'high']
+    if (!levels.includes(tc.thinkingLevel)) throw invalid(`Invalid value at 'generation_config.thinking_config.thinking_level': thinking level '${tc.thinkingLevel}' is not supported by this model.`)
+  }
+  if (tc.thinkingBudget !== undefined) {
+    if (!Number.isInteger(tc.thinkingBudget)) throw invalid('Invalid value at \'generation_config.thinking_config.thinking_budget\' (TYPE_INT32)')
+    const range = BUDGET_RANGES.find(([re]) => re.test(model))
+    if (!range || tc.thinkingBudget === -1) return
+    const [, least, most, canDisable] = range
+    if (tc.thinkingBudget === 0 && !canDisable) throw invalid('Budget 0 is invalid. This model only works in thinking mode.')
+    if (tc.thinkingBudget !== 0 && (tc.thinkingBudget < least || tc.thinkingBudget > most)) throw invalid(`The thinking budget ${tc.thinkingBudget} is invalid. Please choose a value between ${least} and ${most}.`)
+  }
+}
+
+/** The request makes the model think: the [think] marker, or a thinkingConfig that does not set budget 0. */
+function thinks(body: any, allText: string): boolean {
+  const tc = body.generationConfig?.thinkingConfig
+  return allText.includes('[think]') || (isObject(tc) && (tc.thinkingLevel !== undefined || (tc.thinkingBudget !== undefined && tc.thinkingBudget !== 0)))
+}
+
+function checkGenerationConfig(config: unknown, model: string) {
   if (config === undefined) return
   if (!isObject(config)) throw invalid('Invalid value at \'generation_config\'')
   onlyKeys(config, GENERATION_KEYS, 'generation_config')
+  checkThinkingConfig(model, config.thinkingConfig)
   for (const k of NUMERIC_GENERATION_KEYS) {
     if (config[k] !== undefined && typeof config[k] !== 'number') throw invalid(`Invalid value at 'generation_config.${k}' (TYPE_NUMBER)`)
   }
@@ -211,6 +250,8 @@ function jsonReply(schema: any): string {
 
 interface Answer {
   blocked: boolean
+  /** The thought summary part, when thoughts were asked for (includeThoughts). */
+  thought?: any
   parts: any[]
   /** The reply text in stream-sized pieces (the non-stream reply joins them). */
   pieces: string[]
@@ -229,7 +270,7 @@ function answer(model: string, body: any, issued: Set<string>): Answer {
   const lastText = textOf(lastUser)
   const allText = [textOf(body.systemInstruction), ...contents.map(textOf)].join(' ')
   const promptTokens = promptTokenCount(body)
-  const thinking = allText.includes('[think]')
+  const thinking = thinks(body, allText)
   const thoughts = thinking ? 7 : 0
   const cached = allText.includes('[cached]') ? Math.floor(promptTokens / 2) : 0
   const config = body.generationConfig ?? {}
@@ -265,6 +306,7 @@ function answer(model: string, body: any, issued: Set<string>): Answer {
     outputTokens = words(pieces.join(''))
   }
   if (thinking) parts.push({ text: '', thoughtSignature: signatureFor(`${model}:text:${lastText}`) })
+  const thought = thinking && config.thinkingConfig?.includeThoughts ? { text: `Thinking about: ${lastText}`, thought: true } : undefined
   const candidates = config.candidateCount ?? 1
   const usage = {
     promptTokenCount: promptTokens,
@@ -274,7 +316,7 @@ function answer(model: string, body: any, issued: Set<string>): Answer {
     promptTokensDetails: [{ modality: 'TEXT', tokenCount: promptTokens }],
     ...(thoughts ? { thoughtsTokenCount: thoughts } : {}),
   }
-  return { blocked: lastText.includes('[blocked]'), parts, pieces, finishReason, thinking, usage }
+  return { blocked: lastText.includes('[blocked]'), thought, parts, pieces, finishReason, thinking, usage }
 }
 
 function sendError(res: ServerResponse, err: ApiError) {
@@ -284,10 +326,10 @@ function sendError(res: ServerResponse, err: ApiError) {
 
 const OVERLOADED = () => new ApiError(503, 'UNAVAILABLE', 'The model is overloaded. Please try again later.')
 
-function checkGenerateRequest(body: any) {
+function checkGenerateRequest(body: any, model: string) {
   checkContents(body.contents)
   checkSystemInstruction(body.systemInstruction)
-  checkGenerationConfig(body.generationConfig)
+  checkGenerationConfig(body.generationConfig, model)
   checkTools(body.tools, body.toolConfig)
 }
 
@@ -305,7 +347,7 @@ function countTokens(res: ServerResponse, model: string, body: any) {
     if (!isObject(request)) throw invalid('Invalid value at \'generate_content_request\': expected an object.')
     onlyKeys(request, new Set([...REQUEST_KEYS, 'model']), 'generate_content_request')
     if (request.model !== `models/${model}`) throw invalid('* CountTokensRequest.generate_content_request.model: must be the model of the request, as models/{model}.')
-    checkGenerateRequest(request)
+    checkGenerateRequest(request, model)
     counted = request
   }
   else {
@@ -319,7 +361,7 @@ function countTokens(res: ServerResponse, model: string, body: any) {
 function generate(res: ServerResponse, model: string, body: any, stream: boolean, issued: Set<string>) {
   if (!isObject(body)) throw invalid('Invalid JSON payload received.')
   onlyKeys(body, REQUEST_KEYS)
-  checkGenerateRequest(body)
+  checkGenerateRequest(body, model)
   if (model.startsWith('gemini-3')) checkSignatures(body.contents, issued)
 
   const lastUserText = textOf([...body.contents].reverse().find((c: any) => c.role === 'user'))
@@ -335,10 +377,11 @@ function generate(res: ServerResponse, model: string, body: any, stream: boolean
     if (!stream) return sendJson(res, blocked)
     return sendEvents(res, [blocked])
   }
-  if (!stream) return sendJson(res, { candidates: candidates(a.parts, a.finishReason), usageMetadata: a.usage, ...base })
+  if (!stream) return sendJson(res, { candidates: candidates(a.thought ? [a.thought, ...a.parts] : a.parts, a.finishReason), usageMetadata: a.usage, ...base })
 
-  // Stream: one event per text piece (or the function call), usage cumulative on each, finishReason last.
-  const events: object[] = []
+  // Stream: the thought summary first, one event per text piece (or the function call), usage
+  // cumulative on each, finishReason last.
+  const events: object[] = a.thought ? [{ candidates: candidates([a.thought]), usageMetadata: { ...a.usage, candidatesTokenCount: 0, totalTokenCount: (a.usage.totalTokenCount as number) - (a.usage.candidatesTokenCount as number) }, ...base }] : []
   const [main, signatureOnly] = a.thinking ? [a.parts.slice(0, -1), a.parts.at(-1)] : [a.parts, undefined]
   const slices: any[][] = a.pieces.length ? a.pieces.map(text => [{ text }]) : [main]
   let sent = ''

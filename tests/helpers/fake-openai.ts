@@ -16,6 +16,8 @@
 // the events of a stream. "[fail-response]" makes the response fail as OpenAI's do (status failed,
 // `error` set; streamed, the terminal event is response.failed). POST /v1/responses/input_tokens
 // counts a request's input as its usage would, refusing the fields that only shape the answer.
+// Reasoning models (o-series, gpt-5) refuse temperature and top_p other than 1 on chat
+// completions, as the real API does, and take reasoning_effort.
 import { randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import seed from '../../data/models.json'
@@ -103,6 +105,14 @@ function chat(res: ServerResponse, body: any) {
   if (!CHAT_MODELS.has(body.model)) return modelNotFound(res, body.model)
   if (body.max_tokens != null && REASONING.test(body.model)) {
     return error(res, 400, 'Unsupported parameter: \'max_tokens\' is not supported with this model. Use \'max_completion_tokens\' instead.', 'invalid_request_error', 'unsupported_parameter', 'max_tokens')
+  }
+  for (const param of ['temperature', 'top_p']) {
+    if (body[param] != null && body[param] !== 1 && REASONING.test(body.model)) {
+      return error(res, 400, `Unsupported value: '${param}' does not support ${body[param]} with this model. Only the default (1) value is supported.`, 'invalid_request_error', 'unsupported_value', param)
+    }
+  }
+  if (body.reasoning_effort != null && (!REASONING.test(body.model) || !['none', 'minimal', 'low', 'medium', 'high', 'xhigh'].includes(body.reasoning_effort))) {
+    return error(res, 400, `Unsupported parameter: 'reasoning_effort' is not supported with this model.`, 'invalid_request_error', 'unsupported_parameter', 'reasoning_effort')
   }
   if (!Array.isArray(body.messages) || body.messages.length === 0) {
     return error(res, 400, 'Missing required parameter: \'messages\'.', 'invalid_request_error', 'missing_required_parameter', 'messages')

@@ -28,7 +28,18 @@ const FunctionCallOut = z.object({
   arguments: z.string(),
 }).strict()
 
-export const OutputItem = z.discriminatedUnion('type', [MessageOut, FunctionCallOut])
+const SummaryText = z.object({ type: z.literal('summary_text'), text: z.string() }).strict()
+
+const ReasoningOut = z.object({
+  id: z.string().regex(/^rs_/),
+  type: z.literal('reasoning'),
+  summary: z.array(SummaryText),
+  content: z.array(z.object({ type: z.literal('reasoning_text'), text: z.string() }).strict()).optional(),
+  encrypted_content: z.string().nullable().optional(),
+  status: z.enum(['in_progress', 'completed', 'incomplete']).optional(),
+}).strict()
+
+export const OutputItem = z.discriminatedUnion('type', [MessageOut, FunctionCallOut, ReasoningOut])
 
 export const ResponseUsage = z.object({
   input_tokens: z.number().int().nonnegative(),
@@ -86,6 +97,10 @@ export const StreamEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('response.content_part.done'), ...seq, ...part, part: OutputText }).strict(),
   z.object({ type: z.literal('response.output_text.delta'), ...seq, ...part, delta: z.string(), logprobs: z.array(z.unknown()) }).strict(),
   z.object({ type: z.literal('response.output_text.done'), ...seq, ...part, text: z.string(), logprobs: z.array(z.unknown()) }).strict(),
+  z.object({ type: z.literal('response.reasoning_summary_part.added'), ...seq, ...at, summary_index: z.number().int().nonnegative(), part: SummaryText }).strict(),
+  z.object({ type: z.literal('response.reasoning_summary_part.done'), ...seq, ...at, summary_index: z.number().int().nonnegative(), part: SummaryText }).strict(),
+  z.object({ type: z.literal('response.reasoning_summary_text.delta'), ...seq, ...at, summary_index: z.number().int().nonnegative(), delta: z.string(), obfuscation: z.string().optional() }).strict(),
+  z.object({ type: z.literal('response.reasoning_summary_text.done'), ...seq, ...at, summary_index: z.number().int().nonnegative(), text: z.string() }).strict(),
   z.object({ type: z.literal('response.function_call_arguments.delta'), ...seq, ...at, delta: z.string() }).strict(),
   z.object({ type: z.literal('response.function_call_arguments.done'), ...seq, ...at, name: z.string().optional(), arguments: z.string() }).strict(),
 ])

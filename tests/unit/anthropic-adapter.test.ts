@@ -12,6 +12,7 @@ import { anthropic } from '../../server/utils/providers/anthropic'
 import { JSON_TOOL } from '../../server/utils/providers/anthropic/request'
 import { adapters } from '../../server/utils/providers'
 import { StreamFailure, type UpstreamTarget } from '../../server/utils/providers/types'
+import { familyCapabilities } from '../../server/utils/registry/capabilities'
 import type { ModelEntry } from '../../server/utils/registry/schema'
 import { type FakeAnthropic, startFakeAnthropic } from '../helpers/fake-anthropic'
 
@@ -21,6 +22,7 @@ const RECORDED = path.join(FIXTURES, 'anthropic-tool-use.sse')
 const entry: ModelEntry = {
   id: 'claude-opus-4-8', provider: 'anthropic', mode: 'chat', pricing: { input: 5, cachedInput: 0.5, cacheWrite: 6.25, output: 25 },
   maxOutputTokens: 128000, aliases: [], status: 'active', source: 'seed', updatedAt: '2026-11-26T00:00:00.000Z',
+  capabilities: familyCapabilities('anthropic', 'claude-opus-4-8'),
 }
 
 function target(over: Partial<UpstreamTarget> = {}): UpstreamTarget {

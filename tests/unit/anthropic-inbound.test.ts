@@ -82,7 +82,7 @@ describe('messagesToChatRequest', () => {
     })
     expect(messagesToChatRequest(req)).toEqual({
       model: 'gpt-4o-mini',
-      max_tokens: 256,
+      max_completion_tokens: 256,
       messages: [
         { role: 'system', content: 'Be brief.\n\nBe kind.' },
         { role: 'user', content: [{ type: 'text', text: 'Weather in Paris?' }, { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' } }] },

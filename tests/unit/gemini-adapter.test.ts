@@ -221,7 +221,7 @@ describe('chat response', () => {
     return { ...result, json: JSON.parse(result.body) }
   }
 
-  it('joins answer text, skips thought parts, and takes id and model from Gemini', () => {
+  it('joins answer text, gives thought parts as reasoning_content, and takes id and model from Gemini', () => {
     const { json } = respond({
       candidates: [{ content: { role: 'model', parts: [{ text: 'plan…', thought: true }, { text: 'Hello' }, { text: ' world', thoughtSignature: 'c2ln' }] }, finishReason: 'STOP', index: 0 }],
       usageMetadata: { promptTokenCount: 4, candidatesTokenCount: 2, totalTokenCount: 6 },
@@ -229,7 +229,7 @@ describe('chat response', () => {
       responseId: 'abc123',
     })
     expect(json).toMatchObject({ id: 'chatcmpl-abc123', object: 'chat.completion', model: 'gemini-2.5-flash-001' })
-    expect(json.choices).toEqual([{ index: 0, message: { role: 'assistant', content: 'Hello world', refusal: null }, logprobs: null, finish_reason: 'stop' }])
+    expect(json.choices).toEqual([{ index: 0, message: { role: 'assistant', content: 'Hello world', refusal: null, reasoning_content: 'plan…' }, logprobs: null, finish_reason: 'stop' }])
     expect(json.usage).toEqual({ prompt_tokens: 4, completion_tokens: 2, total_tokens: 6, prompt_tokens_details: { cached_tokens: 0 }, completion_tokens_details: { reasoning_tokens: 0 } })
   })
 

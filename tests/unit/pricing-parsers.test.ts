@@ -289,7 +289,9 @@ describe('repository fixture pages: the standard tier is taken', () => {
       id: 'claude-opus-4-6', provider: 'anthropic', mode: 'chat', displayName: 'Claude Opus 4.6',
       pricing: { input: 5, cachedInput: 0.5, cacheWrite: 6.25, cacheWrite1h: 10, output: 25 },
       contextWindow: 1_000_000, maxOutputTokens: 128_000, aliases: [], status: 'active', source: 'seed', updatedAt: NOW.toISOString(),
+      capabilities: { reasoning: { control: 'adaptive' }, sampling: { temperatureMax: 1, temperatureOrTopP: true } },
     })
+    expect(r.models.find(m => m.id === 'gemini-embedding-001')).not.toHaveProperty('capabilities')
     expect(r.models.find(m => m.id === 'claude-3-7-sonnet-latest')).toMatchObject({ status: 'deprecated', aliases: ['claude-3-7-sonnet-20250219'] })
   })
 })

@@ -55,6 +55,7 @@ export type AnthropicStopReason = 'end_turn' | 'max_tokens' | 'stop_sequence' | 
 
 export type AnthropicContentBlock =
   | { type: 'text', text: string }
+  | { type: 'thinking', thinking: string, signature: string }
   | { type: 'tool_use', id: string, name: string, input: Record<string, unknown> }
 
 /** A Message as the gateway answers it (non-streaming). */

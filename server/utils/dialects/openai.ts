@@ -4,6 +4,22 @@ import { z } from 'zod'
 
 const ContentPart = z.looseObject({ type: z.string().min(1) })
 
+/**
+ * Signed reasoning of an earlier assistant turn, in the non-standard field LiteLLM made common
+ * (`thinking_blocks`): Anthropic's thinking blocks with their signatures, and redacted ones. The
+ * gateway returns them on Claude's answers so that a client sending the message back keeps a tool
+ * loop with thinking on working.
+ */
+export const ThinkingBlock = z.union([
+  z.looseObject({ type: z.literal('thinking'), thinking: z.string(), signature: z.string() }),
+  z.looseObject({ type: z.literal('redacted_thinking'), data: z.string() }),
+])
+export type ThinkingBlock = z.infer<typeof ThinkingBlock>
+
+export const REASONING_EFFORTS = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh'] as const
+export const ReasoningEffort = z.enum(REASONING_EFFORTS)
+export type ReasoningEffort = z.infer<typeof ReasoningEffort>
+
 export const ChatMessage = z.looseObject({
   role: z.enum(['system', 'developer', 'user', 'assistant', 'tool', 'function']),
   content: z.union([z.string(), z.array(ContentPart), z.null()]).optional(),
@@ -14,6 +30,8 @@ export const ChatMessage = z.looseObject({
     type: z.literal('function'),
     function: z.looseObject({ name: z.string(), arguments: z.string() }),
   })).optional(),
+  reasoning_content: z.string().nullish(),
+  thinking_blocks: z.array(ThinkingBlock).nullish(),
 })
 export type ChatMessage = z.infer<typeof ChatMessage>
 
@@ -56,6 +74,12 @@ export const ChatCompletionRequest = z.looseObject({
   tools: z.array(Tool).nullish(),
   tool_choice: ToolChoice.nullish(),
   response_format: ResponseFormat.nullish(),
+  reasoning_effort: ReasoningEffort.nullish(),
+  /**
+   * Whether the reasoning text is wanted back (OpenRouter's field): by default it is when an effort
+   * is set. The Responses translation sets it from `reasoning.summary`.
+   */
+  include_reasoning: z.boolean().nullish(),
   user: z.string().optional(),
 })
 export type ChatCompletionRequest = z.infer<typeof ChatCompletionRequest>

@@ -38,7 +38,7 @@ async function messages(event: H3Event, ctx: AuthenticatedContext): Promise<void
   if (ctx.stream) {
     const output = native
       ? anthropicNative()
-      : anthropicFromChunks(adapter.chat.stream(target, { includeUsage: true, id: `chatcmpl-${ctx.id}`, created: Math.floor(ctx.startedAt / 1000) }), { id: `msg_${ctx.id}`, model: req.model })
+      : anthropicFromChunks(adapter.chat.stream(target, { includeUsage: true, id: `chatcmpl-${ctx.id}`, created: Math.floor(ctx.startedAt / 1000) }), { id: `msg_${ctx.id}`, model: req.model, provider: target.provider })
     await pipeStream(event, ctx, upstream, output)
     return
   }
@@ -48,7 +48,7 @@ async function messages(event: H3Event, ctx: AuthenticatedContext): Promise<void
     return
   }
   const result = adapter.chat.response(text, target)
-  sendCompletion(event, ctx, JSON.stringify(chatCompletionToMessage(result.body, req.model)), result.usage)
+  sendCompletion(event, ctx, JSON.stringify(chatCompletionToMessage(result.body, req.model, target.provider)), result.usage)
 }
 
 export const handleMessages = (event: H3Event): Promise<void> => runGatewayRequest(event, 'messages', messages, sendAnthropicError)

@@ -40,7 +40,7 @@ export function openaiChunks(translator: ChatStreamTranslator): StreamOutput {
 const anthropicError = (err: GatewayError) => errorEvent(anthropicErrorType(err.status, err.type), err.message)
 
 /** A non-Claude model's stream, told to an Anthropic client as Anthropic events. */
-export function anthropicFromChunks(translator: ChatStreamTranslator, opts: { id: string, model: string }): StreamOutput {
+export function anthropicFromChunks(translator: ChatStreamTranslator, opts: { id: string, model: string, provider: string }): StreamOutput {
   const writer = createMessagesStreamWriter(opts)
   return {
     event: e => translator.push(e).map(p => writer.push(p)).join(''),

@@ -1,6 +1,7 @@
 // Applies one provider's freshly parsed prices to the registry's models (pure). Models missing from
 // the page are never deleted, only marked not seen; a manual price stays in force, and the scraped
 // one is kept beside it for when the override is cleared.
+import { withFamilyCapabilities } from './capabilities'
 import { diffPricing } from './diff'
 import type { ModelEntry, ParsedModel, ProviderId } from './schema'
 
@@ -43,7 +44,8 @@ export function mergeProvider(models: ModelEntry[], provider: ProviderId, parsed
       continue
     }
     matched.add(p.id)
-    const next: ModelEntry = { ...m, notSeenSince: undefined }
+    // Capabilities are kept as they are; a registry from before a key existed gets it from the family.
+    const next: ModelEntry = { ...m, notSeenSince: undefined, capabilities: m.mode === 'chat' ? withFamilyCapabilities(provider, m.id, m.capabilities) : m.capabilities }
     const manual = m.source === 'manual'
     const priceChanges = diffPricing(manual ? m.scrapedPricing : m.pricing, p.pricing)
     for (const c of priceChanges) result.changed.push({ id: m.id, provider, ...c, ...(manual ? { overridden: true } : {}) })
@@ -74,6 +76,7 @@ export function mergeProvider(models: ModelEntry[], provider: ProviderId, parsed
       contextWindow: limits[p.id]?.contextWindow,
       maxOutputTokens: limits[p.id]?.maxOutputTokens,
       aliases: [],
+      capabilities: p.mode === 'chat' ? withFamilyCapabilities(provider, p.id, undefined) : undefined,
       status: p.status ?? 'active',
       source: 'scraped',
       updatedAt: now,

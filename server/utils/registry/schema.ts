@@ -63,6 +63,41 @@ export type Pricing = z.infer<typeof Pricing>
 export const ModelMode = z.enum(['chat', 'embedding'])
 export const ModelStatus = z.enum(['active', 'deprecated', 'retired'])
 
+/**
+ * How a model's reasoning is controlled, so each dialect's reasoning setting reaches it in the form it
+ * takes: `effort` OpenAI's reasoning_effort; `budget` a thinking token budget (Anthropic's
+ * thinking.budget_tokens, Gemini 2.5's thinkingBudget) within `minBudget`..`maxBudget`; `adaptive`
+ * Anthropic's adaptive thinking with output_config.effort; `level` Gemini 3's thinkingLevel, one of
+ * `levels`; `none` no reasoning control. `alwaysOn`: the model cannot turn reasoning off.
+ */
+export const ReasoningCapability = z.object({
+  control: z.enum(['none', 'effort', 'budget', 'adaptive', 'level']),
+  minBudget: z.number().int().nonnegative().optional(),
+  maxBudget: z.number().int().positive().optional(),
+  levels: z.array(z.enum(['minimal', 'low', 'medium', 'high'])).min(1).optional(),
+  alwaysOn: z.boolean().optional(),
+})
+export type ReasoningCapability = z.infer<typeof ReasoningCapability>
+
+/**
+ * The sampling parameters a model refuses or bounds: `refuses` are left out of its requests (OpenAI's
+ * reasoning models), a temperature above `temperatureMax` is lowered to it (Claude's 0..1), and with
+ * `temperatureOrTopP` top_p is left out when temperature is set (current Claude models take one).
+ */
+export const SamplingCapability = z.object({
+  refuses: z.array(z.enum(['temperature', 'top_p'])).optional(),
+  temperatureMax: z.number().positive().optional(),
+  temperatureOrTopP: z.boolean().optional(),
+})
+export type SamplingCapability = z.infer<typeof SamplingCapability>
+
+/** What a model accepts beyond the common request fields. */
+export const ModelCapabilities = z.object({
+  reasoning: ReasoningCapability.optional(),
+  sampling: SamplingCapability.optional(),
+})
+export type ModelCapabilities = z.infer<typeof ModelCapabilities>
+
 export const ModelEntry = z.object({
   id: z.string().min(1),
   provider: ProviderId,
@@ -72,6 +107,7 @@ export const ModelEntry = z.object({
   contextWindow: z.number().int().positive().optional(),
   maxOutputTokens: z.number().int().positive().optional(),
   aliases: z.array(z.string()).default([]),
+  capabilities: ModelCapabilities.optional(),
   status: ModelStatus.default('active'),
   source: z.enum(['scraped', 'seed', 'manual']),
   /** While an admin's manual price is in force (source "manual"): the last scraped or seed price. */

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { z } from 'zod'
 import aliasFile from '../../../data/model-aliases.json'
+import { familyCapabilities } from './capabilities'
 import { parsePricingPage } from './parsers'
 import { compact } from './parsers/common'
 import { type ModelEntry, type ParsedModel, type ProviderId, PROVIDERS, Registry } from './schema'
@@ -54,6 +55,7 @@ function entryOf(provider: ProviderId, model: ParsedModel, now: string): ModelEn
     contextWindow: facts?.contextWindow,
     maxOutputTokens: facts?.maxOutputTokens,
     aliases: facts?.aliases ?? [],
+    capabilities: model.mode === 'chat' ? familyCapabilities(provider, model.id) : undefined,
     status: model.status ?? 'active',
     source: 'seed',
     updatedAt: now,

@@ -1,8 +1,10 @@
 // OpenAI chat.completion → Anthropic Message, for answers of models that are not Claude. The stop
-// reason and usage mappings are shared with the stream writer.
+// reason and usage mappings are shared with the stream writer. Reasoning text (`reasoning_content`)
+// becomes a first thinking block, signed with the gateway's marker (./thinking.ts).
 import { parseToolArguments } from '../../providers/anthropic/request'
 import { fromOpenAIUsage } from '../../providers/openai/usage'
 import type { TokenUsage } from '../../registry/cost'
+import { gatewayThinkingSignature } from './thinking'
 import type { AnthropicContentBlock, AnthropicMessage, AnthropicStopReason, AnthropicUsageOut } from '../../dialects/anthropic'
 
 const STOP_REASONS: Record<string, AnthropicStopReason> = {
@@ -28,12 +30,15 @@ export function anthropicUsage(u: TokenUsage): AnthropicUsageOut {
 
 interface ToolCall { id: string, function: { name: string, arguments: string } }
 
-export function chatCompletionToMessage(completionJson: string, requestedModel: string): AnthropicMessage {
+/** `provider`: the target that answered, named in the thinking block's signature marker. */
+export function chatCompletionToMessage(completionJson: string, requestedModel: string, provider = 'gateway'): AnthropicMessage {
   const completion = JSON.parse(completionJson)
   const choice = completion.choices?.[0] ?? {}
   const message = choice.message ?? {}
   const text: string = message.content || message.refusal || ''
-  const content: AnthropicContentBlock[] = text ? [{ type: 'text', text }] : []
+  const content: AnthropicContentBlock[] = []
+  if (message.reasoning_content) content.push({ type: 'thinking', thinking: message.reasoning_content, signature: gatewayThinkingSignature(provider) })
+  if (text) content.push({ type: 'text', text })
   for (const call of (message.tool_calls ?? []) as ToolCall[]) {
     content.push({ type: 'tool_use', id: call.id, name: call.function.name, input: parseToolArguments(call.function.arguments) })
   }

@@ -1,6 +1,8 @@
 // OpenAI chat.completion.chunk payloads → Anthropic Messages SSE, for streams of models that are not
 // Claude. Anthropic streams content as numbered blocks opened and closed one at a time: text runs
-// become text blocks, each tool call a tool_use block whose argument fragments are input_json_delta.
+// become text blocks, each tool call a tool_use block whose argument fragments are input_json_delta,
+// reasoning text a thinking block of thinking_delta events closed by a signature_delta carrying the
+// gateway's marker (./thinking.ts).
 // The final message_delta waits for the usage chunk (which follows OpenAI's finish chunk), or end().
 import { type ToolCallDelta, visitChoice } from '../../providers/openai/chunk'
 import { fromOpenAIUsage } from '../../providers/openai/usage'
@@ -8,15 +10,17 @@ import { type TokenUsage, ZERO_USAGE } from '../../registry/cost'
 import { anthropicErrorType } from './errors'
 import { anthropicUsage, stopReasonFor } from './from-openai'
 import type { AnthropicStopReason } from '../../dialects/anthropic'
+import { gatewayThinkingSignature } from './thinking'
 
 const event = (type: string, data: object) => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`
 
 export const errorEvent = (type: string, message: string) => event('error', { error: { type, message } })
 
-export function createMessagesStreamWriter(opts: { id: string, model: string }) {
+/** `provider`: the target that answers, named in a thinking block's signature marker. */
+export function createMessagesStreamWriter(opts: { id: string, model: string, provider?: string }) {
   let started = false
   let stopped = false
-  let open: { index: number, kind: 'text' | 'tool_use' } | undefined
+  let open: { index: number, kind: 'text' | 'tool_use' | 'thinking' } | undefined
   let nextIndex = 0
   /** OpenAI tool call index → Anthropic block index. */
   const toolBlocks = new Map<number, number>()
@@ -33,12 +37,15 @@ export function createMessagesStreamWriter(opts: { id: string, model: string }) 
 
   function close(): string {
     if (!open) return ''
-    const out = event('content_block_stop', { index: open.index })
+    const signature = open.kind === 'thinking'
+      ? event('content_block_delta', { index: open.index, delta: { type: 'signature_delta', signature: gatewayThinkingSignature(opts.provider ?? 'gateway') } })
+      : ''
+    const out = signature + event('content_block_stop', { index: open.index })
     open = undefined
     return out
   }
 
-  function openBlock(kind: 'text' | 'tool_use', block: object): string {
+  function openBlock(kind: 'text' | 'tool_use' | 'thinking', block: object): string {
     const out = close()
     open = { index: nextIndex++, kind }
     return out + event('content_block_start', { index: open.index, content_block: block })
@@ -47,6 +54,11 @@ export function createMessagesStreamWriter(opts: { id: string, model: string }) 
   function text(t: string): string {
     const out = open?.kind === 'text' ? '' : openBlock('text', { type: 'text', text: '' })
     return out + event('content_block_delta', { index: open!.index, delta: { type: 'text_delta', text: t } })
+  }
+
+  function reasoning(t: string): string {
+    const out = open?.kind === 'thinking' ? '' : openBlock('thinking', { type: 'thinking', thinking: '', signature: '' })
+    return out + event('content_block_delta', { index: open!.index, delta: { type: 'thinking_delta', thinking: t } })
   }
 
   function toolCall(call: ToolCallDelta): string {
@@ -79,7 +91,7 @@ export function createMessagesStreamWriter(opts: { id: string, model: string }) 
       }
       let out = start()
       if (chunk.usage) usage = fromOpenAIUsage(chunk.usage)
-      out += visitChoice(chunk, { text, toolCall, finish: (reason) => {
+      out += visitChoice(chunk, { reasoning, text, toolCall, finish: (reason) => {
         stopReason = stopReasonFor(reason)
         return close()
       } })

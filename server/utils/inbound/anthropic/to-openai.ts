@@ -1,9 +1,10 @@
 // Anthropic Messages request → the gateway's OpenAI-shaped chat request, for models that are not
 // Claude (Claude models get the request natively: ./native.ts). What has no OpenAI counterpart is a
 // 400 rather than silently lost: server tools, documents, cache warming. Thinking blocks of earlier
-// turns are dropped: only Claude could read them back.
+// turns are dropped: only Claude could read them back. `thinking` becomes reasoning_effort (a budget
+// by its size, adaptive thinking by output_config.effort), which each adapter maps to its model.
 import { badRequest } from '../../core/errors'
-import { ChatCompletionRequest, type ChatMessage } from '../../dialects/openai'
+import { ChatCompletionRequest, type ChatMessage, type ReasoningEffort } from '../../dialects/openai'
 import type { InboundMessage, MessagesRequest } from '../../dialects/anthropic'
 
 interface Block { type: string, [key: string]: any }
@@ -64,6 +65,19 @@ function tools(req: MessagesRequest) {
   })
 }
 
+const ADAPTIVE_EFFORTS: Record<string, ReasoningEffort> = { low: 'low', medium: 'medium', high: 'high', max: 'xhigh' }
+
+function reasoningEffort(req: MessagesRequest): ReasoningEffort | undefined {
+  const thinking = req.thinking as { type?: string, budget_tokens?: number } | undefined
+  if (thinking?.type === 'enabled') {
+    const budget = thinking.budget_tokens ?? 0
+    return budget <= 2048 ? 'low' : budget <= 8192 ? 'medium' : 'high'
+  }
+  // Adaptive thinking's default effort is high.
+  if (thinking?.type === 'adaptive') return ADAPTIVE_EFFORTS[(req.output_config as { effort?: string } | undefined)?.effort ?? 'high'] ?? 'high'
+  return undefined
+}
+
 const TOOL_CHOICES = { auto: 'auto', any: 'required', none: 'none' } as const
 
 function toolChoice(choice: MessagesRequest['tool_choice']) {
@@ -86,7 +100,8 @@ export function messagesToChatRequest(req: MessagesRequest): ChatCompletionReque
   return ChatCompletionRequest.parse({
     model: req.model,
     messages,
-    max_tokens: req.max_tokens,
+    // max_completion_tokens: OpenAI's reasoning models refuse the older max_tokens, and every model takes it.
+    max_completion_tokens: req.max_tokens,
     stop: req.stop_sequences?.length ? req.stop_sequences : undefined,
     temperature: req.temperature,
     top_p: req.top_p,
@@ -94,6 +109,7 @@ export function messagesToChatRequest(req: MessagesRequest): ChatCompletionReque
     tool_choice: toolChoice(req.tool_choice),
     parallel_tool_calls: req.tool_choice?.disable_parallel_tool_use ? false : undefined,
     user: req.metadata?.user_id ?? undefined,
+    reasoning_effort: reasoningEffort(req),
     stream: req.stream,
     // The usage chunk is what the Anthropic stream's final message_delta reports.
     stream_options: req.stream ? { include_usage: true } : undefined,

@@ -1,10 +1,12 @@
 // The gateway's OpenAI chat answer → a Responses API object, for models that are not OpenAI's: the
 // response's fields echo the request as OpenAI echoes them; the text becomes a message item, each
-// tool call a function_call item whose call_id is the call's id (so its output pairs with it).
+// tool call a function_call item whose call_id is the call's id (so its output pairs with it), and
+// the reasoning (thinking text, signed thinking blocks) a reasoning item before them (./reasoning.ts).
 import type { ResponsesRequest } from '../../dialects/openai-responses'
 import { fromOpenAIUsage, toResponsesUsage } from '../../providers/openai/usage'
 import type { TokenUsage } from '../../registry/cost'
 import { conversationIdOf, type Item, itemId } from './items'
+import { reasoningItem, summaryWanted } from './reasoning'
 
 /** What a translated response is known by before its output: its id, creation time and the request. */
 export interface ResponseShell {
@@ -76,6 +78,8 @@ export function chatCompletionToResponse(completionJson: string, shell: Response
   const choice = completion.choices?.[0] ?? {}
   const message = choice.message ?? {}
   const output: Item[] = []
+  const summary: string = summaryWanted(shell.req) ? message.reasoning_content ?? '' : ''
+  if (summary || message.thinking_blocks?.length) output.push(reasoningItem(itemId('rs'), summary, message.thinking_blocks ?? []))
   const text: string = message.content || message.refusal || ''
   if (text) output.push(messageItem(itemId('msg'), text))
   for (const call of (message.tool_calls ?? []) as ToolCall[]) {

@@ -2,14 +2,16 @@
 // the model name changes, the completion cap when the call's differs from the client's, and, when
 // the previous response is one OpenAI does not hold or the request names a conversation (OpenAI
 // does not know the gateway's), the conversation rebuilt from the gateway's store in place of
-// previous_response_id or conversation. The answer goes back as received (with the conversation's
-// id, when it is in one), read for usage and kept.
+// previous_response_id or conversation (without the reasoning items the gateway wrote for Claude or
+// Gemini, which OpenAI cannot read). The answer goes back as received (with the conversation's id,
+// when it is in one), read for usage and kept.
 import { fromResponsesUsage } from '../../providers/openai/usage'
 import type { ResponsesRequest } from '../../dialects/openai-responses'
 import { openaiApi } from '../../providers/openai/api'
 import { jsonPost, type RawRequestText, type SseEvent, type UpstreamRequest, type UpstreamTarget } from '../../providers/types'
 import type { TokenUsage } from '../../registry/cost'
 import type { Item } from './items'
+import { isGatewayReasoning } from './reasoning'
 
 export interface NativeCall {
   maxOutputTokens?: number
@@ -32,7 +34,7 @@ function nativeBody(req: ResponsesRequest, target: UpstreamTarget, { maxOutputTo
   if (cap !== undefined) body.max_output_tokens = cap
   if (history) {
     const current = typeof req.input === 'string' ? [{ role: 'user', content: req.input }] : (req.input ?? [])
-    body.input = [...history, ...current as Item[]].map(withoutId)
+    body.input = [...history, ...current as Item[]].filter(item => !isGatewayReasoning(item)).map(withoutId)
     delete body.previous_response_id
     delete body.conversation
   }

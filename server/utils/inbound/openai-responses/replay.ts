@@ -1,8 +1,9 @@
 // A stored response told again as the Responses stream that would have made it
 // (GET /v1/responses/{id}?stream=true): created and in_progress, each output item added, its text or
-// arguments in one delta and their .done events, the item done, then the terminal event. Events
-// numbered up to `startingAfter` are left out, as OpenAI leaves them out. A background response
-// that has not finished has only its first events so far, and no terminal one.
+// arguments (or a reasoning item's summary parts) in one delta and their .done events, the item
+// done, then the terminal event. Events numbered up to `startingAfter` are left out, as OpenAI
+// leaves them out. A background response that has not finished has only its first events so far,
+// and no terminal one.
 import type { Item } from './items'
 
 type Stored = Record<string, any> & { output?: Item[] }
@@ -42,6 +43,16 @@ function streamOf(response: Stored): string[] {
       event('response.output_item.added', { output_index: index, item: { ...item, status: 'in_progress', arguments: '' } })
       event('response.function_call_arguments.delta', { ...at, delta: item.arguments })
       event('response.function_call_arguments.done', { ...at, name: item.name, arguments: item.arguments })
+    }
+    else if (item.type === 'reasoning') {
+      event('response.output_item.added', { output_index: index, item: { ...item, summary: [] } })
+      ;(item.summary ?? []).forEach((part: Record<string, any>, s: number) => {
+        const where = { ...at, summary_index: s }
+        event('response.reasoning_summary_part.added', { ...where, part: { ...part, text: '' } })
+        event('response.reasoning_summary_text.delta', { ...where, delta: part.text })
+        event('response.reasoning_summary_text.done', { ...where, text: part.text })
+        event('response.reasoning_summary_part.done', { ...where, part })
+      })
     }
     else {
       event('response.output_item.added', { output_index: index, item })

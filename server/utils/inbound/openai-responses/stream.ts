@@ -3,14 +3,29 @@
 // .in_progress, then per output item output_item.added, its content part or argument deltas and
 // their .done events, output_item.done; the terminal event (response.completed or .incomplete, with
 // usage) is made by finish() once the usage is known. A text run is one message item, each tool
-// call one function_call item; an item is closed when the next one opens.
+// call one function_call item, a run of reasoning one reasoning item (its summary part and text
+// deltas when a summary was asked for, its signed thinking blocks in encrypted_content when it
+// closes); an item is closed when the next one opens.
 import { type ToolCallDelta, visitChoice } from '../../providers/openai/chunk'
 import { fromOpenAIUsage } from '../../providers/openai/usage'
 import type { TokenUsage } from '../../registry/cost'
 import { endState, functionCallItem, messageItem, outputText, type ResponseShell, responseObject } from './from-chat'
+import type { ThinkingBlock } from '../../dialects/openai'
 import { type Item, itemId } from './items'
+import { reasoningItem, summaryText, summaryWanted } from './reasoning'
 
-interface OpenItem { kind: 'text' | 'call', id: string, index: number, text: string, callId?: string, name?: string, toolIndex?: number }
+interface OpenItem {
+  kind: 'text' | 'call' | 'reasoning'
+  id: string
+  index: number
+  text: string
+  callId?: string
+  name?: string
+  toolIndex?: number
+  /** A reasoning item's summary part was announced. */
+  summaryPart?: boolean
+  blocks?: ThinkingBlock[]
+}
 
 export function createResponsesStreamWriter(shell: ResponseShell) {
   let seq = 0
@@ -19,6 +34,9 @@ export function createResponsesStreamWriter(shell: ResponseShell) {
   const output: Item[] = []
   let finishReason: string | null | undefined
   let usage: TokenUsage | undefined
+  const showSummary = summaryWanted(shell.req)
+  /** How many of the answer's signed thinking blocks earlier reasoning items took. */
+  let blocksTaken = 0
 
   const event = (type: string, data: object) => `event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: seq++, ...data })}\n\n`
 
@@ -41,6 +59,13 @@ export function createResponsesStreamWriter(shell: ResponseShell) {
       out = event('response.output_text.done', { ...at, content_index: 0, text: o.text, logprobs: [] })
         + event('response.content_part.done', { ...at, content_index: 0, part: outputText(o.text) })
     }
+    else if (o.kind === 'reasoning') {
+      item = reasoningItem(o.id, o.text, o.blocks ?? [])
+      out = o.summaryPart
+        ? event('response.reasoning_summary_text.done', { ...at, summary_index: 0, text: o.text })
+          + event('response.reasoning_summary_part.done', { ...at, summary_index: 0, part: summaryText(o.text) })
+        : ''
+    }
     else {
       item = functionCallItem(o.id, o.callId!, o.name!, o.text)
       out = event('response.function_call_arguments.done', { ...at, name: o.name, arguments: o.text })
@@ -59,6 +84,34 @@ export function createResponsesStreamWriter(shell: ResponseShell) {
     out += event('response.output_item.added', { output_index: open.index, item: messageItem(open.id, '', 'in_progress') })
       + event('response.content_part.added', { item_id: open.id, output_index: open.index, content_index: 0, part: outputText('') })
     return out + text(t)
+  }
+
+  /** The open reasoning item, opened after closing any other. */
+  function reasoningOpen(): { out: string, open: OpenItem } {
+    if (open?.kind === 'reasoning') return { out: '', open }
+    const out = close()
+    const o: OpenItem = { kind: 'reasoning', id: itemId('rs'), index: output.length, text: '' }
+    open = o
+    return { out: out + event('response.output_item.added', { output_index: o.index, item: reasoningItem(o.id, '', []) }), open: o }
+  }
+
+  function reasoning(t: string): string {
+    if (!showSummary) return ''
+    const { out, open: o } = reasoningOpen()
+    const at = { item_id: o.id, output_index: o.index, summary_index: 0 }
+    const part = o.summaryPart ? '' : event('response.reasoning_summary_part.added', { ...at, part: summaryText('') })
+    o.summaryPart = true
+    o.text += t
+    return out + part + event('response.reasoning_summary_text.delta', { ...at, delta: t })
+  }
+
+  function thinkingBlocks(blocks: ThinkingBlock[]): string {
+    const fresh = blocks.slice(blocksTaken)
+    if (!fresh.length) return ''
+    blocksTaken = blocks.length
+    const { out, open: o } = reasoningOpen()
+    o.blocks = [...(o.blocks ?? []), ...fresh]
+    return out
   }
 
   function toolCall(call: ToolCallDelta): string {
@@ -81,7 +134,7 @@ export function createResponsesStreamWriter(shell: ResponseShell) {
       const chunk = JSON.parse(chunkJson)
       let out = start()
       if (chunk.usage) usage = fromOpenAIUsage(chunk.usage)
-      return out + visitChoice(chunk, { text, toolCall, finish: (reason) => {
+      return out + visitChoice(chunk, { reasoning, thinkingBlocks, text, toolCall, finish: (reason) => {
         finishReason = reason
         return close()
       } })

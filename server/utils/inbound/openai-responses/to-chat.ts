@@ -3,11 +3,15 @@
 // by call_id; function tools, tool_choice and text.format map to their chat counterparts. What has no
 // chat counterpart yet (built-in tools, file ids) is a 400 rather than lost; item references are
 // replaced by the items they name before (from the store), and one left is unknown (400).
-// Reasoning items are dropped: only the provider that wrote them could read them back.
+// Reasoning items the gateway wrote give their signed thinking blocks back to the assistant turn that
+// follows them (`thinking_blocks`, which the Anthropic adapter puts first in that turn); others (an
+// OpenAI model's, in a chain that changed provider) are dropped: only OpenAI could read them.
+// reasoning.effort becomes reasoning_effort, and a summary asked for the reasoning text wanted back.
 import { badRequest } from '../../core/errors'
 import { ChatCompletionRequest, type ChatMessage } from '../../dialects/openai'
 import type { ContentPart, ResponsesRequest } from '../../dialects/openai-responses'
 import type { Item } from './items'
+import { decodeThinking } from './reasoning'
 
 const unsupported = (what: string, where: string) =>
   badRequest(`${what} can only be sent to OpenAI models.`, where, 'unsupported_parameter')
@@ -45,17 +49,28 @@ const textOf = (c: string | ContentPart[], where: string) => {
 /** The conversation's items as chat messages: consecutive assistant text and calls make one message. */
 function messages(items: Item[]): ChatMessage[] {
   const out: ChatMessage[] = []
+  let thinking: NonNullable<ChatMessage['thinking_blocks']> = []
+  /** An assistant message takes the thinking blocks read since the last one. */
+  const assistant = (m: ChatMessage) => {
+    if (thinking.length) m.thinking_blocks = [...(m.thinking_blocks ?? []), ...thinking]
+    thinking = []
+    return m
+  }
   items.forEach((raw, i) => {
     const item = raw as any
     const where = `input[${i}]`
     if (item.type === 'message') {
-      out.push({ role: item.role, content: content(item.content, `${where}.content`) as ChatMessage['content'] })
+      const m: ChatMessage = { role: item.role, content: content(item.content, `${where}.content`) as ChatMessage['content'] }
+      out.push(item.role === 'assistant' ? assistant(m) : m)
     }
     else if (item.type === 'function_call') {
       const last = out.at(-1)
       const call = { id: item.call_id, type: 'function' as const, function: { name: item.name, arguments: item.arguments } }
-      if (last?.role === 'assistant') last.tool_calls = [...(last.tool_calls ?? []), call]
-      else out.push({ role: 'assistant', content: null, tool_calls: [call] })
+      if (last?.role === 'assistant') assistant(last).tool_calls = [...(last.tool_calls ?? []), call]
+      else out.push(assistant({ role: 'assistant', content: null, tool_calls: [call] }))
+    }
+    else if (item.type === 'reasoning') {
+      thinking.push(...decodeThinking(item.encrypted_content))
     }
     else if (item.type === 'function_call_output') {
       out.push({ role: 'tool', tool_call_id: item.call_id, content: textOf(item.output, `${where}.output`) })
@@ -64,7 +79,7 @@ function messages(items: Item[]): ChatMessage[] {
       // Those the gateway keeps were replaced by their items before: this one is of no response of the key's.
       throw badRequest(`Item with id '${item.id}' not found.`, where, 'item_not_found')
     }
-    else if (item.type !== 'reasoning') {
+    else {
       throw unsupported(`Input items of type '${item.type}'`, where)
     }
   })
@@ -114,6 +129,8 @@ export function responsesToChatRequest(req: ResponsesRequest, items: Item[]): Ch
     tool_choice: toolChoice(req.tool_choice),
     parallel_tool_calls: req.parallel_tool_calls ?? undefined,
     response_format: responseFormat(req.text?.format),
+    reasoning_effort: req.reasoning?.effort ?? undefined,
+    include_reasoning: req.reasoning?.summary != null ? true : req.reasoning?.effort ? false : undefined,
     user: req.safety_identifier ?? req.user,
     stream: req.stream ?? undefined,
     stream_options: req.stream ? { include_usage: true } : undefined,

@@ -8,9 +8,12 @@
 // - Anthropic wants the first turn to be the user's. When a conversation opens with the assistant
 //   (or holds only system messages), a one-character user turn is put in front: the least text that
 //   satisfies the rule without telling the model anything.
-// - temperature: OpenAI allows 0..2, Anthropic 0..1. Values above 1 are clamped to 1 (not rescaled),
-//   so the common values (0, 0.2, 0.7, 1) keep their meaning. Current Claude models refuse temperature
-//   and top_p together, which OpenAI clients often send: top_p then stays out.
+// - temperature and top_p follow the model's sampling limits in the registry (../reasoning.ts):
+//   Claude takes temperature 0..1 (higher values are lowered to 1) and not beside top_p.
+// - reasoning_effort turns on extended thinking in the form the model takes (the registry says):
+//   a budget_tokens below max_tokens, or adaptive thinking with output_config.effort. Thinking takes
+//   no temperature or top_p, so those stay out. The signed thinking blocks of earlier turns (the
+//   assistant message's `thinking_blocks`) open their assistant turn again, as Anthropic wants.
 // - Tool call ids are reduced to the characters Anthropic allows ([A-Za-z0-9_-]), the same way in
 //   tool_use and tool_result blocks, so ids minted by other providers still pair up.
 // - response_format json_schema and json_object are both answered through one forced tool whose
@@ -18,7 +21,8 @@
 //   object, which a system-prompt instruction could not guarantee. The response side turns that
 //   tool call back into the message content.
 import { badRequest } from '../../core/errors'
-import type { ChatCompletionRequest, ChatMessage } from '../../dialects/openai'
+import type { ChatCompletionRequest, ChatMessage, ReasoningEffort } from '../../dialects/openai'
+import { effortFor, samplingFor, thinkingBudget } from '../reasoning'
 import { type ChatCall, jsonPost, type UpstreamRequest, type UpstreamTarget } from '../types'
 import { anthropicApi } from './api'
 
@@ -108,6 +112,7 @@ function turns(messages: ChatMessage[]): Turn[] {
         return
       case 'assistant':
         return push('assistant', [
+          ...(m.thinking_blocks ?? []).map(b => (b.type === 'thinking' ? { type: 'thinking', thinking: b.thinking, signature: b.signature } : { type: 'redacted_thinking', data: b.data })),
           ...blocks(),
           ...(m.tool_calls ?? []).map(c => ({ type: 'tool_use', id: toolId(c.id), name: c.function.name, input: parseToolArguments(c.function.arguments) })),
         ])
@@ -156,22 +161,53 @@ function toolChoice(req: ChatCompletionRequest, hasClientTools: boolean, json: b
   return out
 }
 
+const ADAPTIVE_EFFORT: Record<ReasoningEffort, string> = { none: 'low', minimal: 'low', low: 'low', medium: 'medium', high: 'high', xhigh: 'max' }
+
+/**
+ * A tool result answering an assistant turn that does not open with thinking: Anthropic refuses
+ * thinking on such a continuation (the turn was written without it, e.g. by another model), so
+ * thinking stays off until the loop ends.
+ */
+function unsignedToolLoop(messages: Turn[]): boolean {
+  const [assistant, user] = messages.slice(-2)
+  return assistant?.role === 'assistant' && !!user?.content.some(b => b.type === 'tool_result')
+    && assistant.content[0]?.type !== 'thinking' && assistant.content[0]?.type !== 'redacted_thinking'
+}
+
+/** Anthropic refuses thinking beside a tool_choice that forces a tool (a response_format's too). */
+const forcesTool = (choice: Block | undefined) => choice?.type === 'any' || choice?.type === 'tool'
+
+function thinking(req: ChatCompletionRequest, target: UpstreamTarget, maxTokens: number, messages: Turn[], choice: Block | undefined): Block {
+  const asked = effortFor(req, target)
+  if (!asked || asked.effort === 'none' || unsignedToolLoop(messages) || forcesTool(choice)) return {}
+  if (asked.control.control === 'adaptive') return { thinking: { type: 'adaptive' }, output_config: { effort: ADAPTIVE_EFFORT[asked.effort] } }
+  if (asked.control.control !== 'budget') return {}
+  // max_tokens counts thinking too: half of it at most, so the answer keeps room, but never less than
+  // the model's least budget while that stays below the cap.
+  const ceiling = Math.min(maxTokens - 1, Math.max(Math.floor(maxTokens / 2), asked.control.minBudget ?? 0))
+  return { thinking: { type: 'enabled', budget_tokens: thinkingBudget(asked.effort, asked.control, ceiling, req.max_tokens == null ? 'max_completion_tokens' : 'max_tokens') } }
+}
+
 export function chatRequest(req: ChatCompletionRequest, target: UpstreamTarget, { stream, maxOutputTokens }: ChatCall): UpstreamRequest {
   if ((req.n ?? 1) > 1) throw badRequest('Anthropic models return a single choice: n must be 1.', 'n', 'unsupported_parameter')
   const json = jsonTool(req.response_format)
   const own = clientTools(req)
   const tools = json ? [...own, json] : own
+  // The call's cap is the client's (bounded) or a budgeted key's default; without one, the model's limit.
+  const maxTokens = maxOutputTokens ?? target.entry.maxOutputTokens ?? DEFAULT_MAX_TOKENS
+  const messages = turns(req.messages)
+  const choice = tools.length ? toolChoice(req, own.length > 0, !!json) : undefined
+  const reasoning = thinking(req, target, maxTokens, messages, choice)
   return messagesPost(target, {
     model: target.model,
-    // The call's cap is the client's (bounded) or a budgeted key's default; without one, the model's limit.
-    max_tokens: maxOutputTokens ?? target.entry.maxOutputTokens ?? DEFAULT_MAX_TOKENS,
+    max_tokens: maxTokens,
     system: systemPrompt(req.messages),
-    messages: turns(req.messages),
+    messages,
     stop_sequences: req.stop == null ? undefined : [req.stop].flat(),
-    temperature: req.temperature == null ? undefined : Math.min(req.temperature, 1),
-    top_p: req.temperature == null ? req.top_p ?? undefined : undefined,
+    ...samplingFor(req, target, reasoning.thinking !== undefined),
+    ...reasoning,
     tools: tools.length ? tools : undefined,
-    tool_choice: tools.length ? toolChoice(req, own.length > 0, !!json) : undefined,
+    tool_choice: choice,
     metadata: req.user ? { user_id: req.user } : undefined,
     stream: stream || undefined,
   })

@@ -18,6 +18,11 @@ export function answerText(part: GeminiPart): string {
   return part.thought || typeof part.text !== 'string' ? '' : part.text
 }
 
+/** Thought summary text of a part (Gemini's `thought: true` parts, sent with includeThoughts). */
+export function thoughtText(part: GeminiPart): string {
+  return part.thought && typeof part.text === 'string' ? part.text : ''
+}
+
 type FunctionCallPart = GeminiPart & { functionCall: NonNullable<GeminiPart['functionCall']> }
 
 export function hasFunctionCall(part: GeminiPart): part is FunctionCallPart {

@@ -6,7 +6,14 @@
 // `parametersJsonSchema` for tools. Both take the schema an OpenAI client sends as it is, where the
 // older `responseSchema`/`parameters` fields want Gemini's OpenAPI subset and reject keys such as
 // additionalProperties.
-import type { ChatCompletionRequest } from '../../dialects/openai'
+//
+// reasoning_effort becomes generationConfig.thinkingConfig in the form the model takes (the
+// registry says): a thinkingBudget on 2.5 models, a thinkingLevel on Gemini 3, and includeThoughts
+// when the reasoning text is wanted back. Gemini's sampling ranges are OpenAI's, so temperature and
+// top_p go as sent unless the registry lists a limit.
+import type { ChatCompletionRequest, ReasoningEffort } from '../../dialects/openai'
+import type { ReasoningCapability } from '../../registry/schema'
+import { effortFor, reasoningWanted, samplingFor, thinkingBudget } from '../reasoning'
 import { type ChatCall, jsonPost, type UpstreamRequest, type UpstreamTarget } from '../types'
 import { googleApi } from './api'
 import { toGeminiContents } from './contents'
@@ -19,17 +26,39 @@ function responseFormat(format: ChatCompletionRequest['response_format']) {
   return {}
 }
 
-function generationConfig(req: ChatCompletionRequest, maxOutputTokens: number | undefined) {
+const LEVELS = ['minimal', 'low', 'medium', 'high'] as const
+const LEVEL_OF: Record<ReasoningEffort, number> = { none: 0, minimal: 0, low: 1, medium: 2, high: 3, xhigh: 3 }
+
+/** The model's level nearest the effort (ties go to the higher one). */
+function thinkingLevel(effort: ReasoningEffort, control: ReasoningCapability): string {
+  const levels = control.levels ?? [...LEVELS]
+  const want = LEVEL_OF[effort]
+  return levels.reduce((best, l) => (Math.abs(LEVELS.indexOf(l) - want) <= Math.abs(LEVELS.indexOf(best as typeof l) - want) ? l : best), levels[0]!)
+}
+
+function thinkingConfig(req: ChatCompletionRequest, target: UpstreamTarget) {
+  const asked = effortFor(req, target)
+  const config: Record<string, unknown> = {}
+  if (asked?.control.control === 'budget') config.thinkingBudget = thinkingBudget(asked.effort, asked.control)
+  if (asked?.control.control === 'level') config.thinkingLevel = thinkingLevel(asked.effort, asked.control)
+  const off = config.thinkingBudget === 0
+  if (reasoningWanted(req) && !off && target.entry.capabilities?.reasoning?.control !== 'none') config.includeThoughts = true
+  return Object.keys(config).length ? config : undefined
+}
+
+function generationConfig(req: ChatCompletionRequest, target: UpstreamTarget, maxOutputTokens: number | undefined) {
+  const sampling = samplingFor(req, target)
   const config = {
     maxOutputTokens,
-    temperature: req.temperature,
-    topP: req.top_p,
+    temperature: sampling.temperature,
+    topP: sampling.top_p,
     stopSequences: typeof req.stop === 'string' ? [req.stop] : req.stop,
     candidateCount: req.n,
     seed: num(req.seed),
     presencePenalty: num(req.presence_penalty),
     frequencyPenalty: num(req.frequency_penalty),
     ...responseFormat(req.response_format),
+    thinkingConfig: thinkingConfig(req, target),
   }
   const set = Object.entries(config).filter(([, v]) => v !== undefined && v !== null)
   return set.length ? { generationConfig: Object.fromEntries(set) } : {}
@@ -54,6 +83,6 @@ function tools(req: ChatCompletionRequest) {
 }
 
 export function chatRequest(req: ChatCompletionRequest, target: UpstreamTarget, { stream, maxOutputTokens }: ChatCall): UpstreamRequest {
-  const body = { ...toGeminiContents(req.messages), ...generationConfig(req, maxOutputTokens), ...tools(req) }
+  const body = { ...toGeminiContents(req.messages), ...generationConfig(req, target, maxOutputTokens), ...tools(req) }
   return jsonPost(googleApi.chat(target, target.model, stream), JSON.stringify(body))
 }

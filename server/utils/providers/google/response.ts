@@ -1,7 +1,7 @@
 // A generateContent response → OpenAI `chat.completion`, one choice per candidate.
 import { randomBytes } from 'node:crypto'
 import type { TranslatedAnswer, UpstreamTarget } from '../types'
-import { answerText, candidatesOf, completionId, finishReason, hasFunctionCall, openaiToolCall } from './candidate'
+import { answerText, thoughtText, candidatesOf, completionId, finishReason, hasFunctionCall, openaiToolCall } from './candidate'
 import { toOpenAIUsage } from '../openai/usage'
 import { fromGeminiUsage } from './usage'
 import type { GeminiCandidate, GenerateContentResponse } from './wire'
@@ -9,6 +9,7 @@ import type { GeminiCandidate, GenerateContentResponse } from './wire'
 function choice(candidate: GeminiCandidate, position: number) {
   const parts = candidate.content?.parts ?? []
   const content = parts.map(answerText).join('')
+  const reasoning = parts.map(thoughtText).join('')
   const toolCalls = parts.filter(hasFunctionCall).map(openaiToolCall)
   return {
     index: candidate.index ?? position,
@@ -18,6 +19,7 @@ function choice(candidate: GeminiCandidate, position: number) {
       content: content || (toolCalls.length ? null : ''),
       refusal: null,
       ...(toolCalls.length ? { tool_calls: toolCalls } : {}),
+      ...(reasoning ? { reasoning_content: reasoning } : {}),
     },
     logprobs: null,
     finish_reason: finishReason(candidate.finishReason, toolCalls.length > 0),

@@ -5,7 +5,7 @@
 import { type TokenUsage, ZERO_USAGE } from '../../registry/cost'
 import type { ChatStreamOptions, ChatStreamTranslator, SseEvent, UpstreamTarget } from '../types'
 import { StreamFailure } from '../types'
-import { answerText, candidatesOf, completionId, finishReason, hasFunctionCall, openaiToolCall } from './candidate'
+import { answerText, thoughtText, candidatesOf, completionId, finishReason, hasFunctionCall, openaiToolCall } from './candidate'
 import { geminiError } from './error'
 import { toOpenAIUsage } from '../openai/usage'
 import { fromGeminiUsage } from './usage'
@@ -37,6 +37,8 @@ export function chatStream(target: UpstreamTarget, opts: ChatStreamOptions): Cha
         out.push(delta(index, { tool_calls: [{ index: n, ...openaiToolCall(part) }] }))
         continue
       }
+      const thought = thoughtText(part)
+      if (thought) out.push(delta(index, { reasoning_content: thought }))
       // Signature-only parts carry empty text: no empty content deltas.
       const text = answerText(part)
       if (text) out.push(delta(index, { content: text }))

@@ -2,8 +2,12 @@
 // the model name (a `provider/` prefix removed) changes, streams always ask for usage so that they
 // can be metered, and the completion cap is the call's when it differs from the client's (a budgeted
 // key's default, or a cap above the model's limit lowered to it). When nothing changes, the client's
-// JSON text is sent as it came.
+// JSON text is sent as it came. temperature and top_p a model refuses (the registry's sampling
+// limits: OpenAI's reasoning models) are left out, so a request written for another model still works;
+// so are reasoning_effort for a model the registry knows has no reasoning control, and the gateway's
+// own include_reasoning.
 import type { ChatCompletionRequest, EmbeddingsRequest } from '../../dialects/openai'
+import { samplingFor } from '../reasoning'
 import { type ChatCall, jsonPost, type RawRequestText, type UpstreamRequest, type UpstreamTarget } from '../types'
 import { openaiApi } from './api'
 
@@ -23,14 +27,19 @@ function appendField(raw: string, name: string, value: number): string {
 
 export function chatRequest(req: ChatCompletionRequest, target: UpstreamTarget, { stream, maxOutputTokens, raw }: ChatCall): UpstreamRequest {
   const cap = maxOutputTokens !== (req.max_completion_tokens ?? req.max_tokens) ? maxOutputTokens : undefined
-  const asSent = req.model === target.model && (!stream || req.stream_options?.include_usage === true)
+  const sampling = samplingFor(req, target)
+  const noReasoning = target.entry.capabilities?.reasoning?.control === 'none'
+  const samplingAsSent = sampling.temperature === (req.temperature ?? undefined) && sampling.top_p === (req.top_p ?? undefined)
+    && req.include_reasoning === undefined && (req.reasoning_effort === undefined || !noReasoning)
+  const asSent = req.model === target.model && samplingAsSent && (!stream || req.stream_options?.include_usage === true)
   if (raw !== undefined && asSent) {
     if (cap === undefined) return chatPost(target, raw)
     // A budgeted key's default cap, where the client sent no cap field at all: nothing to clash with.
     if (req.max_tokens === undefined && req.max_completion_tokens === undefined) return chatPost(target, appendField(raw, 'max_completion_tokens', cap))
   }
+  const { temperature: _t, top_p: _p, include_reasoning: _i, reasoning_effort, ...rest } = req
   const body = {
-    ...req,
+    ...(samplingAsSent ? req : { ...rest, ...sampling, ...(reasoning_effort === undefined || noReasoning ? {} : { reasoning_effort }) }),
     model: target.model,
     ...(cap === undefined ? {} : capFields(req, cap)),
     ...(stream ? { stream: true, stream_options: { ...req.stream_options, include_usage: true } } : {}),
