@@ -9,6 +9,7 @@
 //                                                        other builds (e.g. older commits'), side by side
 //   options: --requests=N (measured per round, default 1000) --warmup=N (default 3000) --rounds=R (default 2)
 //            --concurrency=C (default 8) --no-build
+//            --keep=DIR  keep each round's callgrind dump there, to read with callgrind_annotate
 //
 // Each target runs under `valgrind --tool=callgrind` with instrumentation off while it starts and
 // warms up (the JIT reaches its steady state at near-native speed), then on; each round sends N
@@ -17,7 +18,7 @@
 // upstream and the client run outside valgrind. Timers do a little work whatever the load (the
 // access-log and request-log flushes): the idle count over a measured pause is reported beside it.
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -38,6 +39,7 @@ const REQUESTS = Number(option('requests', 1000))
 const WARMUP = Number(option('warmup', 3000))
 const ROUNDS = Number(option('rounds', 2))
 const CONCURRENCY = Number(option('concurrency', 8))
+const KEEP = option('keep') && resolve(option('keep'))
 const IDLE_MS = 2000
 const READY_MS = 600_000 // start-up under valgrind is slow, and slower still on a busy machine
 
@@ -86,7 +88,7 @@ function callgrindControl({ pid, env }, ...args) {
 }
 
 /** Dumps the counters (they restart at zero) and returns the instructions counted since the last dump. */
-async function dump(target, outDir) {
+async function dump(target, outDir, keepAs) {
   callgrindControl(target, '--dump')
   // callgrind writes the dump after the command returns (into the file it created at start for the
   // first one, numbered files after that); a dump is complete once its totals line is there. Each
@@ -95,6 +97,7 @@ async function dump(target, outDir) {
     for (const file of readdirSync(outDir)) {
       const m = /^totals:\s+(\d+)/m.exec(readFileSync(join(outDir, file), 'utf8'))
       if (m) {
+        if (keepAs && KEEP) copyFileSync(join(outDir, file), join(KEEP, `${keepAs}.callgrind`))
         rmSync(join(outDir, file))
         return Number(m[1])
       }
@@ -124,7 +127,7 @@ async function measure({ name, label, start }) {
       for (let r = 0; r < ROUNDS; r++) {
         const t0 = performance.now()
         retries += await send(pool, h, body, REQUESTS)
-        const ir = await dump(target, outDir)
+        const ir = await dump(target, outDir, `${label.replace(/\W+/g, '-')}-round-${r + 1}`)
         rounds.push({ perRequest: ir / REQUESTS, wallMs: performance.now() - t0 })
         log(`  ${label}: round ${r + 1}: ${int(ir / REQUESTS)} instructions / request (${fmt((performance.now() - t0) / 1000, 1)} s)`)
       }
@@ -157,6 +160,7 @@ async function main() {
   if (!given.length && !argv.includes('--no-build')) buildIfStale({ quiet: false })
   const entries = given.length ? given : [join(root, '.output/server/index.mjs')]
   for (const e of entries) if (!existsSync(e)) throw new Error(`${e} does not exist (build first)`)
+  if (KEEP) mkdirSync(KEEP, { recursive: true })
   const tmp = mkdtempSync(join(os.tmpdir(), 'gw-instr-'))
   const started = Date.now()
   for (const sig of ['SIGINT', 'SIGTERM']) {
