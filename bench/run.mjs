@@ -30,6 +30,7 @@ import { cpuMs, foreignLoad, machine, rssMiB } from './lib/proc.mjs'
 import { ask, childPids, forkChild, spawnServer, stopAll, stopChild } from './lib/procs.mjs'
 import { slowStreams } from './lib/slowstreams.mjs'
 import { fmt, int, mdTable, pct, signed } from './lib/stats.mjs'
+import { admin, chatBody, createBenchKey, gatewayEnv, UPSTREAM_KEY } from './lib/workload.mjs'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const argv = process.argv.slice(2)
@@ -85,29 +86,6 @@ async function measured(label, fn) {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// The request every target gets: a short chat, a ~1 KB prompt, a marker telling the fake upstream
-// how to answer (see bench/upstream.mjs).
-
-const PROMPT = 'Summarise the following support ticket in two sentences and suggest a priority. '
-  + 'The customer reports that invoices exported as CSV since the last release contain dates in the wrong time zone, '
-  + 'which breaks their reconciliation job that runs every night at two in the morning. They attached three examples '
-  + 'and say that the issue started on Monday. Their account is on the business plan with forty seats, they have been '
-  + 'a customer for four years and this is the second ticket about exports this quarter. They ask for a workaround '
-  + 'until a fix ships and want to know whether earlier exports are affected as well. '
-function chatBody({ stream, delay = 0, chunks = 3, gap = 0 }) {
-  return JSON.stringify({
-    model: 'gpt-4o-mini',
-    messages: [
-      { role: 'system', content: 'You are a concise assistant for a customer support team.' },
-      { role: 'user', content: `${PROMPT.repeat(2)}[bench:${delay},${chunks},${gap}]` },
-    ],
-    temperature: 0.2,
-    max_tokens: 200,
-    ...(stream ? { stream: true, stream_options: { include_usage: true } } : {}),
-  })
-}
-
-// ---------------------------------------------------------------------------------------------------
 
 /** Waits until .output holds a complete build, then copies it so that rebuilds by others during the run do not matter. */
 async function snapshotBuild(tmp) {
@@ -132,43 +110,8 @@ async function snapshotBuild(tmp) {
   return join(tmp, 'output/server/index.mjs')
 }
 
-const SCRUBBED = /^(OPENAI|ANTHROPIC|GEMINI)_|^(DATABASE_URL|REDIS_URL|ADMIN_API_KEY|ADMIN_EMAIL|ADMIN_PASSWORD|ENCRYPTION_KEY|SECRET_KEY|DATA_DIR|PORT|HOST|NITRO_.*|LOG_LEVEL|LOG_FORMAT|NODE_OPTIONS)$/
-
-function gatewayEnv({ port, dataDir, upstreamUrl, adminKey }) {
-  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !SCRUBBED.test(k)))
-  return {
-    ...base,
-    NODE_ENV: 'production',
-    HOST: '127.0.0.1',
-    PORT: String(port),
-    DATA_DIR: dataDir,
-    ADMIN_API_KEY: adminKey,
-    ENCRYPTION_KEY: randomBytes(24).toString('base64url'),
-    SECRET_KEY: randomBytes(24).toString('base64url'),
-    OPENAI_API_KEY: 'sk-bench-upstream-key-0123456789abcdef',
-    OPENAI_BASE_URL: `${upstreamUrl}/v1`,
-    // As deployed: auth, limits, metering, request log and access log all on; only the per-IP limit is
-    // raised so that the load generator's one address is not refused, and no scheduled job runs.
-    RATE_LIMIT_PER_MINUTE: '100000000',
-    LOG_LEVEL: 'info',
-    REGISTRY_CRON: 'off',
-    BACKUP_CRON: 'off',
-  }
-}
-
 async function startGatewayProcess({ entry, env, logFile, nodeArgs = [] }) {
   return spawnServer({ name: 'gateway', entry, nodeArgs: [...(process.env.BENCH_GATEWAY_NODE_ARGS?.split(' ').filter(Boolean) ?? []), ...nodeArgs], env, port: Number(env.PORT), readyPath: '/health', logFile, cwd: dirname(dirname(entry)) })
-}
-
-async function admin(url, adminKey, method, path, body) {
-  const res = await fetch(`${url}${path}`, {
-    method,
-    headers: { 'authorization': `Bearer ${adminKey}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  })
-  const text = await res.text()
-  if (res.status >= 400) throw new Error(`admin ${method} ${path}: HTTP ${res.status} ${text}`)
-  return JSON.parse(text)
 }
 
 /** One request through a target, checked: a 200 with a chat completion, or a stream ending in [DONE]. */
@@ -254,13 +197,13 @@ async function main() {
     const gwEnv = gatewayEnv({ port: await freePort(), dataDir, upstreamUrl: upstream.url, adminKey })
     const gwLog = join(tmp, 'gateway.log')
     let gateway = await startGatewayProcess({ entry, env: gwEnv, logFile: gwLog })
-    const key = await admin(gateway.url, adminKey, 'POST', '/api/admin/keys', { name: 'bench', rpm: 100_000_000, budgetUsd: 1_000_000 })
+    const key = await createBenchKey(gateway.url, adminKey)
     log(`[${elapsed()}] upstream :${upstream.port}, bare proxy :${proxy.port}, gateway :${gateway.port} (key ${key.id})`)
 
     const json = { 'content-type': 'application/json' }
     const targets = [
-      { name: 'direct', label: 'direct upstream', url: upstream.url, pid: upstream.pid, headers: { ...json, authorization: 'Bearer sk-bench-upstream-key-0123456789abcdef' } },
-      { name: 'proxy', label: 'bare Node proxy', url: proxy.url, pid: proxy.pid, headers: { ...json, authorization: 'Bearer sk-bench-upstream-key-0123456789abcdef' } },
+      { name: 'direct', label: 'direct upstream', url: upstream.url, pid: upstream.pid, headers: { ...json, authorization: `Bearer ${UPSTREAM_KEY}` } },
+      { name: 'proxy', label: 'bare Node proxy', url: proxy.url, pid: proxy.pid, headers: { ...json, authorization: `Bearer ${UPSTREAM_KEY}` } },
       { name: 'gateway', label: 'this gateway', url: gateway.url, pid: gateway.pid, headers: { ...json, authorization: `Bearer ${key.key}` } },
     ]
     const gwTarget = targets[2]
@@ -277,7 +220,7 @@ async function main() {
       const pkg = JSON.parse(readFileSync(join(dirname(dirname(portkeyEntry)), 'package.json'), 'utf8'))
       try {
         const pk = await spawnServer({ name: 'portkey', entry: portkeyEntry, args: [`--port=${port}`, '--headless'], env: { ...process.env, NODE_ENV: 'production' }, port, readyPath: '/', logFile: join(tmp, 'portkey.log') })
-        targets.push({ name: 'portkey', label: `Portkey gateway ${pkg.version}`, url: pk.url, pid: pk.pid, headers: { ...json, 'authorization': 'Bearer sk-bench-upstream-key-0123456789abcdef', 'x-portkey-provider': 'openai', 'x-portkey-custom-host': `${upstream.url}/v1` } })
+        targets.push({ name: 'portkey', label: `Portkey gateway ${pkg.version}`, url: pk.url, pid: pk.pid, headers: { ...json, 'authorization': `Bearer ${UPSTREAM_KEY}`, 'x-portkey-provider': 'openai', 'x-portkey-custom-host': `${upstream.url}/v1` } })
         results.portkey.version = pkg.version
       }
       catch (error) {

@@ -54,13 +54,17 @@ async function waitHttp(url, child, name, logFile, timeoutMs = 30_000) {
   throw new Error(`${name} did not answer ${url} within ${timeoutMs} ms; see ${logFile}`)
 }
 
-/** Spawns `node [nodeArgs] entry [args]` with stdout and stderr appended to logFile, waits until readyPath answers. */
-export async function spawnServer({ name, entry, args = [], nodeArgs = [], env, port, readyPath, logFile, cwd }) {
+/**
+ * Spawns `[wrapper] node [nodeArgs] entry [args]` with stdout and stderr appended to logFile, waits until
+ * readyPath answers. A wrapper (e.g. valgrind and its options) runs node as its own process, same pid.
+ */
+export async function spawnServer({ name, entry, args = [], nodeArgs = [], wrapper = [], env, port, readyPath, logFile, cwd, readyTimeoutMs }) {
   const fd = openSync(logFile, 'a')
-  const child = track(spawn(process.execPath, [...nodeArgs, entry, ...args], { env, cwd, stdio: ['ignore', fd, fd] }), name)
+  const command = [...wrapper, process.execPath, ...nodeArgs, entry, ...args]
+  const child = track(spawn(command[0], command.slice(1), { env, cwd, stdio: ['ignore', fd, fd] }), name)
   closeSync(fd)
   const url = `http://127.0.0.1:${port}`
-  await waitHttp(`${url}${readyPath}`, child, name, logFile)
+  await waitHttp(`${url}${readyPath}`, child, name, logFile, readyTimeoutMs)
   return { child, pid: child.pid, port, url }
 }
 
