@@ -56,6 +56,8 @@ export const ChatCompletionRequest = z.looseObject({
   tools: z.array(Tool).nullish(),
   tool_choice: ToolChoice.nullish(),
   response_format: ResponseFormat.nullish(),
+  /** OpenAI's search models search the web with it; for other providers, their own web search (when the model has one). */
+  web_search_options: z.looseObject({}).nullish(),
   user: z.string().optional(),
 })
 export type ChatCompletionRequest = z.infer<typeof ChatCompletionRequest>

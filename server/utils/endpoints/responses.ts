@@ -14,6 +14,7 @@ import { readJsonBody } from '../gateway/body'
 import { ClientClose } from '../gateway/client-close'
 import type { AuthenticatedContext } from '../gateway/context'
 import { dispatchToTarget } from '../gateway/dispatch'
+import { fitChatRequest, noteUnsupportedIncludes, sendWarnings } from '../gateway/fit-target'
 import { pipeStream } from '../gateway/pipe-stream'
 import { runGatewayRequest, sendCompletion, upstreamAnswer } from '../gateway/request'
 import { type ResolvedModel, resolveTargets } from '../gateway/resolve'
@@ -42,16 +43,23 @@ async function responses(event: H3Event, ctx: AuthenticatedContext): Promise<voi
   // OpenAI looks the previous response up itself when it holds it; otherwise it is sent the conversation.
   const openaiHolds = previous?.provider === 'openai' && previous.upstreamStored
   let chatRequest: ChatCompletionRequest | undefined
+  // What the target being tried could not take: the answering target's go out as headers.
+  let warnings: string[] = []
   ctx.promptText = () => JSON.stringify([req.instructions ?? '', history, input])
   const dispatched = await dispatchToTarget(
     ctx,
     resolveTargets(req.model, ctx.key, 'chat'),
     { promptChars: size + historyChars, maxOutputTokens: req.max_output_tokens },
-    (c, maxOutputTokens) => (isNative(c)
-      ? nativeResponsesRequest(req, c.target, { maxOutputTokens, raw, history: previous && !openaiHolds ? history : undefined })
-      : c.adapter.chat.request(chatRequest ??= responsesToChatRequest(req, [...history, ...input]), c.target, { stream: ctx.stream, maxOutputTokens })),
+    (c, maxOutputTokens) => {
+      warnings = []
+      if (isNative(c)) return nativeResponsesRequest(req, c.target, { maxOutputTokens, raw, history: previous && !openaiHolds ? history : undefined })
+      noteUnsupportedIncludes(req.include, c.target.entry, warnings)
+      chatRequest ??= responsesToChatRequest(req, [...history, ...input])
+      return c.adapter.chat.request(fitChatRequest(chatRequest, c.target.entry, warnings), c.target, { stream: ctx.stream, maxOutputTokens })
+    },
     new ClientClose(event.node.res),
   )
+  sendWarnings(event, warnings)
   const { adapter, target, upstream } = dispatched
   const native = isNative(dispatched)
   const keep: KeepResponse = async (response) => {

@@ -2,7 +2,7 @@
 // the page are never deleted, only marked not seen; a manual price stays in force, and the scraped
 // one is kept beside it for when the override is cleared.
 import { diffPricing } from './diff'
-import type { ModelEntry, ParsedModel, ProviderId } from './schema'
+import type { ModelCapabilities, ModelEntry, ParsedModel, ProviderId } from './schema'
 
 export interface PriceChange {
   id: string
@@ -22,8 +22,22 @@ export interface ProviderMerge {
   unchanged: number
 }
 
-/** Context windows and output limits for models a scrape adds, keyed by model id. */
-export type ModelLimits = Record<string, { contextWindow?: number, maxOutputTokens?: number }>
+/**
+ * Context windows, output limits and capabilities known for models, keyed by model id (the maintained
+ * data, and a provider's model list). They fill what a model's entry lacks, for a model a scrape adds
+ * and for one already there; a value the entry has is kept, scrape after scrape.
+ */
+export type ModelLimits = Record<string, { contextWindow?: number, maxOutputTokens?: number, capabilities?: ModelCapabilities }>
+
+function withKnownLimits(m: ModelEntry, known: ModelLimits[string] | undefined): ModelEntry {
+  if (!known) return m
+  return {
+    ...m,
+    contextWindow: m.contextWindow ?? known.contextWindow,
+    maxOutputTokens: m.maxOutputTokens ?? known.maxOutputTokens,
+    capabilities: m.capabilities ?? known.capabilities,
+  }
+}
 
 export function mergeProvider(models: ModelEntry[], provider: ProviderId, parsed: ParsedModel[], now: string, limits: ModelLimits = {}): ProviderMerge {
   const result: ProviderMerge = { models: [], changed: [], added: [], notSeen: [], unchanged: 0 }
@@ -43,7 +57,7 @@ export function mergeProvider(models: ModelEntry[], provider: ProviderId, parsed
       continue
     }
     matched.add(p.id)
-    const next: ModelEntry = { ...m, notSeenSince: undefined }
+    const next: ModelEntry = { ...withKnownLimits(m, limits[m.id]), notSeenSince: undefined }
     const manual = m.source === 'manual'
     const priceChanges = diffPricing(manual ? m.scrapedPricing : m.pricing, p.pricing)
     for (const c of priceChanges) result.changed.push({ id: m.id, provider, ...c, ...(manual ? { overridden: true } : {}) })
@@ -73,6 +87,7 @@ export function mergeProvider(models: ModelEntry[], provider: ProviderId, parsed
       pricing: p.pricing,
       contextWindow: limits[p.id]?.contextWindow,
       maxOutputTokens: limits[p.id]?.maxOutputTokens,
+      capabilities: limits[p.id]?.capabilities,
       aliases: [],
       status: p.status ?? 'active',
       source: 'scraped',

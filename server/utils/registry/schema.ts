@@ -63,6 +63,25 @@ export type Pricing = z.infer<typeof Pricing>
 export const ModelMode = z.enum(['chat', 'embedding'])
 export const ModelStatus = z.enum(['active', 'deprecated', 'retired'])
 
+/** Built-in tools the gateway can map a client's request to, named as the Responses API names them. */
+export const BuiltInTool = z.enum(['web_search'])
+export type BuiltInTool = z.infer<typeof BuiltInTool>
+
+/**
+ * What a model takes beyond plain chat, where the provider's default (registry/capabilities.ts) does
+ * not hold for it. `tools.builtIn`: the built-in tools it runs itself; `tools.withFunctions`: whether
+ * they may be combined with function tools in one request (Gemini before 3 refuses that).
+ * `include`: the Responses API `include` items a translated answer can carry.
+ */
+export const ModelCapabilities = z.object({
+  tools: z.object({
+    builtIn: z.array(BuiltInTool),
+    withFunctions: z.boolean().optional(),
+  }).optional(),
+  include: z.array(z.string()).optional(),
+})
+export type ModelCapabilities = z.infer<typeof ModelCapabilities>
+
 export const ModelEntry = z.object({
   id: z.string().min(1),
   provider: ProviderId,
@@ -71,6 +90,7 @@ export const ModelEntry = z.object({
   pricing: Pricing,
   contextWindow: z.number().int().positive().optional(),
   maxOutputTokens: z.number().int().positive().optional(),
+  capabilities: ModelCapabilities.optional(),
   aliases: z.array(z.string()).default([]),
   status: ModelStatus.default('active'),
   source: z.enum(['scraped', 'seed', 'manual']),

@@ -6,7 +6,7 @@ import { z } from 'zod'
 import aliasFile from '../../../data/model-aliases.json'
 import { parsePricingPage } from './parsers'
 import { compact } from './parsers/common'
-import { type ModelEntry, type ParsedModel, type ProviderId, PROVIDERS, Registry } from './schema'
+import { ModelCapabilities, type ModelEntry, type ParsedModel, type ProviderId, PROVIDERS, Registry } from './schema'
 import { PRICING_PAGE_URLS } from './sources'
 
 /** File names of the saved copies in a pages folder (the shared fixtures use these). */
@@ -21,10 +21,12 @@ const ModelFacts = z.object({
     contextWindow: z.number().int().positive().optional(),
     maxOutputTokens: z.number().int().positive().optional(),
     aliases: z.array(z.string()).optional(),
+    capabilities: ModelCapabilities.optional(),
     source: z.string().min(1),
   })),
 })
-const FACTS = ModelFacts.parse(aliasFile).models
+/** The maintained facts per API id: limits, snapshot aliases, capabilities where they differ from the provider's. */
+export const FACTS = ModelFacts.parse(aliasFile).models
 
 export function readSavedPages(dir: string): Record<ProviderId, string> {
   return Object.fromEntries(PROVIDERS.map(p => [p, readFileSync(join(dir, SAVED_PAGE_FILES[p]), 'utf8')])) as Record<ProviderId, string>
@@ -53,6 +55,7 @@ function entryOf(provider: ProviderId, model: ParsedModel, now: string): ModelEn
     pricing: model.pricing,
     contextWindow: facts?.contextWindow,
     maxOutputTokens: facts?.maxOutputTokens,
+    capabilities: facts?.capabilities,
     aliases: facts?.aliases ?? [],
     status: model.status ?? 'active',
     source: 'seed',

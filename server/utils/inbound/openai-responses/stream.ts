@@ -9,8 +9,9 @@ import { fromOpenAIUsage } from '../../providers/openai/usage'
 import type { TokenUsage } from '../../registry/cost'
 import { endState, functionCallItem, messageItem, outputText, type ResponseShell, responseObject } from './from-chat'
 import { type Item, itemId } from './items'
+import { callName, type CallName, namespacedNames } from './namespaces'
 
-interface OpenItem { kind: 'text' | 'call', id: string, index: number, text: string, callId?: string, name?: string, toolIndex?: number }
+interface OpenItem { kind: 'text' | 'call', id: string, index: number, text: string, callId?: string, name?: CallName, toolIndex?: number }
 
 export function createResponsesStreamWriter(shell: ResponseShell) {
   let seq = 0
@@ -19,6 +20,7 @@ export function createResponsesStreamWriter(shell: ResponseShell) {
   const output: Item[] = []
   let finishReason: string | null | undefined
   let usage: TokenUsage | undefined
+  const names = namespacedNames(shell.req.tools)
 
   const event = (type: string, data: object) => `event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: seq++, ...data })}\n\n`
 
@@ -43,7 +45,7 @@ export function createResponsesStreamWriter(shell: ResponseShell) {
     }
     else {
       item = functionCallItem(o.id, o.callId!, o.name!, o.text)
-      out = event('response.function_call_arguments.done', { ...at, name: o.name, arguments: o.text })
+      out = event('response.function_call_arguments.done', { ...at, name: o.name!.name, arguments: o.text })
     }
     output.push(item)
     return out + event('response.output_item.done', { output_index: o.index, item })
@@ -66,7 +68,7 @@ export function createResponsesStreamWriter(shell: ResponseShell) {
     // The index, not the id, tells a new call: some servers repeat the id on every fragment.
     if (open?.kind !== 'call' || open.toolIndex !== (call.index ?? 0)) {
       out = close()
-      open = { kind: 'call', id: itemId('fc'), index: output.length, text: '', callId: call.id ?? itemId('call'), name: call.function?.name ?? '', toolIndex: call.index ?? 0 }
+      open = { kind: 'call', id: itemId('fc'), index: output.length, text: '', callId: call.id ?? itemId('call'), name: callName(call.function?.name ?? '', names), toolIndex: call.index ?? 0 }
       out += event('response.output_item.added', { output_index: open.index, item: functionCallItem(open.id, open.callId!, open.name!, '', 'in_progress') })
     }
     const args = call.function?.arguments

@@ -17,6 +17,9 @@
 //   input schema is the requested schema (json_object: any object). Tool input is always a JSON
 //   object, which a system-prompt instruction could not guarantee. The response side turns that
 //   tool call back into the message content.
+// - web_search_options (the gateway keeps it only for models that search, gateway/fit-target.ts) is
+//   Anthropic's web search server tool; its result blocks are not shown in the OpenAI form, the
+//   answer's text is.
 import { badRequest } from '../../core/errors'
 import type { ChatCompletionRequest, ChatMessage } from '../../dialects/openai'
 import { type ChatCall, jsonPost, type UpstreamRequest, type UpstreamTarget } from '../types'
@@ -156,11 +159,14 @@ function toolChoice(req: ChatCompletionRequest, hasClientTools: boolean, json: b
   return out
 }
 
+/** Anthropic's web search server tool, in the version every model with web search takes. */
+const WEB_SEARCH_TOOL = { type: 'web_search_20250305', name: 'web_search' }
+
 export function chatRequest(req: ChatCompletionRequest, target: UpstreamTarget, { stream, maxOutputTokens }: ChatCall): UpstreamRequest {
   if ((req.n ?? 1) > 1) throw badRequest('Anthropic models return a single choice: n must be 1.', 'n', 'unsupported_parameter')
   const json = jsonTool(req.response_format)
   const own = clientTools(req)
-  const tools = json ? [...own, json] : own
+  const tools = [...own, ...(json ? [json] : []), ...(req.web_search_options ? [WEB_SEARCH_TOOL] : [])]
   return messagesPost(target, {
     model: target.model,
     // The call's cap is the client's (bounded) or a budgeted key's default; without one, the model's limit.
@@ -171,7 +177,7 @@ export function chatRequest(req: ChatCompletionRequest, target: UpstreamTarget, 
     temperature: req.temperature == null ? undefined : Math.min(req.temperature, 1),
     top_p: req.temperature == null ? req.top_p ?? undefined : undefined,
     tools: tools.length ? tools : undefined,
-    tool_choice: tools.length ? toolChoice(req, own.length > 0, !!json) : undefined,
+    tool_choice: own.length || json ? toolChoice(req, own.length > 0, !!json) : undefined,
     metadata: req.user ? { user_id: req.user } : undefined,
     stream: stream || undefined,
   })

@@ -6,6 +6,10 @@
 // `parametersJsonSchema` for tools. Both take the schema an OpenAI client sends as it is, where the
 // older `responseSchema`/`parameters` fields want Gemini's OpenAPI subset and reject keys such as
 // additionalProperties.
+//
+// web_search_options (kept by the gateway only for models that search, gateway/fit-target.ts) is
+// Google Search grounding; beside function declarations (Gemini 3) the server-side search calls are
+// asked to be shown, as Gemini wants for that combination, and are not shown in the OpenAI form.
 import type { ChatCompletionRequest } from '../../dialects/openai'
 import { type ChatCall, jsonPost, type UpstreamRequest, type UpstreamTarget } from '../types'
 import { googleApi } from './api'
@@ -38,7 +42,8 @@ function generationConfig(req: ChatCompletionRequest, maxOutputTokens: number | 
 const MODES = { auto: 'AUTO', none: 'NONE', required: 'ANY' } as const
 
 function tools(req: ChatCompletionRequest) {
-  if (!req.tools?.length) return {}
+  const search = req.web_search_options ? [{ googleSearch: {} }] : []
+  if (!req.tools?.length) return search.length ? { tools: search } : {}
   const functionDeclarations = req.tools.map(t => ({
     name: t.function.name,
     description: t.function.description,
@@ -50,7 +55,11 @@ function tools(req: ChatCompletionRequest) {
     : typeof choice === 'string'
       ? { mode: MODES[choice] }
       : { mode: 'ANY', allowedFunctionNames: [choice.function.name] }
-  return { tools: [{ functionDeclarations }], ...(functionCallingConfig ? { toolConfig: { functionCallingConfig } } : {}) }
+  const toolConfig = {
+    ...(functionCallingConfig ? { functionCallingConfig } : {}),
+    ...(search.length ? { includeServerSideToolInvocations: true } : {}),
+  }
+  return { tools: [{ functionDeclarations }, ...search], ...(Object.keys(toolConfig).length ? { toolConfig } : {}) }
 }
 
 export function chatRequest(req: ChatCompletionRequest, target: UpstreamTarget, { stream, maxOutputTokens }: ChatCall): UpstreamRequest {
