@@ -199,5 +199,8 @@ describe('fake OpenAI Responses API with the official SDK', () => {
     const tools = [{ type: 'namespace', name: 'ns', description: 'd', tools: [{ type: 'function', name: 'f', parameters: { type: 'object' } }] }, { type: 'web_search' }]
     expect(await post('/responses', JSON.stringify({ model: MODEL, input: 'x', max_output_tokens: 16384, tools, client_metadata: { session_id: 's' } }))).toMatchObject({ status: 200 })
     expect(await post('/chat/completions', JSON.stringify({ model: MODEL, messages: ask('x'), max_completion_tokens: 16384 }))).toMatchObject({ status: 200 })
+    expect(await post('/responses', JSON.stringify({ model: MODEL, input: 'x', include: ['reasoning.encrypted_content'] })))
+      .toMatchObject({ status: 400, body: { error: { param: 'include', code: null, message: 'Encrypted content is not supported with this model.' } } })
+    expect(await post('/responses', JSON.stringify({ model: 'gpt-5-mini', input: 'x', include: ['reasoning.encrypted_content'] }))).toMatchObject({ status: 200 })
   })
 })

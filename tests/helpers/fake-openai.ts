@@ -265,6 +265,9 @@ function checkResponsesBody(body: any) {
     const tooLarge = capTooLarge('max_output_tokens', body.model, body.max_output_tokens)
     if (tooLarge) throw new Refusal('max_output_tokens', tooLarge, 'invalid_value')
   }
+  if (Array.isArray(body.include) && body.include.includes('reasoning.encrypted_content') && !REASONING.test(body.model)) {
+    throw new Refusal('include', 'Encrypted content is not supported with this model.', null)
+  }
   if (body.temperature != null && (typeof body.temperature !== 'number' || body.temperature < 0 || body.temperature > 2)) throw new Refusal('temperature', 'Invalid \'temperature\': expected a number from 0 to 2.', 'invalid_value')
   if (body.tools != null && !Array.isArray(body.tools)) throw new Refusal('tools', 'Invalid type for \'tools\': expected an array.')
   for (const [i, t] of (body.tools ?? []).entries()) {

@@ -4,7 +4,7 @@
 // and filled across registry scrapes.
 import { describe, expect, it } from 'vitest'
 import { ChatCompletionRequest } from '../../server/utils/dialects/openai'
-import { fitChatRequest, noteUnsupportedIncludes } from '../../server/utils/gateway/fit-target'
+import { fitChatRequest, fitIncludes } from '../../server/utils/gateway/fit-target'
 import { toolCapabilities } from '../../server/utils/registry/capabilities'
 import { mergeProvider } from '../../server/utils/registry/merge'
 import type { ModelEntry } from '../../server/utils/registry/schema'
@@ -37,11 +37,16 @@ describe('fitChatRequest', () => {
     expect(warnings).toEqual(['web_search left out: gpt-4o-mini has no web search'])
   })
 
-  it('notes include items a translated answer cannot carry', () => {
+  it('leaves out include items the answer cannot carry: any for translated answers, encrypted reasoning for OpenAI models that do not reason', () => {
     const warnings: string[] = []
-    noteUnsupportedIncludes(['reasoning.encrypted_content'], model('claude-haiku-4-5'), warnings)
-    noteUnsupportedIncludes([], model('claude-haiku-4-5'), warnings)
-    expect(warnings).toEqual(['include reasoning.encrypted_content left out: claude-haiku-4-5 does not produce it'])
+    expect(fitIncludes(['reasoning.encrypted_content'], model('claude-haiku-4-5'), warnings)).toEqual([])
+    expect(fitIncludes([], model('claude-haiku-4-5'), warnings)).toBeUndefined()
+    expect(fitIncludes(['reasoning.encrypted_content', 'message.output_text.logprobs', 'some.new_item'], model('gpt-4o-mini'), warnings)).toEqual(['message.output_text.logprobs', 'some.new_item'])
+    expect(fitIncludes(['reasoning.encrypted_content', 'some.new_item'], model('gpt-5-mini'), warnings)).toBeUndefined()
+    expect(warnings).toEqual([
+      'include reasoning.encrypted_content left out: claude-haiku-4-5 does not produce it',
+      'include reasoning.encrypted_content left out: gpt-4o-mini does not produce it',
+    ])
   })
 })
 

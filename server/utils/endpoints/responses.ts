@@ -14,7 +14,7 @@ import { readJsonBody } from '../gateway/body'
 import { ClientClose } from '../gateway/client-close'
 import type { AuthenticatedContext } from '../gateway/context'
 import { dispatchToTarget } from '../gateway/dispatch'
-import { fitChatRequest, noteUnsupportedIncludes, sendWarnings } from '../gateway/fit-target'
+import { fitChatRequest, fitIncludes, sendWarnings } from '../gateway/fit-target'
 import { pipeStream } from '../gateway/pipe-stream'
 import { runGatewayRequest, sendCompletion, upstreamAnswer } from '../gateway/request'
 import { type ResolvedModel, resolveTargets } from '../gateway/resolve'
@@ -52,8 +52,8 @@ async function responses(event: H3Event, ctx: AuthenticatedContext): Promise<voi
     { promptChars: size + historyChars, maxOutputTokens: req.max_output_tokens },
     (c, maxOutputTokens) => {
       warnings = []
-      if (isNative(c)) return nativeResponsesRequest(req, c.target, { maxOutputTokens, raw, history: previous && !openaiHolds ? history : undefined })
-      noteUnsupportedIncludes(req.include, c.target.entry, warnings)
+      const include = fitIncludes(req.include, c.target.entry, warnings)
+      if (isNative(c)) return nativeResponsesRequest(req, c.target, { maxOutputTokens, include, raw, history: previous && !openaiHolds ? history : undefined })
       chatRequest ??= responsesToChatRequest(req, [...history, ...input])
       return c.adapter.chat.request(fitChatRequest(chatRequest, c.target.entry, warnings), c.target, { stream: ctx.stream, maxOutputTokens })
     },

@@ -6,7 +6,7 @@
 import type { H3Event } from 'h3'
 import { setResponseHeader } from 'h3'
 import type { ChatCompletionRequest } from '../dialects/openai'
-import { includeCapabilities, toolCapabilities } from '../registry/capabilities'
+import { canInclude, toolCapabilities } from '../registry/capabilities'
 import type { ModelEntry } from '../registry/schema'
 
 export const WARNING_HEADER = 'x-gateway-warning'
@@ -24,11 +24,15 @@ export function fitChatRequest(req: ChatCompletionRequest, entry: ModelEntry, wa
   return rest
 }
 
-/** The Responses API `include` items the target's translated answer cannot carry, noted on `warnings`. */
-export function noteUnsupportedIncludes(include: readonly string[] | null | undefined, entry: ModelEntry, warnings: string[]): void {
-  const carried = includeCapabilities(entry)
-  const dropped = (include ?? []).filter(i => !carried.includes(i))
-  if (dropped.length) warnings.push(`include ${dropped.join(', ')} left out: ${entry.id} does not produce ${dropped.length > 1 ? 'them' : 'it'}`)
+/**
+ * The Responses API `include` items the target's answer can carry (undefined when all of them can);
+ * the others are left out, noted on `warnings`.
+ */
+export function fitIncludes(include: readonly string[] | null | undefined, entry: ModelEntry, warnings: string[]): string[] | undefined {
+  const dropped = (include ?? []).filter(i => !canInclude(entry, i))
+  if (!dropped.length) return undefined
+  warnings.push(`include ${dropped.join(', ')} left out: ${entry.id} does not produce ${dropped.length > 1 ? 'them' : 'it'}`)
+  return include!.filter(i => !dropped.includes(i))
 }
 
 /** Sends the warnings of the target that answered (a header per warning). */

@@ -26,5 +26,23 @@ export function toolCapabilities(entry: ModelEntry): ToolCapabilities {
   return own ? { builtIn: own.builtIn, withFunctions: own.withFunctions ?? fallback.withFunctions } : fallback
 }
 
-/** Responses API `include` items a translated answer carries; none today (OpenAI models answer natively). */
-export const includeCapabilities = (entry: ModelEntry): readonly string[] => entry.capabilities?.include ?? []
+/** The Responses API's `include` items the gateway knows; a newer one goes to OpenAI models as sent. */
+export const KNOWN_INCLUDES = [
+  'code_interpreter_call.outputs', 'computer_call_output.output.image_url', 'file_search_call.results', 'message.input_image.image_url',
+  'message.output_text.logprobs', 'reasoning.encrypted_content', 'web_search_call.action.sources', 'web_search_call.results',
+] as const
+
+/**
+ * The `include` items a model's answer can carry: OpenAI's every one (models that do not reason say in
+ * the registry that they lack reasoning.encrypted_content, which OpenAI refuses for them); none for
+ * translated answers, which have no such items yet.
+ */
+const PROVIDER_INCLUDES: Record<ProviderId, readonly string[]> = { openai: KNOWN_INCLUDES, anthropic: [], google: [] }
+
+export const includeCapabilities = (entry: ModelEntry): readonly string[] => entry.capabilities?.include ?? PROVIDER_INCLUDES[entry.provider]
+
+/** Whether the model's answer can carry an include item (one the gateway does not know goes to OpenAI as sent). */
+export function canInclude(entry: ModelEntry, item: string): boolean {
+  if (includeCapabilities(entry).includes(item)) return true
+  return entry.provider === 'openai' && !(KNOWN_INCLUDES as readonly string[]).includes(item)
+}

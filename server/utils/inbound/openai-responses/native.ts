@@ -1,5 +1,6 @@
 // OpenAI models get Responses API requests natively, with every field as the client sent it: only
-// the model name changes, the completion cap when the call's differs from the client's, and, when
+// the model name changes, the completion cap when the call's differs from the client's, `include`
+// without the items the model cannot produce (OpenAI refuses those with a 400), and, when
 // the previous response is one OpenAI does not hold, the conversation rebuilt from the gateway's
 // store in place of previous_response_id. The answer goes back as received, read for usage and kept.
 import { fromResponsesUsage } from '../../providers/openai/usage'
@@ -11,6 +12,8 @@ import type { Item } from './items'
 
 export interface NativeCall {
   maxOutputTokens?: number
+  /** `include` as the model takes it, when that differs from the client's. */
+  include?: string[]
   raw?: RawRequestText
   /** The earlier turns to send as input (the previous response is not OpenAI's to look up). */
   history?: Item[]
@@ -22,12 +25,13 @@ export interface NativeCall {
  */
 const withoutId = ({ id, ...item }: Item) => (item.type === 'reasoning' ? { id, ...item } : item)
 
-export function nativeResponsesRequest(req: ResponsesRequest, target: UpstreamTarget, { maxOutputTokens, raw, history }: NativeCall): UpstreamRequest {
+export function nativeResponsesRequest(req: ResponsesRequest, target: UpstreamTarget, { maxOutputTokens, include, raw, history }: NativeCall): UpstreamRequest {
   const endpoint = openaiApi.responses!(target)
   const cap = maxOutputTokens !== (req.max_output_tokens ?? undefined) ? maxOutputTokens : undefined
-  if (raw !== undefined && req.model === target.model && cap === undefined && !history) return jsonPost(endpoint, raw)
+  if (raw !== undefined && req.model === target.model && cap === undefined && !include && !history) return jsonPost(endpoint, raw)
   const body: Record<string, unknown> = { ...req, model: target.model }
   if (cap !== undefined) body.max_output_tokens = cap
+  if (include) body.include = include
   if (history) {
     const current = typeof req.input === 'string' ? [{ role: 'user', content: req.input }] : (req.input ?? [])
     body.input = [...history, ...current as Item[]].map(withoutId)
