@@ -58,17 +58,17 @@ function upstreamBody(model: string): any {
 
 /** Streams a Claude Code request through the Anthropic SDK: its events, the final message and the response headers. */
 async function claudeCode(name: string, model: string) {
-  const { data: stream, response } = await anthropic.messages.create(fixture(name, model)).withResponse()
+  const { data: stream, response } = await anthropic.messages.create(fixture(name, model) as Anthropic.MessageCreateParamsStreaming).withResponse()
   const events: any[] = []
-  for await (const e of stream as AsyncIterable<any>) events.push(e)
+  for await (const e of stream) events.push(e)
   return { events, response }
 }
 
 /** Streams a Codex request through the openai SDK: its events and the response headers. */
-async function codex(body: Record<string, unknown>) {
-  const { data: stream, response } = await openai.responses.create(body as any).withResponse()
+async function codex(body: OpenAI.Responses.ResponseCreateParamsStreaming) {
+  const { data: stream, response } = await openai.responses.create(body).withResponse()
   const events: any[] = []
-  for await (const e of stream as AsyncIterable<any>) events.push(e)
+  for await (const e of stream) events.push(e)
   checkEventSequence(events)
   return { events, response, completed: events.at(-1).response }
 }
@@ -137,7 +137,7 @@ describe.each([[GPT], [CLAUDE], [GEMINI]])('Codex on %s', (model) => {
     const { completed, response } = await codex(fixture('codex-first-turn', model))
     expect(completed.status).toBe('completed')
     const call = completed.output.find((o: any) => o.type === 'function_call')
-    expect(call).toMatchObject({ name: 'shell_command', arguments: '{"city":"Paris"}' })
+    expect(call).toMatchObject({ name: 'exec_command', arguments: '{"city":"Paris"}' })
     const sent = upstreamBody(model)
     if (model === GPT) {
       // Natively: only the include item gpt-4o-mini refuses is taken out.
@@ -147,7 +147,7 @@ describe.each([[GPT], [CLAUDE], [GEMINI]])('Codex on %s', (model) => {
       expect(warnings(response)).toBe(`include reasoning.encrypted_content left out: ${GPT} does not produce it`)
     }
     else if (model === CLAUDE) {
-      expect(sent.tools.map((t: any) => t.name)).toEqual(['shell_command', 'update_plan', 'collaboration__spawn_agent', 'collaboration__wait_agent', 'web_search'])
+      expect(sent.tools.map((t: any) => t.name)).toEqual(['exec_command', 'update_plan', 'multi_agent_v1__spawn_agent', 'multi_agent_v1__wait_agent', 'web_search'])
       expect(sent.tools.at(-1)).toEqual({ type: 'web_search_20250305', name: 'web_search' })
       expect(sent).not.toHaveProperty('metadata')
       expect(sent.max_tokens).toBe(64_000)
@@ -155,7 +155,7 @@ describe.each([[GPT], [CLAUDE], [GEMINI]])('Codex on %s', (model) => {
     }
     else {
       expect(sent.tools).toEqual([{ functionDeclarations: expect.any(Array) }])
-      expect(sent.tools[0].functionDeclarations.map((d: any) => d.name)).toEqual(['shell_command', 'update_plan', 'collaboration__spawn_agent', 'collaboration__wait_agent'])
+      expect(sent.tools[0].functionDeclarations.map((d: any) => d.name)).toEqual(['exec_command', 'update_plan', 'multi_agent_v1__spawn_agent', 'multi_agent_v1__wait_agent'])
       expect(warnings(response)).toBe([
         `include reasoning.encrypted_content left out: ${GEMINI} does not produce it`,
         `web_search left out: ${GEMINI} cannot search the web and call functions in one request`,
@@ -174,25 +174,25 @@ describe.each([[GPT], [CLAUDE], [GEMINI]])('Codex on %s', (model) => {
     expect(completed.status).toBe('completed')
     expect(completed.output.find((o: any) => o.type === 'message').content[0].text).toMatch(/^tool result: .*agent-1 started/)
     const sent = upstreamBody(model)
-    if (model === GPT) expect(sent.input.at(-2)).toMatchObject({ type: 'function_call', name: 'spawn_agent', namespace: 'collaboration' })
+    if (model === GPT) expect(sent.input.at(-2)).toMatchObject({ type: 'function_call', name: 'spawn_agent', namespace: 'multi_agent_v1' })
     else if (model === CLAUDE) {
       const calls = sent.messages.flatMap((m: any) => (Array.isArray(m.content) ? m.content : [])).filter((b: any) => b.type === 'tool_use')
-      expect(calls.map((b: any) => b.name)).toEqual(['shell_command', 'collaboration__spawn_agent'])
+      expect(calls.map((b: any) => b.name)).toEqual(['exec_command', 'multi_agent_v1__spawn_agent'])
     }
     else {
       const calls = sent.contents.flatMap((c: any) => c.parts).filter((p: any) => p.functionCall)
-      expect(calls.map((p: any) => p.functionCall.name)).toEqual(['shell_command', 'collaboration__spawn_agent'])
+      expect(calls.map((p: any) => p.functionCall.name)).toEqual(['exec_command', 'multi_agent_v1__spawn_agent'])
     }
   })
 })
 
 describe('a namespace\'s function called by a translated model', () => {
   it('comes back to Codex as the namespaced function_call', async () => {
-    const body = { ...fixture('codex-first-turn', CLAUDE), tool_choice: { type: 'function', name: 'spawn_agent', namespace: 'collaboration' } }
+    const body = { ...fixture('codex-first-turn', CLAUDE), tool_choice: { type: 'function', name: 'spawn_agent', namespace: 'multi_agent_v1' } }
     const { completed, events } = await codex(body)
-    expect(upstreamBody(CLAUDE).tool_choice).toEqual({ type: 'tool', name: 'collaboration__spawn_agent', disable_parallel_tool_use: true })
+    expect(upstreamBody(CLAUDE).tool_choice).toEqual({ type: 'tool', name: 'multi_agent_v1__spawn_agent' })
     const call = completed.output.find((o: any) => o.type === 'function_call')
-    expect(call).toMatchObject({ name: 'spawn_agent', namespace: 'collaboration' })
-    expect(events.find(e => e.type === 'response.output_item.added' && e.item.type === 'function_call').item).toMatchObject({ name: 'spawn_agent', namespace: 'collaboration' })
+    expect(call).toMatchObject({ name: 'spawn_agent', namespace: 'multi_agent_v1' })
+    expect(events.find(e => e.type === 'response.output_item.added' && e.item.type === 'function_call').item).toMatchObject({ name: 'spawn_agent', namespace: 'multi_agent_v1' })
   })
 })

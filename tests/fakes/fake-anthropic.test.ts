@@ -129,8 +129,11 @@ describe('fake Anthropic refuses what the API refuses', () => {
     ['an unknown server tool type', { ...ok, tools: [{ type: 'web_browser_20250101', name: 'web_browser' }] }, /Input tag 'web_browser_20250101'/],
     ['an OpenAI field on the web search tool', { ...ok, tools: [{ type: 'web_search_20250305', name: 'web_search', search_context_size: 'low' }] }, /search_context_size: Extra inputs/],
   ]
-  it('takes max_tokens at the model\'s limit and the web search server tool', async () => {
-    const res = await post({ ...ok, model: 'claude-haiku-4-5', max_tokens: 64_000, tools: [weatherTool, { type: 'web_search_20250305', name: 'web_search', max_uses: 3 }] })
+  it('takes max_tokens at the model\'s limit, the web search server tool and context editing', async () => {
+    const res = await post({
+      ...ok, model: 'claude-haiku-4-5', max_tokens: 64_000, tools: [weatherTool, { type: 'web_search_20250305', name: 'web_search', max_uses: 3 }],
+      context_management: { edits: [{ type: 'clear_thinking_20251015', keep: 'all' }] },
+    })
     expect(res.status).toBe(200)
   })
 

@@ -34,6 +34,8 @@ const SAMPLING = new Set(['temperature', 'top_p', 'top_k'])
 const TOP_LEVEL = new Set([
   'model', 'max_tokens', 'messages', 'system', 'stop_sequences', 'temperature', 'top_p', 'top_k', 'tools', 'tool_choice',
   'stream', 'metadata', 'thinking', 'cache_control', 'container', 'output_config', 'service_tier', 'inference_geo', 'speed',
+  // Context editing (Claude Code sends it with its beta header).
+  'context_management',
 ])
 const BLOCK_KEYS: Record<string, string[]> = {
   text: ['text', 'cache_control', 'citations'],
