@@ -3,7 +3,7 @@
 // and providers without a credential. The stored routes and credentials are given in place of the
 // database; the registry, routes and credentials modules are the real ones.
 import { beforeAll, describe, expect, it, vi } from 'vitest'
-import { reloadCredentials } from '../../server/utils/gateway/credentials'
+import { reloadConnections } from '../../server/utils/gateway/connections'
 import { resolveModel, resolveTargets } from '../../server/utils/gateway/resolve'
 import { reloadRoutes } from '../../server/utils/gateway/routes'
 import { adapters } from '../../server/utils/providers'
@@ -12,7 +12,7 @@ import { findModel, useRegistry } from '../../server/utils/registry/store'
 import type { StoredRoute } from '../../server/utils/store/routes'
 import { gatewayKey } from '../helpers/gateway-key'
 
-vi.mock('../../server/utils/store/credentials', () => ({ loadCredentials: async () => [] }))
+vi.mock('../../server/utils/store/connections', () => ({ loadConnections: async () => [] }))
 vi.mock('../../server/utils/store/routes', async importOriginal => ({
   ...await importOriginal<typeof import('../../server/utils/store/routes')>(),
   listStoredRoutes: async (): Promise<StoredRoute[]> => [
@@ -53,7 +53,7 @@ const MODELS = [
 
 beforeAll(async () => {
   useRegistry({ version: 1, updatedAt: '2026-11-26T00:00:00.000Z', sources: {}, models: MODELS })
-  await Promise.all([reloadRoutes(), reloadCredentials()])
+  await Promise.all([reloadRoutes(), reloadConnections()])
 })
 
 /** provider/model of each target, in the order they would be tried. */
@@ -74,7 +74,7 @@ describe('resolveTargets', () => {
     const [r, ...rest] = resolveTargets('gpt-x', gatewayKey(), 'chat')
     expect(rest).toEqual([])
     expect(r!.adapter).toBe(adapters.openai)
-    expect(r!.target).toEqual({ provider: 'openai', model: 'gpt-x', entry: findModel('gpt-x'), baseUrl: 'http://openai.test/v1', apiKey: 'sk-openai-unit' })
+    expect(r!.target).toEqual({ provider: 'openai', model: 'gpt-x', entry: findModel('gpt-x'), baseUrl: 'http://openai.test/v1', apiKey: 'sk-openai-unit', headers: {} })
     // No base URL in the environment: the provider's own.
     expect(resolveTargets('claude-x', gatewayKey(), 'chat')[0]!.target).toMatchObject({ baseUrl: 'https://api.anthropic.com', apiKey: 'sk-ant-unit' })
   })

@@ -3,7 +3,7 @@
 // registry update asks for them (it knows no credentials itself).
 import { consola } from 'consola'
 import { errorMessage } from '../core/error-message'
-import { providerAccess } from '../gateway/credentials'
+import { providerAccess } from '../gateway/connections'
 import { adapters } from '../providers'
 import type { ProviderId } from '../registry/schema'
 
@@ -15,7 +15,7 @@ interface AnthropicModelList { data: { id: string, display_name?: string }[] }
 async function anthropicDisplayNames(): Promise<Record<string, string>> {
   const access = providerAccess('anthropic')
   if (!access) return {}
-  const { url, headers } = adapters.anthropic!.api.models(access, PAGE_SIZE)
+  const { url, headers } = adapters.anthropic.api.models(access, PAGE_SIZE)
   // The request carries the credential: a redirect (to another origin or not) is refused, never followed.
   const res = await fetch(url, { headers, redirect: 'manual', signal: AbortSignal.timeout(TIMEOUT_MS) })
   if (res.status >= 300 && res.status < 400) throw new Error(`the model list answered with a redirect (HTTP ${res.status}); not followed`)

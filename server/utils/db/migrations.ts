@@ -161,6 +161,34 @@ export const migrations: Migration[] = [
     // The name the client sent beside the registry model that priced it (snapshot ids, aliases, routes).
     statements: () => ['ALTER TABLE request_log ADD COLUMN requested_model TEXT'],
   },
+  {
+    version: 9,
+    name: 'provider_connections',
+    // Providers become named connections of a type (several per type); the three official
+    // credentials move over as connections named after their type, their sealed keys as they are.
+    statements: d => [
+      `CREATE TABLE provider_connections (
+        name TEXT PRIMARY KEY,
+        type TEXT NOT NULL,
+        preset TEXT,
+        base_url TEXT,
+        api_key_enc TEXT,
+        key_hint TEXT,
+        headers TEXT,
+        headers_enc TEXT,
+        updated_at ${d.bigint} NOT NULL
+      )`,
+      `INSERT INTO provider_connections (name, type, base_url, api_key_enc, key_hint, updated_at)
+        SELECT provider, provider, base_url, api_key_enc, key_hint, updated_at FROM provider_credentials`,
+      'DROP TABLE provider_credentials',
+    ],
+  },
+  {
+    version: 10,
+    name: 'unpriced_requests',
+    // Requests served for a model without a price (UNPRICED_MODELS=allow): their cost is unknown, not $0.
+    statements: () => ['ALTER TABLE request_log ADD COLUMN unpriced INTEGER NOT NULL DEFAULT 0'],
+  },
 ]
 
 /** Replaces a dollar column by an integer nano-dollar column holding the same amounts (NULL stays NULL). */

@@ -17,7 +17,8 @@ import { chatCompletionToMessage } from '../inbound/anthropic/from-openai'
 import { nativeMessagesRequest, nativeResponseUsage } from '../inbound/anthropic/native'
 import { messagesToChatRequest } from '../inbound/anthropic/to-openai'
 
-const isNative = (c: ResolvedModel) => c.target.provider === 'anthropic'
+/** Anthropic and servers that speak its Messages API get the request as sent. */
+const isNative = (c: ResolvedModel) => c.adapter.type === 'anthropic' || c.adapter.type === 'anthropic-compatible'
 
 async function messages(event: H3Event, ctx: AuthenticatedContext): Promise<void> {
   const { body: req, size } = await readJsonBody(event, MessagesRequest, 'v1')

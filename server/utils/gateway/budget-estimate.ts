@@ -24,6 +24,8 @@ export function completionCap(entry: ModelEntry, requested: number | null | unde
  * Gemini's candidateCount) of `cap` tokens each.
  */
 export function estimateCostNanoUsd(entry: ModelEntry, promptChars: number, cap: number, choices: number, at: number): number {
+  // An unpriced model (served with UNPRICED_MODELS=allow) reserves nothing: its cost is unknown.
+  if (!entry.pricing) return 0
   const promptTokens = Math.ceil(promptChars / PROMPT_CHARS_PER_TOKEN)
   const prices = pricesFor(entry.pricing, promptTokens, at)
   const completionTokens = entry.mode === 'chat' ? cap * choices : 0

@@ -14,6 +14,7 @@ import type { AuthenticatedContext } from './context'
 import type { ResolvedModel } from './resolve'
 import { callWithRetries } from './retry'
 import type { UpstreamResponse } from './upstream'
+import { rememberUnsupportedField, unsupportedFields } from './unsupported-fields'
 
 export interface Dispatched extends ResolvedModel {
   upstream: UpstreamResponse
@@ -31,6 +32,9 @@ export interface Demand {
 
 /** Builds a target's upstream request with the completion cap decided for the call (undefined: send none). */
 export type BuildRequest = (c: ResolvedModel, maxOutputTokens: number | undefined) => UpstreamRequest
+
+/** Fields one request may learn a server refuses (each learned once per connection, then remembered). */
+const MAX_FIELDS_LEARNED = 5
 
 /** Failures another provider might not have: worth a fallback, and counted by the circuit. */
 const providerSide = (e: GatewayError) => e.status !== 499 && (e.status >= 500 || e.status === 429)
@@ -54,23 +58,35 @@ export async function dispatchToTarget(
     ctx.entry = c.target.entry
     ctx.requestedModel = c.requestedModel
     const cap = completionCap(c.target.entry, demand.maxOutputTokens, fallbackCap)
-    const request = build(c, cap)
+    c.target.omitFields = unsupportedFields(provider)
+    let request = build(c, cap)
     if (ctx.heldNanoUsd) {
       // A failed target's reservation goes back (it was not billed); this one reserves its own.
       settleBudget(key, ctx.heldNanoUsd, 0)
       ctx.heldNanoUsd = 0
     }
     ctx.heldNanoUsd = await reserveBudget(key, estimateCostNanoUsd(c.target.entry, demand.promptChars, cap ?? 0, demand.choices ?? 1, ctx.startedAt))
-    try {
-      const upstream = await callWithRetries(c.adapter, request, client)
-      recordSuccess(provider, model)
-      return { ...c, upstream }
-    }
-    catch (error) {
-      const err = toGatewayError(error)
-      if (!providerSide(err)) throw err
-      recordFailure(provider, model)
-      lastError = err
+    for (let learned = 0; ; learned++) {
+      try {
+        const upstream = await callWithRetries(c.adapter, request, client)
+        recordSuccess(provider, model)
+        return { ...c, upstream }
+      }
+      catch (error) {
+        const err = toGatewayError(error)
+        // A compatible server refused a field it does not know: never send it there again, and retry without it.
+        const refused = err.status === 400 && learned < MAX_FIELDS_LEARNED ? c.adapter.unsupportedField?.(err.message, request.body) : undefined
+        if (refused) {
+          rememberUnsupportedField(provider, refused)
+          c.target.omitFields = unsupportedFields(provider)
+          request = build(c, cap)
+          continue
+        }
+        if (!providerSide(err)) throw err
+        recordFailure(provider, model)
+        lastError = err
+        break
+      }
     }
   }
   throw lastError ?? new GatewayError(503, 'Every target of this model is failing; try again shortly.', 'service_unavailable', 'no_target_available')

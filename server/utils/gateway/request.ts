@@ -8,7 +8,7 @@ import { authenticate } from './auth'
 import { ClientClosedError } from './client-close'
 import { type AuthenticatedContext, newRequestContext, type RequestContext } from './context'
 import { checkRates } from './limits'
-import { finishCutShort, finishRequest, markFirstByte } from './meter'
+import { finishEstimated, finishRequest, markFirstByte } from './meter'
 import { type ErrorSender, gatewayHeaders, sendFailure, sendJsonText, sendOpenAIError } from './respond'
 import { type UpstreamResponse, upstreamTransportError } from './upstream'
 
@@ -30,7 +30,7 @@ export async function runGatewayRequest(event: H3Event, endpoint: RequestContext
   }
   catch (error) {
     const err = sendFailure(event, error, `[gateway] ${ctx.id}`, sendError)
-    if (err instanceof ClientClosedError && err.providerBusy) await finishCutShort(ctx, err.status, err.code)
+    if (err instanceof ClientClosedError && err.providerBusy) await finishEstimated(ctx, err.status, err.code)
     else finishRequest(ctx, err.status, undefined, { errorCode: err.code })
   }
 }

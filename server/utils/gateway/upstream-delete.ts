@@ -4,7 +4,7 @@
 import { consola } from 'consola'
 import { errorMessage } from '../core/error-message'
 import { openaiApi } from '../providers/openai/api'
-import { providerAccess } from './credentials'
+import { providerAccess } from './connections'
 
 const TIMEOUT_MS = 10_000
 

@@ -6,7 +6,8 @@ import type { ModelEntry, ParsedModel, ProviderId } from './schema'
 
 export interface PriceChange {
   id: string
-  provider: ProviderId
+  /** The connection whose model it is. */
+  provider: string
   field: string
   from: number | string | null
   to: number | string | null

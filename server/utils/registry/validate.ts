@@ -21,7 +21,7 @@ export function refuseReason(provider: ProviderId, parsed: ParsedModel[], curren
     const before = known.find(m => m.id === p.id)
     if (!before) continue
     for (const field of ['input', 'output'] as const) {
-      const a = before.pricing[field]
+      const a = before.pricing?.[field] ?? 0
       const b = p.pricing[field]
       if (a > 0 && b > 0 && Math.max(a / b, b / a) > MAX_PRICE_FACTOR) {
         return `implausible change for ${p.id}: ${field} from ${a} to ${b} per 1M tokens`

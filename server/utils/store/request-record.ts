@@ -22,6 +22,8 @@ export interface RequestRecord {
   reasoningTokens: number
   /** The request's cost in nano-dollars (core/money.ts). */
   costNanoUsd: number
+  /** Served without a price (UNPRICED_MODELS=allow): the cost is unknown, and costNanoUsd 0. */
+  unpriced: boolean
   estimated: boolean
   latencyMs: number
   ttftMs: number | null
