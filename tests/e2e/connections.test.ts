@@ -205,6 +205,30 @@ describe('a server that sends no usage in streams', () => {
   })
 })
 
+describe('a server that sends no usage at all', () => {
+  it('meters an answer by counting, flagged estimated, on /v1/chat/completions and /v1/messages', async () => {
+    const bare = await startFakeCompatible({ behaviour: 'no-usage', answersWithoutUsage: true, models: ['tiny'] })
+    try {
+      await gw.admin('PUT', '/api/admin/providers/bare', { type: 'openai-compatible', baseUrl: bare.url })
+      await gw.admin('PUT', '/api/admin/models/bare/tiny', { pricing: { input: 1, output: 2 } })
+      const { data, response } = await client.chat.completions.create({ model: 'bare/tiny', messages: ask('count me too') }).withResponse()
+      expect(data.choices[0]!.message.content).toBe('echo: too me count')
+      const row = await rowOf(response.headers.get('x-request-id'))
+      expect(row).toMatchObject({ estimated: true, unpriced: false })
+      expect(row.promptTokens).toBeGreaterThan(0)
+      expect(row.completionTokens).toBeGreaterThan(0)
+      expect(row.costNanoUsd).toBe(nano([[row.promptTokens, 1], [row.completionTokens, 2]]))
+      const { data: msg, response: raw } = await anthropic.messages.create({ model: 'bare/tiny', max_tokens: 50, messages: ask('via messages') }).withResponse()
+      expect(msg.content[0]).toMatchObject({ text: 'echo: messages via' })
+      expect(await rowOf(raw.headers.get('x-request-id'))).toMatchObject({ endpoint: 'messages', estimated: true })
+    }
+    finally {
+      await gw.admin('DELETE', '/api/admin/providers/bare')
+      await bare.close()
+    }
+  })
+})
+
 describe('Ollama (no key, free model)', () => {
   it('answers streamed and not, sends no key, bills $0 on purpose', async () => {
     const res = await client.chat.completions.create({ model: 'ollama/llama3.3', messages: ask('hi there') })

@@ -70,6 +70,18 @@ describe('no-usage', () => {
     expect(chunks.every(c => !c.usage)).toBe(true)
     expect((await client(noUsage).chat.completions.create({ model: 'qwen3:8b', messages: ask('a b c') })).usage).toEqual(fakeUsage(ask('a b c'), 'echo: c b a'))
   })
+
+  it('answers without usage at all when told to', async () => {
+    const bare = await startFakeCompatible({ behaviour: 'no-usage', answersWithoutUsage: true })
+    try {
+      const res = await client(bare).chat.completions.create({ model: 'llama3.3', messages: ask('a b') })
+      expect(res.choices[0]!.message.content).toBe('echo: b a')
+      expect(res.usage).toBeUndefined()
+    }
+    finally {
+      await bare.close()
+    }
+  })
 })
 
 describe('ollama', () => {

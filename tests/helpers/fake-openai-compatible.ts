@@ -4,7 +4,8 @@
 //   `service_tier`, `parallel_tool_calls`, `max_completion_tokens`, …) with a 400 in vLLM's error
 //   shape (`{"object":"error","message":…}`) naming the field, as FastAPI's "extra inputs are not
 //   permitted" does; its streams carry usage in the last chunk (llama.cpp's way), asked or not.
-// - `no-usage`: takes OpenAI's fields but sends no usage in streams (JSON answers have it).
+// - `no-usage`: takes OpenAI's fields but sends no usage in streams (JSON answers have it, unless
+//   `answersWithoutUsage`: then none anywhere, as some small servers).
 // - `ollama`: Ollama's OpenAI API with its native model list at GET /api/tags; usage in streams
 //   only when `stream_options.include_usage` asks.
 // Every behaviour lists its models at GET /v1/models, refuses models it does not serve (404) and a
@@ -51,7 +52,7 @@ const lastUserText = (messages: any[]) => {
   return typeof m?.content === 'string' ? m.content : JSON.stringify(m?.content ?? '')
 }
 
-function chat(res: ServerResponse, body: any, behaviour: CompatibleBehaviour, models: string[]) {
+function chat(res: ServerResponse, body: any, behaviour: CompatibleBehaviour, models: string[], answersWithoutUsage: boolean) {
   if (behaviour === 'strict') {
     const extra = Object.keys(body).find(k => !STRICT_FIELDS.has(k))
     if (extra) return extraForbidden(res, extra, body[extra])
@@ -68,7 +69,7 @@ function chat(res: ServerResponse, body: any, behaviour: CompatibleBehaviour, mo
   const created = Math.floor(Date.now() / 1000)
   if (body.stream !== true) {
     const message = { role: 'assistant', content: wantsTool ? null : reply, ...(toolCall ? { tool_calls: [toolCall] } : {}) }
-    return json(res, 200, { id, object: 'chat.completion', created, model: body.model, choices: [{ index: 0, message, finish_reason: finish }], usage })
+    return json(res, 200, { id, object: 'chat.completion', created, model: body.model, choices: [{ index: 0, message, finish_reason: finish }], ...(answersWithoutUsage ? {} : { usage }) })
   }
   const base = { id, object: 'chat.completion.chunk', created, model: body.model }
   const chunks: any[] = [{ ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] }]
@@ -83,7 +84,7 @@ function chat(res: ServerResponse, body: any, behaviour: CompatibleBehaviour, mo
   res.end('data: [DONE]\n\n')
 }
 
-export async function startFakeCompatible(opts: { behaviour: CompatibleBehaviour, apiKey?: string, models?: string[] }): Promise<FakeCompatible> {
+export async function startFakeCompatible(opts: { behaviour: CompatibleBehaviour, apiKey?: string, models?: string[], answersWithoutUsage?: boolean }): Promise<FakeCompatible> {
   const { behaviour, apiKey } = opts
   const models = opts.models ?? ['llama3.3', 'qwen3:8b']
   const requests: RecordedRequest[] = []
@@ -111,7 +112,7 @@ export async function startFakeCompatible(opts: { behaviour: CompatibleBehaviour
     if (req.method === 'GET' && path === '/api/tags' && behaviour === 'ollama') {
       return json(res, 200, { models: models.map(name => ({ name, model: name, modified_at: '2026-11-01T00:00:00Z', size: 4_000_000_000, digest: 'f'.repeat(64) })) })
     }
-    if (req.method === 'POST' && path === '/v1/chat/completions') return chat(res, body ?? {}, behaviour, models)
+    if (req.method === 'POST' && path === '/v1/chat/completions') return chat(res, body ?? {}, behaviour, models, opts.answersWithoutUsage === true)
     openaiError(res, 404, `404 page not found: ${req.method} ${path}`, 'not_found_error')
   })
   const { url, close } = await listenOnLoopback(server)

@@ -41,7 +41,7 @@ vi.stubEnv('GEMINI_API_KEY', '')
 const model = (id: string, provider: ProviderId | string, mode: ModelEntry['mode'] = 'chat', aliases: string[] = []): ModelEntry =>
   ({ id, provider, mode, pricing: { input: 1, output: 2 }, aliases, status: 'active', source: 'seed', updatedAt: '2026-11-26T00:00:00.000Z' })
 
-const MODELS = [
+const MODELS: ModelEntry[] = [
   model('gpt-x', 'openai', 'chat', ['gpt-x-latest']),
   // An alias that is another model's id: the id wins.
   model('claude-x', 'anthropic', 'chat', ['claude-latest', 'gpt-x']),

@@ -8,7 +8,7 @@ import { ClientClose } from '../gateway/client-close'
 import type { AuthenticatedContext } from '../gateway/context'
 import { dispatchToTarget } from '../gateway/dispatch'
 import { pipeStream } from '../gateway/pipe-stream'
-import { runGatewayRequest, sendCompletion, upstreamAnswer } from '../gateway/request'
+import { reportedUsage, runGatewayRequest, sendCompletion, upstreamAnswer } from '../gateway/request'
 import { resolveTargets } from '../gateway/resolve'
 import { openaiChunks } from '../gateway/stream-output'
 
@@ -25,7 +25,7 @@ async function chatCompletions(event: H3Event, ctx: AuthenticatedContext): Promi
   )
   if (!ctx.stream) {
     const result = adapter.chat.response(await upstreamAnswer(ctx, upstream), target)
-    sendCompletion(event, ctx, result.body, result.usage)
+    await sendCompletion(event, ctx, result.body, reportedUsage(result))
     return
   }
   const translator = adapter.chat.stream(target, {

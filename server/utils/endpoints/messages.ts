@@ -9,7 +9,7 @@ import { ClientClose } from '../gateway/client-close'
 import type { AuthenticatedContext } from '../gateway/context'
 import { dispatchToTarget } from '../gateway/dispatch'
 import { pipeStream } from '../gateway/pipe-stream'
-import { runGatewayRequest, sendCompletion, upstreamAnswer } from '../gateway/request'
+import { reportedUsage, runGatewayRequest, sendCompletion, upstreamAnswer } from '../gateway/request'
 import { type ResolvedModel, resolveTargets } from '../gateway/resolve'
 import { sendAnthropicError } from '../gateway/respond'
 import { anthropicFromChunks, anthropicNative } from '../gateway/stream-output'
@@ -45,11 +45,11 @@ async function messages(event: H3Event, ctx: AuthenticatedContext): Promise<void
   }
   const text = await upstreamAnswer(ctx, upstream)
   if (native) {
-    sendCompletion(event, ctx, text, nativeResponseUsage(text))
+    await sendCompletion(event, ctx, text, nativeResponseUsage(text))
     return
   }
   const result = adapter.chat.response(text, target)
-  sendCompletion(event, ctx, JSON.stringify(chatCompletionToMessage(result.body, req.model)), result.usage)
+  await sendCompletion(event, ctx, JSON.stringify(chatCompletionToMessage(result.body, req.model)), reportedUsage(result), result.body)
 }
 
 export const handleMessages = (event: H3Event): Promise<void> => runGatewayRequest(event, 'messages', messages, sendAnthropicError)

@@ -15,7 +15,7 @@ import { ClientClose } from '../gateway/client-close'
 import type { AuthenticatedContext } from '../gateway/context'
 import { dispatchToTarget } from '../gateway/dispatch'
 import { pipeStream } from '../gateway/pipe-stream'
-import { runGatewayRequest, sendCompletion, upstreamAnswer } from '../gateway/request'
+import { reportedUsage, runGatewayRequest, sendCompletion, upstreamAnswer } from '../gateway/request'
 import { type ResolvedModel, resolveTargets } from '../gateway/resolve'
 import { type KeepResponse, responsesFromChunks, responsesNative } from '../gateway/stream-output'
 import { chatCompletionToResponse, type ResponseShell } from '../inbound/openai-responses/from-chat'
@@ -86,19 +86,19 @@ async function responses(event: H3Event, ctx: AuthenticatedContext): Promise<voi
   const text = await upstreamAnswer(ctx, upstream)
   if (native && req.store === false) {
     // Nothing to keep: only the usage is read, as for a chat completion.
-    sendCompletion(event, ctx, text, responsesBodyUsage(text))
+    await sendCompletion(event, ctx, text, responsesBodyUsage(text))
     return
   }
   if (native) {
     const response = JSON.parse(text)
     await keep(response)
-    sendCompletion(event, ctx, text, nativeResponseUsage(response))
+    await sendCompletion(event, ctx, text, nativeResponseUsage(response))
     return
   }
   const result = adapter.chat.response(text, target)
   const { response } = chatCompletionToResponse(result.body, shell)
   await keep(response)
-  sendCompletion(event, ctx, JSON.stringify(response), result.usage)
+  await sendCompletion(event, ctx, JSON.stringify(response), reportedUsage(result), result.body)
 }
 
 export const handleCreateResponse = (event: H3Event): Promise<void> => runGatewayRequest(event, 'responses', responses)

@@ -49,7 +49,7 @@ export function finishRequest(ctx: RequestContext, status: number, usage: TokenU
  * provider was working on it, or a stream from a server that sends no usage. The usage reported so
  * far is topped up by counting the prompt and what was streamed, flagged as estimated.
  */
-export async function finishEstimated(ctx: RequestContext, status: number, errorCode: string | null, known?: TokenUsage, streamed = ''): Promise<void> {
-  const usage = await estimateUsage(known, ctx.promptText?.() ?? '', streamed)
+export async function finishEstimated(ctx: RequestContext, status: number, errorCode: string | null, known?: TokenUsage, completionText = ''): Promise<void> {
+  const usage = await estimateUsage(known, ctx.promptText?.() ?? '', completionText)
   finishRequest(ctx, status, usage, { errorCode, estimated: true })
 }

@@ -5,6 +5,7 @@ import type { H3Event } from 'h3'
 import { StreamFailure } from '../providers/types'
 import { ZERO_USAGE } from '../registry/cost'
 import type { RequestContext } from './context'
+import { streamedText } from './estimate'
 import { finishEstimated, finishRequest, markFirstByte } from './meter'
 import { gatewayHeaders, startEventStream, writeEvents } from './respond'
 import type { StreamOutput } from './stream-output'
@@ -51,6 +52,6 @@ export async function pipeStream(event: H3Event, ctx: RequestContext, upstream: 
   }
   const usage = output.usage()
   // A finished stream without usage came from a server that sends none (some compatible ones): counted.
-  if (status === 499 || (status === 200 && !usage)) await finishEstimated(ctx, status, errorCode, usage, sent.join(''))
+  if (status === 499 || (status === 200 && !usage)) await finishEstimated(ctx, status, errorCode, usage, streamedText(sent.join('')))
   else finishRequest(ctx, status, usage ?? ZERO_USAGE, { errorCode })
 }

@@ -4,10 +4,12 @@
 // sendCompletion; a stream with pipeStream (./pipe-stream.ts).
 import type { H3Event } from 'h3'
 import type { TokenUsage } from '../registry/cost'
+import type { TranslatedAnswer } from '../providers/types'
 import { authenticate } from './auth'
 import { ClientClosedError } from './client-close'
 import { type AuthenticatedContext, newRequestContext, type RequestContext } from './context'
 import { checkRates } from './limits'
+import { answeredText } from './estimate'
 import { finishEstimated, finishRequest, markFirstByte } from './meter'
 import { type ErrorSender, gatewayHeaders, sendFailure, sendJsonText, sendOpenAIError } from './respond'
 import { type UpstreamResponse, upstreamTransportError } from './upstream'
@@ -52,7 +54,15 @@ export async function upstreamAnswer(ctx: RequestContext, upstream: UpstreamResp
 }
 
 /** Ends a non-stream request: the answer (JSON text) leaves first, metering follows in the same turn. */
-export function sendCompletion(event: H3Event, ctx: RequestContext, body: string, usage: TokenUsage): void {
+/** An answer's usage; undefined when the upstream reported none. */
+export const reportedUsage = (answer: TranslatedAnswer): TokenUsage | undefined => (answer.usageMissing ? undefined : answer.usage)
+
+/**
+ * Sends an answer and meters it. Without usage (a compatible server that reported none) the prompt
+ * and the answer (`chatCompletion`: the chat completion it was translated from) are counted, flagged estimated.
+ */
+export async function sendCompletion(event: H3Event, ctx: RequestContext, body: string, usage: TokenUsage | undefined, chatCompletion = body): Promise<void> {
   sendJsonText(event, 200, body, gatewayHeaders(ctx))
-  finishRequest(ctx, 200, usage)
+  if (usage) finishRequest(ctx, 200, usage)
+  else await finishEstimated(ctx, 200, null, undefined, answeredText(chatCompletion))
 }

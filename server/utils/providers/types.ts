@@ -92,6 +92,8 @@ export interface ChatStreamTranslator {
 export interface TranslatedAnswer {
   body: string
   usage: TokenUsage
+  /** The upstream reported no usage (some compatible servers): `usage` is zero and the gateway counts instead. */
+  usageMissing?: true
 }
 
 /** An upstream failure, already in OpenAI's error vocabulary. */
