@@ -19,7 +19,8 @@ export const PricingTier = z.object({
   output: Price,
 })
 
-const priceFields = {
+/** Token prices of one service tier: text classes, audio where priced apart, long-context tiers. */
+const tokenPriceFields = {
   input: Price,
   /** Price of prompt tokens read from the provider's cache. */
   cachedInput: Price.optional(),
@@ -27,12 +28,30 @@ const priceFields = {
   cacheWrite: Price.optional(),
   /** Price of prompt tokens written to the cache for 1 hour (Anthropic's `1h Cache Writes`, 2× input). */
   cacheWrite1h: Price.optional(),
+  /** Audio prompt tokens where priced apart from text (Gemini's "(audio)" input, OpenAI's audio models). */
+  audioInput: Price.optional(),
+  /** Audio prompt tokens read from the cache, where priced apart. */
+  audioCachedInput: Price.optional(),
   output: Price,
+  /** Audio completion tokens where priced apart (OpenAI's audio models). */
+  audioOutput: Price.optional(),
   tiers: z.array(PricingTier).optional(),
 }
 
+export const SERVICE_TIERS = ['batch', 'flex', 'priority'] as const
+/** A tier other than standard: Batch API, Flex, Priority (OpenAI's "Fast mode"). */
+export type ServiceTier = typeof SERVICE_TIERS[number]
+
 const cachedNotAboveInput = (p: { input: number, cachedInput?: number }) => p.cachedInput === undefined || p.cachedInput <= p.input
 const CACHED_ABOVE_INPUT = { message: 'cachedInput must not exceed input', path: ['cachedInput'] }
+export const TierPricing = z.object(tokenPriceFields).refine(cachedNotAboveInput, CACHED_ABOVE_INPUT)
+export type TierPricing = z.infer<typeof TierPricing>
+
+const priceFields = {
+  ...tokenPriceFields,
+  /** Prices of the other service tiers the page lists; the fields above are the standard tier's. */
+  serviceTiers: z.object({ batch: TierPricing.optional(), flex: TierPricing.optional(), priority: TierPricing.optional() }).strict().optional(),
+}
 
 /**
  * Prices that take effect at `from` (ISO 8601, UTC) and hold until the next entry's `from`: a dated
@@ -101,7 +120,7 @@ export const Registry = z.object({
 })
 export type Registry = z.infer<typeof Registry>
 
-/** What a pricing-page parser yields for one model (standard tier only). */
+/** What a pricing-page parser yields for one model. */
 export interface ParsedModel {
   id: string
   displayName?: string
