@@ -49,6 +49,14 @@ describe('estimateCostNanoUsd', () => {
     expect(estimateCostNanoUsd(tiered, 3003, 10, 1, AT)).toBe(2_002_000 + 100_000)
     expect(estimateCostNanoUsd({ ...claude, mode: 'embedding' }, 3000, 4096, 1, AT)).toBe(1_250_000)
   })
+
+  it('reserves at the dearest service tier and at audio input where that is dearer', () => {
+    // gpt-4.1: standard $2 / $8, Priority $3.50 / $14 (per 1M); 1000 prompt tokens and 100 completion.
+    const gpt41 = { ...claude, pricing: { input: 2, output: 8, serviceTiers: { batch: { input: 1, output: 4 }, priority: { input: 3.5, output: 14 } } } }
+    expect(estimateCostNanoUsd(gpt41, 3000, 100, 1, AT)).toBe(3_500_000 + 1_400_000)
+    const audio = { ...claude, pricing: { input: 0.3, audioInput: 1, output: 2.5 } }
+    expect(estimateCostNanoUsd(audio, 3000, 100, 1, AT)).toBe(1_000_000 + 250_000)
+  })
 })
 
 describe('admission', () => {

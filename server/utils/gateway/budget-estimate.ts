@@ -2,7 +2,7 @@
 // cap is decided here once per call and both sent upstream and counted, so the provider cannot be
 // asked for more than was reserved; the prompt is estimated from the body's size.
 import { linesNanoUsd, pricesFor } from '../registry/cost'
-import type { ModelEntry } from '../registry/schema'
+import { type ModelEntry, SERVICE_TIERS } from '../registry/schema'
 
 /** Characters per prompt token assumed for a reservation: fewer than tokenizers average, so it estimates high. */
 export const PROMPT_CHARS_PER_TOKEN = 3
@@ -20,15 +20,18 @@ export function completionCap(entry: ModelEntry, requested: number | null | unde
 
 /**
  * The most a call made at `at` (epoch ms) can cost, in nano-dollars: the prompt at its dearest price
- * per token (a cache write costs more than plain input), and `choices` completions (OpenAI's n,
- * Gemini's candidateCount) of `cap` tokens each.
+ * per token (a cache write or audio costs more than plain input) in the dearest tier the provider may
+ * serve it at (a request may ask for Priority), and `choices` completions (OpenAI's n, Gemini's
+ * candidateCount) of `cap` tokens each.
  */
 export function estimateCostNanoUsd(entry: ModelEntry, promptChars: number, cap: number, choices: number, at: number): number {
   const promptTokens = Math.ceil(promptChars / PROMPT_CHARS_PER_TOKEN)
-  const prices = pricesFor(entry.pricing, promptTokens, at)
+  const tiers = [undefined, ...SERVICE_TIERS].map(tier => pricesFor(entry.pricing, promptTokens, at, tier))
+  const input = Math.max(...tiers.map(p => Math.max(p.input, p.cacheWrite ?? 0, p.cacheWrite1h ?? 0, p.audioInput ?? 0)))
+  const output = Math.max(...tiers.map(p => Math.max(p.output, p.audioOutput ?? 0)))
   const completionTokens = entry.mode === 'chat' ? cap * choices : 0
   return linesNanoUsd([
-    { class: 'input', tokens: promptTokens, usdPerMillion: Math.max(prices.input, prices.cacheWrite ?? 0, prices.cacheWrite1h ?? 0) },
-    { class: 'output', tokens: completionTokens, usdPerMillion: prices.output },
+    { class: 'input', tokens: promptTokens, usdPerMillion: input },
+    { class: 'output', tokens: completionTokens, usdPerMillion: output },
   ])
 }

@@ -2,7 +2,7 @@
 // the model name changes, the completion cap when the call's differs from the client's, and, when
 // the previous response is one OpenAI does not hold, the conversation rebuilt from the gateway's
 // store in place of previous_response_id. The answer goes back as received, read for usage and kept.
-import { fromResponsesUsage } from '../../providers/openai/usage'
+import { fromResponsesUsage, openaiServedTier } from '../../providers/openai/usage'
 import type { ResponsesRequest } from '../../dialects/openai-responses'
 import { openaiApi } from '../../providers/openai/api'
 import { jsonPost, type RawRequestText, type SseEvent, type UpstreamRequest, type UpstreamTarget } from '../../providers/types'
@@ -36,7 +36,8 @@ export function nativeResponsesRequest(req: ResponsesRequest, target: UpstreamTa
   return jsonPost(endpoint, JSON.stringify(body))
 }
 
-export const nativeResponseUsage = (response: { usage?: unknown }): TokenUsage => fromResponsesUsage(response.usage as never)
+export const nativeResponseUsage = (response: { usage?: unknown, service_tier?: unknown }): TokenUsage =>
+  fromResponsesUsage(response.usage as never, openaiServedTier(response.service_tier))
 
 const TERMINAL = new Set(['response.completed', 'response.incomplete', 'response.failed'])
 

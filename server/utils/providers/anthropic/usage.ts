@@ -2,7 +2,9 @@
 // input_tokens excludes cache reads and cache writes; OpenAI's prompt_tokens includes every prompt
 // token, so the three are added up. Cache writes are split by lifetime in `cache_creation`
 // (5 minutes or 1 hour, priced apart); without that split every write counts as a 5-minute one.
+// `service_tier` names the tier that served the request: "standard", "priority" or "batch".
 import type { TokenUsage } from '../../registry/cost'
+import type { ServiceTier } from '../../registry/schema'
 
 export interface AnthropicUsage {
   input_tokens?: number | null
@@ -11,7 +13,10 @@ export interface AnthropicUsage {
   cache_creation?: { ephemeral_5m_input_tokens?: number | null, ephemeral_1h_input_tokens?: number | null } | null
   output_tokens?: number | null
   output_tokens_details?: { thinking_tokens?: number | null } | null
+  service_tier?: string | null
 }
+
+const SERVED_TIERS: Record<string, ServiceTier> = { priority: 'priority', batch: 'batch' }
 
 export function fromAnthropicUsage(u: AnthropicUsage | null | undefined): TokenUsage {
   const cacheRead = u?.cache_read_input_tokens ?? 0
@@ -23,6 +28,7 @@ export function fromAnthropicUsage(u: AnthropicUsage | null | undefined): TokenU
     cacheWrite1hTokens: Math.min(cacheWrite, u?.cache_creation?.ephemeral_1h_input_tokens ?? 0),
     completionTokens: u?.output_tokens ?? 0,
     reasoningTokens: u?.output_tokens_details?.thinking_tokens ?? 0,
+    ...u?.service_tier && SERVED_TIERS[u.service_tier] ? { serviceTier: SERVED_TIERS[u.service_tier] } : {},
   }
 }
 
@@ -35,7 +41,7 @@ const COUNTERS = ['input_tokens', 'cache_creation_input_tokens', 'cache_read_inp
  */
 export function streamUsageTracker() {
   let seen = false
-  const totals: Record<typeof COUNTERS[number], number> & Pick<AnthropicUsage, 'output_tokens_details' | 'cache_creation'> = {
+  const totals: Record<typeof COUNTERS[number], number> & Pick<AnthropicUsage, 'output_tokens_details' | 'cache_creation' | 'service_tier'> = {
     input_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 0,
   }
   return {
@@ -45,6 +51,7 @@ export function streamUsageTracker() {
       for (const k of COUNTERS) totals[k] = Math.max(totals[k], u[k] ?? 0)
       if (u.output_tokens_details) totals.output_tokens_details = u.output_tokens_details
       if (u.cache_creation) totals.cache_creation = u.cache_creation
+      if (u.service_tier) totals.service_tier = u.service_tier
     },
     usage: (): TokenUsage | undefined => (seen ? fromAnthropicUsage(totals) : undefined),
   }
