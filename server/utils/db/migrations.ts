@@ -161,6 +161,17 @@ export const migrations: Migration[] = [
     // The name the client sent beside the registry model that priced it (snapshot ids, aliases, routes).
     statements: () => ['ALTER TABLE request_log ADD COLUMN requested_model TEXT'],
   },
+  {
+    version: 9,
+    name: 'request_cost_audit',
+    // What each charge was computed from: the registry version, the tier that served, and the bill's
+    // lines (class × tokens × unit price, JSON). Rows from before have none (NULL).
+    statements: () => [
+      'ALTER TABLE request_log ADD COLUMN registry_version INTEGER',
+      'ALTER TABLE request_log ADD COLUMN service_tier TEXT',
+      'ALTER TABLE request_log ADD COLUMN cost_lines TEXT',
+    ],
+  },
 ]
 
 /** Replaces a dollar column by an integer nano-dollar column holding the same amounts (NULL stays NULL). */

@@ -5,6 +5,7 @@
 // exactly that request.
 import { config } from '../core/config'
 import type { UpstreamRequest } from '../providers/types'
+import { currentRegistry } from '../registry/store'
 import { reserveBudget, settleBudget } from './budget'
 import { completionCap, estimateCostNanoUsd } from './budget-estimate'
 import type { ClientClose } from './client-close'
@@ -52,6 +53,7 @@ export async function dispatchToTarget(
     if (!circuitAllows(provider, model) && !onlyHope) continue
     ctx.provider = provider
     ctx.entry = c.target.entry
+    ctx.registryVersion = currentRegistry()?.version
     ctx.requestedModel = c.requestedModel
     const cap = completionCap(c.target.entry, demand.maxOutputTokens, fallbackCap)
     const request = build(c, cap)

@@ -8,7 +8,7 @@ import type { Primitive } from 'db0'
 import { errorMessage } from '../core/error-message'
 import { nanoToUsd } from '../core/money'
 import { database } from '../db'
-import type { RequestRecord } from './request-record'
+import type { BilledLine, RequestRecord } from './request-record'
 import { ADD_SPEND_SQL, insertRequestsSql, REQUEST_LOG_STATEMENTS, requestLogBatch, upsertRollupsSql } from './request-log-batch'
 
 const FLUSH_MS = 200
@@ -76,7 +76,7 @@ async function writeBatch(records: RequestRecord[]): Promise<void> {
   })
 }
 
-/** Rows per INSERT: 100 × 20 values stays far below SQLite's and PostgreSQL's parameter limits. */
+/** Rows per INSERT: 100 × 23 values stays far below SQLite's and PostgreSQL's parameter limits. */
 const ROWS_PER_STATEMENT = 100
 
 function* chunks<T>(items: T[], size: number): Generator<T[]> {
@@ -116,6 +116,15 @@ interface RequestRow {
   estimated: number
   latency_ms: number
   ttft_ms: number | null
+  registry_version: number | string | null
+  service_tier: string | null
+  cost_lines: string | null
+}
+
+/** The stored lines of a bill ([class, tokens, USD per 1M] each) as objects. */
+function costLinesOf(json: string | null): BilledLine[] {
+  if (!json) return []
+  return (JSON.parse(json) as [string, number, number][]).map(([cls, tokens, usdPerMillion]) => ({ class: cls, tokens, usdPerMillion }))
 }
 
 function fromRow(r: RequestRow) {
@@ -141,6 +150,9 @@ function fromRow(r: RequestRow) {
     estimated: Boolean(r.estimated),
     latencyMs: Number(r.latency_ms),
     ttftMs: r.ttft_ms === null ? null : Number(r.ttft_ms),
+    registryVersion: r.registry_version === null ? null : Number(r.registry_version),
+    serviceTier: r.service_tier,
+    costLines: costLinesOf(r.cost_lines),
   }
 }
 export type RequestLogEntry = ReturnType<typeof fromRow>
