@@ -3,16 +3,20 @@
 // at $X/1M costs X × 1000 nano-dollars). Dated prices are checked on a gateway whose clock is set
 // with libfaketime (Debian's faketime package), so that no test hook reaches the production code.
 import { existsSync } from 'node:fs'
+import Anthropic from '@anthropic-ai/sdk'
 import OpenAI from 'openai'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type FakeGemini, startFakeGemini } from '../helpers/fake-gemini'
-import { type FakeOpenAI, startFakeOpenAI } from '../helpers/fake-openai'
+import type { FakeGemini } from '../helpers/fake-gemini'
+import type { FakeOpenAI } from '../helpers/fake-openai'
+import { type FakeProviders, startFakeProviders } from '../helpers/fake-providers'
 import { type GatewayProcess, removeDir, startGateway } from '../helpers/gateway'
 
+let fakes: FakeProviders
 let openaiFake: FakeOpenAI
 let geminiFake: FakeGemini
 let gw: GatewayProcess
 let client: OpenAI
+let anthropic: Anthropic
 
 async function rowOf(requestId: string | null) {
   const rows = (await gw.admin('GET', '/api/admin/requests?limit=50')).body.data
@@ -20,17 +24,17 @@ async function rowOf(requestId: string | null) {
 }
 
 beforeAll(async () => {
-  openaiFake = await startFakeOpenAI()
-  geminiFake = await startFakeGemini()
-  gw = await startGateway({ OPENAI_API_KEY: openaiFake.apiKey, OPENAI_BASE_URL: openaiFake.url, GEMINI_API_KEY: geminiFake.apiKey, GEMINI_BASE_URL: geminiFake.url })
+  fakes = await startFakeProviders()
+  ;({ openai: openaiFake, gemini: geminiFake } = fakes)
+  gw = await startGateway(fakes.env)
   const key = (await gw.admin('POST', '/api/admin/keys', { name: 'costs' })).body.key
   client = new OpenAI({ apiKey: key, baseURL: `${gw.url}/v1`, maxRetries: 0 })
+  anthropic = new Anthropic({ apiKey: key, baseURL: gw.url, maxRetries: 0 })
 })
 
 afterAll(async () => {
   await gw?.stop()
-  await openaiFake?.close()
-  await geminiFake?.close()
+  await fakes?.close()
   if (gw) removeDir(gw.dataDir)
 })
 
@@ -136,6 +140,30 @@ describe('modalities', () => {
       { class: 'output', tokens: u.completion_tokens, usdPerMillion: 2.5 },
     ])
     expect(row.costNanoUsd).toBe((u.prompt_tokens - audioTokens) * 300 + audioTokens * 1000 + u.completion_tokens * 2500)
+  })
+})
+
+describe('data residency', () => {
+  // Claude Opus 4.8 on the saved page, per 1M tokens: $5 input, $0.50 cache hits, $25 output;
+  // `inference_geo: "us"` multiplies every token price by 1.1 for Claude 4.6 and later: $5.50,
+  // $0.55, $27.50.
+  it('bills an inference_geo "us" Claude request at 1.1× every token price, as the answer says it ran', async () => {
+    const params = { model: 'claude-opus-4-8', max_tokens: 100, messages: [{ role: 'user' as const, content: '[cached] keep it in the US' }] }
+    const res = await anthropic.messages.create({ ...params, inference_geo: 'us' }).withResponse()
+    expect(res.data.usage.inference_geo).toBe('us')
+    const u = res.data.usage
+    const cached = u.cache_read_input_tokens!
+    const row = await rowOf(res.response.headers.get('x-request-id'))
+    expect(row.costLines).toEqual([
+      { class: 'input', tokens: u.input_tokens, usdPerMillion: 5.5, multiplier: 1.1 },
+      { class: 'cachedInput', tokens: cached, usdPerMillion: 0.55, multiplier: 1.1 },
+      { class: 'output', tokens: u.output_tokens, usdPerMillion: 27.5, multiplier: 1.1 },
+    ])
+    expect(row.costNanoUsd).toBe(u.input_tokens * 5500 + cached * 550 + u.output_tokens * 27_500)
+    // The same request routed globally bills the page's prices.
+    const global = await anthropic.messages.create(params).withResponse()
+    const g = global.data.usage
+    expect((await rowOf(global.response.headers.get('x-request-id'))).costNanoUsd).toBe(g.input_tokens * 5000 + cached * 500 + g.output_tokens * 25_000)
   })
 })
 

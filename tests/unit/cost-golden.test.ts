@@ -4,8 +4,9 @@
 // tokens × USD per 1M tokens) and its total in nano-dollars (a token at $X/1M costs X × 1000
 // nano-dollars). A failure prints every line the gateway billed beside the lines by hand. The tier
 // that served (OpenAI's `service_tier` beside the usage, Anthropic's inside it) picks the tier's
-// prices; audio tokens are billed apart where the page prices audio apart. Tool fees are not
-// modelled yet: the cases that carry tool use say how they are billed.
+// prices; audio tokens are billed apart where the page prices audio apart; Anthropic's
+// `inference_geo: "us"` multiplies every token price by 1.1 on Claude 4.6 and later, and its web
+// searches cost $10 per 1,000 (a line of calls at $10 000 per 1M calls).
 import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -35,8 +36,8 @@ interface GoldenCase {
   usage: any
   /** OpenAI's `service_tier` beside the usage, on the answer and every chunk ("default", "flex", "priority"...). */
   serviceTier?: string
-  /** The bill by hand: [class, tokens, USD per 1M tokens on the page]. */
-  lines: [CostLine['class'], number, number][]
+  /** The bill by hand: [class, tokens, USD per 1M tokens on the page (× the multiplier), the inference-geography multiplier if any]. */
+  lines: [CostLine['class'], number, number, number?][]
   nano: number
 }
 
@@ -111,7 +112,7 @@ describe.skipIf(missing)(missing ? `cost golden corpus (skipped: no saved pages 
     const usage = meteredUsage(c, { provider: c.provider, model: c.model, entry: e, baseUrl: '', apiKey: '' })
     const at = Date.parse(c.at)
     const billed = costLines(e.pricing, usage, at)
-    const expected = c.lines.map(([cls, tokens, usdPerMillion]) => ({ class: cls, tokens, usdPerMillion }))
+    const expected = c.lines.map(([cls, tokens, usdPerMillion, multiplier]) => ({ class: cls, tokens, usdPerMillion, ...multiplier ? { multiplier } : {} }))
     expect(billed, `billed: ${show(billed)}\nby hand: ${show(expected)}`).toEqual(expected)
     expect(costNanoUsd(e.pricing, usage, at), `billed: ${show(billed)}`).toBe(c.nano)
   })

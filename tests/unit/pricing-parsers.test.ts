@@ -28,11 +28,14 @@ function parseAll(provider: ProviderId, dir: string, file: string, now = NOW): M
 }
 
 const standardOnly = <T extends { serviceTiers?: unknown }>({ serviceTiers: _, ...rest }: T) => rest
-/** The models of a page with their standard-tier prices only (scheduled ones too); the service tiers are tested apart. */
+/**
+ * The models of a page with their standard-tier token prices only (scheduled ones too); service
+ * tiers, tool fees and geography multipliers are tested apart.
+ */
 function parse(provider: ProviderId, dir: string, file: string, now = NOW): Map<string, ParsedModel> {
   const all = parseAll(provider, dir, file, now)
   return new Map([...all].map(([id, m]) => {
-    const { schedule, ...pricing } = standardOnly(m.pricing)
+    const { schedule, toolFees: _fees, geoMultipliers: _geo, ...pricing } = standardOnly(m.pricing)
     return [id, { ...m, pricing: { ...pricing, ...schedule ? { schedule: schedule.map(standardOnly) } : {} } }]
   }))
 }
@@ -167,6 +170,22 @@ describe.skipIf(sharedMissing)(sharedTitle, () => {
       const all = parseAll('anthropic', SHARED, 'anthropic-pricing.md')
       expect(all.get('claude-sonnet-4-6')?.pricing.serviceTiers).toEqual({ batch: { input: 1.5, cachedInput: 0.15, cacheWrite: 1.875, cacheWrite1h: 3, output: 7.5 } })
       expect(all.get('claude-3-5-haiku-latest')?.pricing.serviceTiers?.batch).toEqual({ input: 0.4, cachedInput: 0.04, cacheWrite: 0.5, cacheWrite1h: 0.8, output: 2 })
+    })
+
+    it('reads the web-search fee and the US inference multiplier of Claude 4.6 and later, current and April pages', () => {
+      for (const file of ['anthropic-pricing.md', 'older/anthropic-pricing.2026-04.md']) {
+        const all = parseAll('anthropic', SHARED, file)
+        expect(all.get('claude-opus-4-6')?.pricing, file).toMatchObject({ toolFees: { webSearch: 10 }, geoMultipliers: { us: 1.1 } })
+        expect(all.get('claude-opus-4-5')?.pricing.toolFees, file).toEqual({ webSearch: 10 })
+        expect(all.get('claude-opus-4-5')?.pricing, file).not.toHaveProperty('geoMultipliers')
+      }
+      expect(parseAll('anthropic', SHARED, 'anthropic-pricing.md').get('claude-sonnet-5')?.pricing.geoMultipliers).toEqual({ us: 1.1 })
+    })
+
+    it('refuses a data-residency multiplier or a search fee worded in a way it does not read', () => {
+      const page = read(SHARED, 'anthropic-pricing.md')
+      expect(() => parsePricingPage('anthropic', page.replace('specifying US-only inference through', 'asking for US inference through'))).toThrow(PricingParseError)
+      expect(() => parsePricingPage('anthropic', page.replace('Web search is available on the Claude API for', 'Searching costs'))).toThrow(PricingParseError)
     })
 
     it('marks retired models', () => {

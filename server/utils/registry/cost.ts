@@ -26,6 +26,10 @@ export interface TokenUsage {
   audioOutputTokens?: number
   /** The tier that served the request, as the provider's answer says; standard when absent. */
   serviceTier?: ServiceTier
+  /** Where inference ran, as the answer says (Anthropic's `usage.inference_geo`: "us", "global"). */
+  inferenceGeo?: string
+  /** Web searches the provider ran for the request (Anthropic's `server_tool_use.web_search_requests`). */
+  webSearchCalls?: number
 }
 
 export const ZERO_USAGE: TokenUsage = { promptTokens: 0, cachedTokens: 0, cacheWriteTokens: 0, completionTokens: 0, reasoningTokens: 0 }
@@ -71,15 +75,20 @@ export function pricesFor(scheduled: Pricing, promptTokens: number, at: number, 
   }
 }
 
-export type CostClass = 'input' | 'cachedInput' | 'cacheWrite' | 'cacheWrite1h' | 'audioInput' | 'audioCachedInput' | 'output' | 'audioOutput'
+export type CostClass = 'input' | 'cachedInput' | 'cacheWrite' | 'cacheWrite1h' | 'audioInput' | 'audioCachedInput' | 'output' | 'audioOutput' | 'webSearch'
 
-/** One line of a bill: tokens of a class at its unit price. */
+/** One line of a bill: tokens of a class at its unit price (for a tool fee: calls, at USD per 1M calls). */
 export interface CostLine {
   class: CostClass
   tokens: number
-  /** The unit price as the registry has it: USD per 1M tokens. */
+  /** The unit price billed: USD per 1M tokens, the registry's price times `multiplier`. */
   usdPerMillion: number
+  /** The inference-geography multiplier applied to the registry's price, when one was. */
+  multiplier?: number
 }
+
+/** A price times a multiplier, to the registry's precision (6 decimals of USD per 1M). */
+const times = (usdPerMillion: number, multiplier: number) => Math.round(usdPerMillion * multiplier * 1e6) / 1e6
 
 /**
  * The lines a request made at `at` (epoch ms) is billed: a class without tokens has none. Audio
@@ -104,7 +113,12 @@ export function costLines(pricing: Pricing, u: TokenUsage, at: number): CostLine
     { class: 'output', tokens: u.completionTokens - audioOut, usdPerMillion: p.output },
     { class: 'audioOutput', tokens: audioOut, usdPerMillion: p.audioOutput ?? p.output },
   ]
-  return lines.filter(l => l.tokens > 0)
+  const multiplier = u.inferenceGeo === undefined ? undefined : pricing.geoMultipliers?.[u.inferenceGeo]
+  const billed = multiplier === undefined ? lines : lines.map(l => ({ ...l, usdPerMillion: times(l.usdPerMillion, multiplier), multiplier }))
+  // A tool fee is per 1,000 calls: per 1M calls, it is a thousand times that.
+  const searchFee = pricing.toolFees?.webSearch
+  if (searchFee !== undefined) billed.push({ class: 'webSearch', tokens: u.webSearchCalls ?? 0, usdPerMillion: searchFee * 1000 })
+  return billed.filter(l => l.tokens > 0)
 }
 
 /** A price in USD per 1M tokens as whole pico-dollars per token (the registry's prices have at most 6 decimals). */

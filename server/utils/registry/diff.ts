@@ -30,9 +30,11 @@ function flatten(p: Omit<Pricing, 'schedule'> | undefined, prefix = '', out = ne
   return out
 }
 
-/** Every price, scheduled ones as `schedule[2027-01-01T00:00:00.000Z].input`. */
+/** Every price, scheduled ones as `schedule[2027-01-01T00:00:00.000Z].input`, tool fees and geography multipliers too. */
 export function flattenPricing(p: Pricing | undefined): Map<string, number> {
   const out = flatten(p)
+  if (p?.toolFees?.webSearch !== undefined) out.set('toolFees.webSearch', p.toolFees.webSearch)
+  for (const [geo, m] of Object.entries(p?.geoMultipliers ?? {})) out.set(`geoMultipliers.${geo}`, m)
   for (const entry of p?.schedule ?? []) flatten(entry, `schedule[${entry.from}].`, out)
   return out
 }

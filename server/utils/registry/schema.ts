@@ -71,6 +71,13 @@ export const Pricing = z
      * the page's date, UTC); what follows is not announced, so nothing is scheduled: a flag to watch.
      */
     promotionalThrough: z.iso.datetime().optional(),
+    /** USD per 1,000 calls of a built-in tool, billed when the usage reports the calls (Anthropic's web search). */
+    toolFees: z.object({ webSearch: z.number().finite().min(0).max(1000).optional() }).strict().optional(),
+    /**
+     * Multipliers on every token price by the inference geography the answer reports (Anthropic's
+     * `inference_geo: "us"`, ×1.1 for Claude 4.6 and later); other geographies bill at the prices above.
+     */
+    geoMultipliers: z.record(z.string().min(1), z.number().finite().min(1).max(3)).optional(),
   })
   .refine(cachedNotAboveInput, CACHED_ABOVE_INPUT)
   .refine(p => (p.schedule ?? []).every((s, i, all) => i === 0 || Date.parse(all[i - 1]!.from) < Date.parse(s.from)), {

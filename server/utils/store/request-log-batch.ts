@@ -45,8 +45,9 @@ function rowDay(ms: number): string {
   return lastDayText
 }
 
-/** The bill's lines as compact JSON, [class, tokens, USD per 1M] each; NULL for a request billed nothing. */
-export const costLinesJson = (lines: BilledLine[]): string | null => (lines.length ? JSON.stringify(lines.map(l => [l.class, l.tokens, l.usdPerMillion])) : null)
+/** The bill's lines as compact JSON, [class, tokens, USD per 1M] each (and the multiplier, when one applied); NULL for a request billed nothing. */
+export const costLinesJson = (lines: BilledLine[]): string | null =>
+  (lines.length ? JSON.stringify(lines.map(l => (l.multiplier === undefined ? [l.class, l.tokens, l.usdPerMillion] : [l.class, l.tokens, l.usdPerMillion, l.multiplier]))) : null)
 
 /** The rows to write for `records`: one a request, rollups summed per day, key, provider and model, spend per key. */
 export function requestLogBatch(records: RequestRecord[]): RequestLogBatch {

@@ -121,10 +121,11 @@ interface RequestRow {
   cost_lines: string | null
 }
 
-/** The stored lines of a bill ([class, tokens, USD per 1M] each) as objects. */
+/** The stored lines of a bill ([class, tokens, USD per 1M, multiplier?] each) as objects. */
 function costLinesOf(json: string | null): BilledLine[] {
   if (!json) return []
-  return (JSON.parse(json) as [string, number, number][]).map(([cls, tokens, usdPerMillion]) => ({ class: cls, tokens, usdPerMillion }))
+  return (JSON.parse(json) as [string, number, number, number?][]).map(([cls, tokens, usdPerMillion, multiplier]) =>
+    (multiplier === undefined ? { class: cls, tokens, usdPerMillion } : { class: cls, tokens, usdPerMillion, multiplier }))
 }
 
 function fromRow(r: RequestRow) {

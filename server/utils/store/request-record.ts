@@ -5,6 +5,8 @@ export interface BilledLine {
   class: string
   tokens: number
   usdPerMillion: number
+  /** The inference-geography multiplier in usdPerMillion, when one applied. */
+  multiplier?: number
 }
 
 export interface RequestRecord {

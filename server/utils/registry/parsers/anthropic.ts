@@ -33,7 +33,32 @@ export function parseAnthropicPricing(text: string, options: ParseOptions = {}):
     throw new PricingParseError(`${PAGE}: no API id for ${unmapped.map(n => `"${n}"`).join(', ')}; add them to data/model-aliases.json`)
   }
   const batch = new Map(blocks.flatMap(b => b.kind === 'table' ? batchRows(b.header, b.rows) : []).map(r => [ids[displayName(r.get('model')!)], r]))
-  return finishModels(rows.map(row => withBatch(modelOf(row, ids), batch.get(ids[displayName(row.get('model')!)]!))), PAGE)
+  const extras = pageWideCharges(text)
+  return finishModels(rows.map(row => extras(withBatch(modelOf(row, ids), batch.get(ids[displayName(row.get('model')!)]!)))), PAGE)
+}
+
+// "For Claude 4.6 and later models, specifying US-only inference through the `inference_geo`
+// parameter incurs a 1.1x multiplier on all token pricing categories" (the April page: "For Claude
+// Opus 4.6 and newer models, ... via the ..."), and "Web search is available on the Claude API for
+// **$10 per 1,000 searches**". A page that mentions either in words this does not read is refused.
+const GEO_RULE = /For Claude (?:[A-Z][a-z]+ )?(\d+(?:\.\d+)?) and (?:later|newer) models, specifying US-only inference (?:through|via) the `inference_geo` parameter incurs a (\d+(?:\.\d+)?)x multiplier on all token pricing categories/
+const WEB_SEARCH_FEE = /Web search is available on the Claude API for \**\$(\d+(?:\.\d+)?) per 1,000 searches/
+
+/** Applies the page's data-residency multiplier (to the models it names by version) and its web-search fee. */
+function pageWideCharges(text: string): (model: ParsedModel) => ParsedModel {
+  const geo = GEO_RULE.exec(text)
+  if (!geo && /incurs a [\d.]+x multiplier/.test(text)) throw new PricingParseError(`${PAGE}: a data-residency multiplier this parser does not read`)
+  const search = WEB_SEARCH_FEE.exec(text)
+  if (!search && /\$[\d.]+ per 1,000 searches/.test(text.replace(/\*/g, ''))) throw new PricingParseError(`${PAGE}: a web-search fee this parser does not read`)
+  return (model) => {
+    const version = Number(/(\d+(?:\.\d+)?)\s*$/.exec(model.displayName ?? '')?.[1])
+    const pricing = compact({
+      ...model.pricing,
+      toolFees: search ? { webSearch: Number(search[1]) } : undefined,
+      geoMultipliers: geo && version >= Number(geo[1]) ? { us: Number(geo[2]) } : undefined,
+    })
+    return { ...model, pricing }
+  }
 }
 
 // The Batch processing table: input and output at half price. Its cache prices are not listed; the
