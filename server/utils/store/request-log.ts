@@ -192,6 +192,55 @@ export async function listRequests(q: RequestQuery): Promise<{ data: RequestLogE
   }
 }
 
+/** What a logged request was billed for: its usage columns and lines, for pricing it again. */
+export interface BilledRequest {
+  createdAt: number
+  provider: string
+  model: string
+  promptTokens: number
+  cachedTokens: number
+  cacheWriteTokens: number
+  cacheWrite1hTokens: number
+  completionTokens: number
+  reasoningTokens: number
+  serviceTier: string | null
+  costNanoUsd: number
+  costLines: BilledLine[]
+}
+
+const BILLED_PAGE = 5000
+
+/** Every priced request created at or after `from` and before `to` (epoch ms), oldest first, a page of rows at a time. */
+export async function* billedRequestsBetween(from: number, to: number): AsyncGenerator<BilledRequest[]> {
+  await flushRequestLog()
+  const { db } = await database()
+  let after: [number, string] = [from - 1, '']
+  for (;;) {
+    const rows = await db.prepare(`SELECT id, created_at, provider, model, prompt_tokens, cached_tokens, cache_write_tokens, cache_write_1h_tokens, completion_tokens,
+      reasoning_tokens, service_tier, cost_nano_usd, cost_lines FROM request_log
+      WHERE model IS NOT NULL AND created_at < ? AND (created_at > ? OR (created_at = ? AND id > ?)) ORDER BY created_at, id LIMIT ?`)
+      .all(to, after[0], after[0], after[1], BILLED_PAGE) as RequestRow[]
+    if (!rows.length) return
+    yield rows.map(r => ({
+      createdAt: Number(r.created_at),
+      provider: r.provider ?? '',
+      model: r.model!,
+      promptTokens: Number(r.prompt_tokens),
+      cachedTokens: Number(r.cached_tokens),
+      cacheWriteTokens: Number(r.cache_write_tokens),
+      cacheWrite1hTokens: Number(r.cache_write_1h_tokens),
+      completionTokens: Number(r.completion_tokens),
+      reasoningTokens: Number(r.reasoning_tokens),
+      serviceTier: r.service_tier,
+      costNanoUsd: Number(r.cost_nano_usd),
+      costLines: costLinesOf(r.cost_lines),
+    }))
+    const last = rows.at(-1)!
+    after = [Number(last.created_at), last.id]
+    if (rows.length < BILLED_PAGE) return
+  }
+}
+
 export const USAGE_GROUPS = { day: 'day', model: 'model', key: 'key_id', provider: 'provider' } as const
 export type UsageGroup = keyof typeof USAGE_GROUPS
 
