@@ -113,9 +113,13 @@ describe('registry update', () => {
     const line = report.data.find((r: any) => r.provider === 'openai' && r.model === 'gpt-4o-mini')
     expect(line).toMatchObject({ requests: rows.length, billedNanoUsd: billed, repricedNanoUsd: Math.round(atBackup), differenceNanoUsd: Math.round(atBackup) - billed })
     expect(line.repricedNanoUsd).toBeLessThan(line.billedNanoUsd)
-    // At the version in force, the report is the bill; without a version it is the rollback target's; an unknown one is refused.
+    // At the version in force, every request at today's prices (the earlier ones were billed at others);
+    // without a version, the rollback target's; an unknown version is refused.
+    const q = current.models.find((m: any) => m.id === 'gpt-4o-mini').pricing
+    const atCurrent = rows.reduce((n: number, r: any) => n + (r.promptTokens - r.cachedTokens) * q.input * 1000 + r.cachedTokens * q.cachedInput * 1000 + r.completionTokens * q.output * 1000, 0)
     const same = (await gw.admin('GET', `/api/admin/usage/reprice?from=${today}&to=${today}&version=${current.version}`)).body
-    expect(same.data.find((r: any) => r.model === 'gpt-4o-mini')).toMatchObject({ billedNanoUsd: billed, repricedNanoUsd: billed, differenceNanoUsd: 0 })
+    expect(same.data.find((r: any) => r.model === 'gpt-4o-mini')).toMatchObject({ billedNanoUsd: billed, repricedNanoUsd: Math.round(atCurrent) })
+    expect(rows[0].costNanoUsd).toBe(Math.round((rows[0].promptTokens - rows[0].cachedTokens) * 450 + rows[0].cachedTokens * 75 + rows[0].completionTokens * 600))
     expect((await gw.admin('GET', `/api/admin/usage/reprice?from=${today}&to=${today}`)).body.version).toBe(backup.version)
     const unknown = await gw.admin('GET', `/api/admin/usage/reprice?version=${current.version + 50}`)
     expect(unknown.status).toBe(404)
