@@ -24,6 +24,7 @@ import { nativeResponsesRequest, nativeResponseUsage } from '../inbound/openai-r
 import { responsesToChatRequest } from '../inbound/openai-responses/to-chat'
 import type { ChatCompletionRequest } from '../dialects/openai'
 import { responsesBodyUsage } from '../providers/openai/response'
+import { openaiServedTier } from '../providers/openai/usage'
 import { loadResponse, responseChain, saveResponse } from '../store/responses'
 
 const isNative = (c: ResolvedModel) => c.target.provider === 'openai'
@@ -46,7 +47,7 @@ async function responses(event: H3Event, ctx: AuthenticatedContext): Promise<voi
   const dispatched = await dispatchToTarget(
     ctx,
     resolveTargets(req.model, ctx.key, 'chat'),
-    { promptChars: size + historyChars, maxOutputTokens: req.max_output_tokens },
+    { promptChars: size + historyChars, maxOutputTokens: req.max_output_tokens, serviceTier: openaiServedTier(req.service_tier) },
     (c, maxOutputTokens) => (isNative(c)
       ? nativeResponsesRequest(req, c.target, { maxOutputTokens, raw, history: previous && !openaiHolds ? history : undefined })
       : c.adapter.chat.request(chatRequest ??= responsesToChatRequest(req, [...history, ...input]), c.target, { stream: ctx.stream, maxOutputTokens })),

@@ -5,6 +5,7 @@
 // exactly that request.
 import { config } from '../core/config'
 import type { UpstreamRequest } from '../providers/types'
+import type { ServiceTier } from '../registry/schema'
 import { currentRegistry } from '../registry/store'
 import { reserveBudget, settleBudget } from './budget'
 import { completionCap, estimateCostNanoUsd } from './budget-estimate'
@@ -28,6 +29,10 @@ export interface Demand {
   maxOutputTokens?: number | null
   /** Completions asked for (n). */
   choices?: number
+  /** The service tier the client asked for, when it costs other than standard. */
+  serviceTier?: ServiceTier
+  /** The inference geography the client asked for (Anthropic's `inference_geo`). */
+  inferenceGeo?: string
 }
 
 /** Builds a target's upstream request with the completion cap decided for the call (undefined: send none). */
@@ -62,7 +67,7 @@ export async function dispatchToTarget(
       settleBudget(key, ctx.heldNanoUsd, 0)
       ctx.heldNanoUsd = 0
     }
-    ctx.heldNanoUsd = await reserveBudget(key, estimateCostNanoUsd(c.target.entry, demand.promptChars, cap ?? 0, demand.choices ?? 1, ctx.startedAt))
+    ctx.heldNanoUsd = await reserveBudget(key, estimateCostNanoUsd(c.target.entry, demand.promptChars, cap ?? 0, demand.choices ?? 1, ctx.startedAt, { tier: demand.serviceTier, geo: demand.inferenceGeo }))
     try {
       const upstream = await callWithRetries(c.adapter, request, client)
       recordSuccess(provider, model)
