@@ -25,7 +25,7 @@ import { fileURLToPath } from 'node:url'
 import { Pool } from 'undici'
 import { buildIfStale, root } from '../scripts/build-if-stale.mjs'
 import { freePort } from '../scripts/free-port.mjs'
-import { forkChild, spawnServer, stopAll, stopChild } from './lib/procs.mjs'
+import { cleanUpOnSignal, forkChild, spawnServer, stopAll, stopChild } from './lib/procs.mjs'
 import { fmt, int, mdTable } from './lib/stats.mjs'
 import { chatBody, createBenchKey, gatewayEnv, UPSTREAM_KEY } from './lib/workload.mjs'
 
@@ -163,13 +163,7 @@ async function main() {
   if (KEEP) mkdirSync(KEEP, { recursive: true })
   const tmp = mkdtempSync(join(os.tmpdir(), 'gw-instr-'))
   const started = Date.now()
-  for (const sig of ['SIGINT', 'SIGTERM']) {
-    process.once(sig, async () => {
-      await stopAll()
-      rmSync(tmp, { recursive: true, force: true })
-      process.exit(130)
-    })
-  }
+  cleanUpOnSignal(tmp)
   try {
     const upstream = await forkChild('upstream.mjs', {}, 'upstream')
     const adminKey = 'sk-admin-bench-instructions-0123456789abcdef'

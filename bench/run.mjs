@@ -27,7 +27,7 @@ import { freePort } from '../scripts/free-port.mjs'
 import { longTasks, printLongTasks, printSummary, summarizeProfile } from './lib/cpuprofile.mjs'
 import { openLoop } from './lib/openloop.mjs'
 import { cpuMs, foreignLoad, machine, rssMiB } from './lib/proc.mjs'
-import { ask, childPids, forkChild, spawnServer, stopAll, stopChild } from './lib/procs.mjs'
+import { ask, childPids, cleanUpOnSignal, forkChild, spawnServer, stopAll, stopChild } from './lib/procs.mjs'
 import { slowStreams } from './lib/slowstreams.mjs'
 import { fmt, int, mdTable, pct, signed } from './lib/stats.mjs'
 import { admin, chatBody, createBenchKey, gatewayEnv, UPSTREAM_KEY } from './lib/workload.mjs'
@@ -178,13 +178,7 @@ async function main() {
   catch { results.source = 'unknown' }
   log(`Machine: ${results.machine.nproc} cores, ${results.machine.cpu}, node ${process.version}`)
 
-  for (const sig of ['SIGINT', 'SIGTERM']) {
-    process.once(sig, async () => {
-      await stopAll()
-      rmSync(tmp, { recursive: true, force: true })
-      process.exit(130)
-    })
-  }
+  cleanUpOnSignal(tmp)
   try {
     const entry = await snapshotBuild(tmp)
     log(`[${elapsed()}] build snapshot in ${tmp}`)

@@ -2,7 +2,7 @@
 // over IPC), the built gateway and, when installed, Portkey's gateway (spawned, polled until they
 // answer). Every child is ended by its own pid when the benchmark stops.
 import { fork, spawn } from 'node:child_process'
-import { closeSync, openSync } from 'node:fs'
+import { closeSync, openSync, rmSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -86,6 +86,17 @@ export async function stopAll() {
 }
 
 /** The pids of the children still running. */
+/** On Ctrl-C or SIGTERM, stops every child and removes the run's scratch folder before exiting. */
+export function cleanUpOnSignal(tmp) {
+  for (const sig of ['SIGINT', 'SIGTERM']) {
+    process.once(sig, async () => {
+      await stopAll()
+      rmSync(tmp, { recursive: true, force: true })
+      process.exit(130)
+    })
+  }
+}
+
 export function childPids() {
   return [...children].map(c => c.pid)
 }

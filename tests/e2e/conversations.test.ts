@@ -7,8 +7,8 @@ import OpenAI from 'openai'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fakeReply } from '../helpers/fake-openai'
 import { type FakeProviders, startFakeProviders } from '../helpers/fake-providers'
-import { type GatewayProcess, removeDir, startGateway } from '../helpers/gateway'
-import { checkEventSequence, ConversationDeleted, ConversationItem, ConversationItemList, ConversationObject, ResponseObject } from '../helpers/responses-schema'
+import { type GatewayProcess, removeDir, requestRow, startGateway } from '../helpers/gateway'
+import { checkEventSequence, checkResponseBody, ConversationDeleted, ConversationItem, ConversationItemList, ConversationObject } from '../helpers/responses-schema'
 
 const GPT = 'gpt-4o-mini'
 const CLAUDE = 'claude-haiku-4-5'
@@ -23,21 +23,12 @@ let other: OpenAI
 const echo = (text: string) => fakeReply([{ role: 'user', content: text }])
 /** The body as the server sent it (the SDK adds output_text to responses). */
 const plain = (v: unknown) => JSON.parse(JSON.stringify({ ...(v as object), output_text: undefined }))
-const checkBody = (r: OpenAI.Responses.Response) => ResponseObject.parse(plain(r))
 /** A GET as the server answers it (the SDK's page objects are not the body). */
 const getJson = (path: string) => fetch(`${gw.url}/v1${path}`, { headers: { authorization: `Bearer ${client.apiKey}` } }).then(r => r.json())
 /** Every item of a conversation, oldest first, checked against the schema. */
 const allItems = async (id: string) => ConversationItemList.parse(await getJson(`/conversations/${id}/items?order=asc&limit=100`)).data
 const lastSent = (model: string) => JSON.stringify({ [GPT]: fakes.openai, [CLAUDE]: fakes.anthropic, [GEMINI]: fakes.gemini }[model]!.requests.at(-1)!.body)
 
-async function rowOf(requestId: string | null) {
-  for (let i = 0; i < 50; i++) {
-    const row = (await gw.admin('GET', '/api/admin/requests?limit=200')).body.data.find((r: any) => r.id === requestId)
-    if (row) return row
-    await new Promise(r => setTimeout(r, 50))
-  }
-  throw new Error(`no request row ${requestId}`)
-}
 
 beforeAll(async () => {
   fakes = await startFakeProviders()
@@ -63,7 +54,7 @@ describe.each([[GPT], [CLAUDE], [GEMINI]])('a conversation on %s', (model) => {
 
     // Turn one: a tool call. The conversation's first item is the history the provider is sent.
     const first = await client.responses.create({ model, conversation: conv.id, input: 'what is the weather in Paris', tools: [weather] })
-    checkBody(first)
+    checkResponseBody(first)
     expect(first.conversation).toEqual({ id: conv.id })
     expect(lastSent(model)).toContain('my name is Ada')
     if (model === GPT) expect(fakes.openai.requests.at(-1)!.body.conversation).toBeUndefined()
@@ -93,7 +84,7 @@ describe.each([[GPT], [CLAUDE], [GEMINI]])('a conversation on %s', (model) => {
 
     // Turn three, on at once: every earlier turn is sent, and the stored response names its conversation.
     const third = await client.responses.create({ model, conversation: conv.id, input: 'thanks a lot' })
-    checkBody(third)
+    checkResponseBody(third)
     expect(third.output_text).toBe(echo('thanks a lot'))
     expect(lastSent(model)).toContain('sunny and mild')
     expect(lastSent(model)).toContain(JSON.stringify(second.output_text).slice(1, -1))
@@ -185,10 +176,10 @@ describe('the Conversations API', () => {
 
   it('logs and rate-limits the conversation and stored-response endpoints like every /v1 call', async () => {
     const { data: conv, response } = await client.conversations.create().withResponse()
-    expect(await rowOf(response.headers.get('x-request-id'))).toMatchObject({ endpoint: 'conversations', status: 200, costNanoUsd: 0 })
+    expect(await requestRow(gw, response.headers.get('x-request-id'))).toMatchObject({ endpoint: 'conversations', status: 200, costNanoUsd: 0 })
     const missing = await fetch(`${gw.url}/v1/responses/resp_nope`, { headers: { authorization: `Bearer ${client.apiKey}` } })
     expect(missing.status).toBe(404)
-    expect(await rowOf(missing.headers.get('x-request-id'))).toMatchObject({ endpoint: 'responses', status: 404 })
+    expect(await requestRow(gw, missing.headers.get('x-request-id'))).toMatchObject({ endpoint: 'responses', status: 404 })
 
     const limited = (await gw.admin('POST', '/api/admin/keys', { name: 'limited', rpm: 3 })).body.key
     const slow = new OpenAI({ apiKey: limited, baseURL: `${gw.url}/v1`, maxRetries: 0 })

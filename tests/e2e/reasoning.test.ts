@@ -13,8 +13,8 @@ import Anthropic from '@anthropic-ai/sdk'
 import OpenAI from 'openai'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type FakeProviders, registryCost, startFakeProviders } from '../helpers/fake-providers'
-import { type GatewayProcess, removeDir, startGateway } from '../helpers/gateway'
-import { checkEventSequence, ResponseObject } from '../helpers/responses-schema'
+import { type GatewayProcess, removeDir, requestRow, startGateway } from '../helpers/gateway'
+import { checkEventSequence, checkResponseBody } from '../helpers/responses-schema'
 
 const CLAUDE = 'claude-sonnet-4-5'
 const CLAUDE_ADAPTIVE = 'claude-opus-4-8'
@@ -29,20 +29,11 @@ let gw: GatewayProcess
 let client: OpenAI
 let apiKey: string
 
-const checkBody = (r: OpenAI.Responses.Response) => ResponseObject.parse(JSON.parse(JSON.stringify({ ...r, output_text: undefined })))
 
-async function rowOf(requestId: string | null) {
-  for (let i = 0; i < 50; i++) {
-    const row = (await gw.admin('GET', '/api/admin/requests?limit=200')).body.data.find((r: any) => r.id === requestId)
-    if (row) return row
-    await new Promise(r => setTimeout(r, 50))
-  }
-  throw new Error(`no request row ${requestId}`)
-}
 
 /** The request row of a call, checked to be metered at the registry's prices. */
 async function meteredExactly(requestId: string | null) {
-  const row = await rowOf(requestId)
+  const row = await requestRow(gw, requestId)
   expect(row.costNanoUsd).toBe(await registryCost(gw, row))
   return row
 }
@@ -63,7 +54,7 @@ afterAll(async () => {
 describe('Claude with thinking on through /v1/responses', () => {
   it('a tool call, then previous_response_id: the signed thinking block goes back to the fake as it gave it', async () => {
     const { data: first, response } = await client.responses.create({ model: CLAUDE, input: QUESTION, tools: [weather], reasoning: { effort: 'low', summary: 'auto' } }).withResponse()
-    checkBody(first)
+    checkResponseBody(first)
     const sent = fakes.anthropic.requests.at(-1)!.body
     expect(sent.thinking).toEqual({ type: 'enabled', budget_tokens: 2048 })
     expect(first.output.map(o => o.type)).toEqual(['reasoning', 'message', 'function_call'])
@@ -77,7 +68,7 @@ describe('Claude with thinking on through /v1/responses', () => {
 
     const call = first.output.find(o => o.type === 'function_call')!
     const second = await client.responses.create({ model: CLAUDE, previous_response_id: first.id, input: [{ type: 'function_call_output', call_id: call.call_id, output: 'sunny' }], tools: [weather], reasoning: { effort: 'low' } })
-    checkBody(second)
+    checkResponseBody(second)
     expect(second.output_text).toBe('tool result: sunny')
     const continued = fakes.anthropic.requests.at(-1)!.body
     expect(continued.thinking).toEqual({ type: 'enabled', budget_tokens: 2048 })
@@ -154,7 +145,7 @@ describe('Claude with thinking on through chat completions', () => {
 describe('Gemini reasoning', () => {
   it('a Gemini 3 tool loop keeps its thought signature across turns, with thoughts as the summary', async () => {
     const first = await client.responses.create({ model: GEMINI_3, input: QUESTION, tools: [weather], reasoning: { effort: 'medium', summary: 'auto' } })
-    checkBody(first)
+    checkResponseBody(first)
     expect(fakes.gemini.requests.at(-1)!.body.generationConfig.thinkingConfig).toEqual({ thinkingLevel: 'medium', includeThoughts: true })
     expect(first.output[0]).toMatchObject({ type: 'reasoning', summary: [{ type: 'summary_text', text: `Thinking about: ${QUESTION}` }] })
     const call = first.output.find(o => o.type === 'function_call')!

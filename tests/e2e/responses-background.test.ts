@@ -6,8 +6,8 @@ import OpenAI from 'openai'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fakeReply } from '../helpers/fake-openai'
 import { type FakeProviders, registryCost, startFakeProviders } from '../helpers/fake-providers'
-import { type GatewayProcess, removeDir, startGateway } from '../helpers/gateway'
-import { ResponseObject } from '../helpers/responses-schema'
+import { type GatewayProcess, removeDir, requestRow, startGateway } from '../helpers/gateway'
+import { checkResponseBody } from '../helpers/responses-schema'
 
 const GPT = 'gpt-4o-mini'
 const CLAUDE = 'claude-haiku-4-5'
@@ -16,7 +16,6 @@ let fakes: FakeProviders
 const gateways: GatewayProcess[] = []
 
 const echo = (text: string) => fakeReply([{ role: 'user', content: text }])
-const checkBody = (r: OpenAI.Responses.Response) => ResponseObject.parse(JSON.parse(JSON.stringify({ ...r, output_text: undefined })))
 const tick = () => new Promise(r => setTimeout(r, 25))
 
 async function gatewayWithKey(env: Record<string, string> = {}) {
@@ -26,14 +25,6 @@ async function gatewayWithKey(env: Record<string, string> = {}) {
   return { gw, client: new OpenAI({ apiKey: key, baseURL: `${gw.url}/v1`, maxRetries: 0 }) }
 }
 
-async function rowOf(gw: GatewayProcess, requestId: string | null) {
-  for (let i = 0; i < 100; i++) {
-    const row = (await gw.admin('GET', '/api/admin/requests?limit=200')).body.data.find((r: any) => r.id === requestId)
-    if (row) return row
-    await tick()
-  }
-  throw new Error(`no request row ${requestId}`)
-}
 
 /** Polls the response until it is neither queued nor in progress; returns every status seen. */
 async function pollToEnd(client: OpenAI, id: string) {
@@ -73,16 +64,16 @@ describe('background responses', () => {
 
   it.each([[GPT, '[slow:300] a long task'], [CLAUDE, 'a quick task']])('answers %s at once as queued, then is polled to completed and metered exactly', async (model, input) => {
     const { data: queued, response } = await client.responses.create({ model, input, background: true }).withResponse()
-    checkBody(queued)
+    checkResponseBody(queued)
     expect(queued).toMatchObject({ status: 'queued', background: true, output: [], usage: null, store: true })
     const { response: done, seen } = await pollToEnd(client, queued.id)
-    checkBody(done)
+    checkResponseBody(done)
     expect(done).toMatchObject({ id: queued.id, status: 'completed', background: true, output_text: echo(input) })
     if (model === GPT) expect(seen[0]).toBe('in_progress')
     // Upstream it was an ordinary call: the gateway did the background part.
     const sent = (model === GPT ? fakes.openai : fakes.anthropic).requests.at(-1)!.body
     expect(sent.background).toBeUndefined()
-    const row = await rowOf(gw, response.headers.get('x-request-id'))
+    const row = await requestRow(gw, response.headers.get('x-request-id'))
     expect(row).toMatchObject({ endpoint: 'responses', model, status: 200, promptTokens: done.usage!.input_tokens, completionTokens: done.usage!.output_tokens, estimated: false })
     expect(row.costNanoUsd).toBe(await registryCost(gw, row))
     // It is a stored response like any other: the next turn continues it.
@@ -107,7 +98,7 @@ describe('background responses', () => {
     const cancelled = await client.responses.cancel(queued.id)
     expect(cancelled).toMatchObject({ id: queued.id, status: 'cancelled', background: true })
     while (fakes.openai.abortedStreams === aborted) await tick()
-    const row = await rowOf(gw, response.headers.get('x-request-id'))
+    const row = await requestRow(gw, response.headers.get('x-request-id'))
     expect(row).toMatchObject({ status: 499, errorCode: 'cancelled', estimated: true })
     expect(row.promptTokens).toBeGreaterThan(0)
     expect((await client.responses.retrieve(queued.id)).status).toBe('cancelled')
@@ -143,7 +134,7 @@ describe('background responses at shutdown', () => {
     await gw.restart()
     expect(await client.responses.retrieve(quick.id)).toMatchObject({ status: 'completed', output_text: echo('[slow:500] finishes in the drain') })
     expect(await client.responses.retrieve(slow.id)).toMatchObject({ status: 'failed', error: { code: 'server_error', message: expect.stringMatching(/shut down/) } })
-    expect(await rowOf(gw, quickHttp.headers.get('x-request-id'))).toMatchObject({ status: 200, estimated: false })
-    expect(await rowOf(gw, slowHttp.headers.get('x-request-id'))).toMatchObject({ status: 499, errorCode: 'server_shutdown', estimated: true })
+    expect(await requestRow(gw, quickHttp.headers.get('x-request-id'))).toMatchObject({ status: 200, estimated: false })
+    expect(await requestRow(gw, slowHttp.headers.get('x-request-id'))).toMatchObject({ status: 499, errorCode: 'server_shutdown', estimated: true })
   })
 })

@@ -7,8 +7,8 @@ import OpenAI from 'openai'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fakeReply } from '../helpers/fake-openai'
 import { type FakeProviders, registryCost, startFakeProviders } from '../helpers/fake-providers'
-import { type GatewayProcess, removeDir, startGateway } from '../helpers/gateway'
-import { checkEventSequence, ResponseObject } from '../helpers/responses-schema'
+import { type GatewayProcess, removeDir, requestRow, startGateway } from '../helpers/gateway'
+import { checkEventSequence, checkResponseBody } from '../helpers/responses-schema'
 
 const GPT = 'gpt-4o-mini'
 const CLAUDE = 'claude-haiku-4-5'
@@ -21,17 +21,7 @@ let client: OpenAI
 let other: OpenAI
 
 const echo = (text: string) => fakeReply([{ role: 'user', content: text }])
-/** The SDK adds output_text to what the server sent; the schema checks the server's object. */
-const checkBody = (r: OpenAI.Responses.Response) => ResponseObject.parse(JSON.parse(JSON.stringify({ ...r, output_text: undefined })))
 
-async function rowOf(requestId: string | null) {
-  for (let i = 0; i < 50; i++) {
-    const row = (await gw.admin('GET', '/api/admin/requests?limit=200')).body.data.find((r: any) => r.id === requestId)
-    if (row) return row
-    await new Promise(r => setTimeout(r, 50))
-  }
-  throw new Error(`no request row ${requestId}`)
-}
 beforeAll(async () => {
   fakes = await startFakeProviders()
   gw = await startGateway(fakes.env)
@@ -52,15 +42,15 @@ afterAll(async () => {
 describe.each([[GPT], [CLAUDE], [GEMINI]])('responses on %s', (model) => {
   it('answers responses.create, metered at the registry price, and keeps it for retrieve and inputItems', async () => {
     const { data: res, response } = await client.responses.create({ model, input: 'what time is it', instructions: 'Be terse.' }).withResponse()
-    checkBody(res)
+    checkResponseBody(res)
     expect(res).toMatchObject({ status: 'completed', output_text: echo('what time is it'), store: true, instructions: 'Be terse.' })
-    const row = await rowOf(response.headers.get('x-request-id'))
+    const row = await requestRow(gw, response.headers.get('x-request-id'))
     expect(row).toMatchObject({ endpoint: 'responses', model, status: 200, promptTokens: res.usage!.input_tokens, completionTokens: res.usage!.output_tokens })
     expect(row.promptTokens).toBeGreaterThan(0)
     expect(row.costNanoUsd).toBe(await registryCost(gw, row))
 
     const again = await client.responses.retrieve(res.id)
-    checkBody(again)
+    checkResponseBody(again)
     expect(again.output).toEqual(res.output)
     const items = await client.responses.inputItems.list(res.id)
     expect(items.data).toHaveLength(1)
@@ -97,14 +87,14 @@ describe.each([[GPT], [CLAUDE], [GEMINI]])('responses on %s', (model) => {
     const { data: stream, response } = await client.responses.create({ model, input: 'count these words [cached]', stream: true }).withResponse()
     let usage: OpenAI.Responses.ResponseUsage | undefined
     for await (const e of stream) if (e.type === 'response.completed') usage = e.response.usage
-    const row = await rowOf(response.headers.get('x-request-id'))
+    const row = await requestRow(gw, response.headers.get('x-request-id'))
     expect(row).toMatchObject({ endpoint: 'responses', stream: true, status: 200, promptTokens: usage!.input_tokens, cachedTokens: usage!.input_tokens_details.cached_tokens, completionTokens: usage!.output_tokens })
     expect(row.costNanoUsd).toBe(await registryCost(gw, row))
   })
 
   it('runs a three-turn tool loop through previous_response_id, each turn sent as soon as the last answered', async () => {
     const first = await client.responses.create({ model, input: 'what is the weather in Paris', tools: [weather] })
-    checkBody(first)
+    checkResponseBody(first)
     const call = first.output.find(o => o.type === 'function_call')
     expect(call).toMatchObject({ type: 'function_call', name: 'get_weather' })
     expect(JSON.parse(call!.arguments)).toEqual({ city: 'Paris' })
@@ -118,7 +108,7 @@ describe.each([[GPT], [CLAUDE], [GEMINI]])('responses on %s', (model) => {
     expect(second.previous_response_id).toBe(first.id)
 
     const third = await client.responses.create({ model, previous_response_id: second.id, input: 'thanks a lot', tools: [weather] })
-    checkBody(third)
+    checkResponseBody(third)
     expect(third.output_text).toBe(echo('thanks a lot'))
 
     // The items the third turn was made from (every earlier turn's input and output, then its own input).
@@ -141,7 +131,7 @@ describe.each([[GPT], [CLAUDE], [GEMINI]])('responses on %s', (model) => {
   it('sends text.format json_schema as the provider\'s structured output, and answers JSON', async () => {
     const schema = { type: 'object', properties: { city: { type: 'string' }, celsius: { type: 'number' } }, required: ['city'] }
     const res = await client.responses.create({ model, input: 'a city as JSON', text: { format: { type: 'json_schema', name: 'report', schema } } })
-    checkBody(res)
+    checkResponseBody(res)
     expect(res.text?.format).toMatchObject({ type: 'json_schema', name: 'report' })
     const upstream = { [GPT]: fakes.openai, [CLAUDE]: fakes.anthropic, [GEMINI]: fakes.gemini }[model]!.requests.at(-1)!.body
     expect(JSON.stringify(upstream)).toContain('"celsius"')
@@ -159,7 +149,7 @@ describe.each([[GPT], [CLAUDE], [GEMINI]])('responses on %s', (model) => {
     expect(upstream.path).toMatch({ [GPT]: /\/v1\/responses\/input_tokens$/, [CLAUDE]: /\/v1\/messages\/count_tokens$/, [GEMINI]: /:countTokens$/ }[model]!)
     // Only the one provider was called, once: nothing was generated.
     expect([fakes.openai, fakes.anthropic, fakes.gemini].map(f => f.requests.length).reduce((a, b) => a + b)).toBe(sentBefore.reduce((a, b) => a + b) + 1)
-    expect(await rowOf(response.headers.get('x-request-id'))).toMatchObject({ endpoint: 'responses', model, status: 200, promptTokens: 0, costNanoUsd: 0 })
+    expect(await requestRow(gw, response.headers.get('x-request-id'))).toMatchObject({ endpoint: 'responses', model, status: 200, promptTokens: 0, costNanoUsd: 0 })
     // A follow-up counts the conversation it continues.
     const next = await client.responses.inputTokens.count({ model, previous_response_id: made.id, input: 'and this' })
     const follow = await client.responses.create({ model, previous_response_id: made.id, input: 'and this' })
@@ -187,7 +177,7 @@ describe('responses across providers', () => {
   it('continues on Claude a conversation that started on OpenAI', async () => {
     const first = await client.responses.create({ model: GPT, input: 'first question asked' })
     const second = await client.responses.create({ model: CLAUDE, previous_response_id: first.id, input: 'second question now' })
-    checkBody(second)
+    checkResponseBody(second)
     expect(second.output_text).toBe(echo('second question now'))
     const sent = fakes.anthropic.requests.at(-1)!.body
     expect(sent.messages.map((m: any) => m.role)).toEqual(['user', 'assistant', 'user'])
@@ -252,7 +242,7 @@ describe('responses across providers', () => {
     expect((await gw.admin('PUT', '/api/admin/routes/resp-route', { targets: [{ model: GPT }, { model: CLAUDE }] })).status).toBe(200)
     fakes.openai.faults.statuses.push({ status: 500 }, { status: 500 }, { status: 500 })
     const { data, response } = await client.responses.create({ model: 'resp-route', input: 'route me' }).withResponse()
-    checkBody(data)
+    checkResponseBody(data)
     expect(data.output_text).toBe(echo('route me'))
     expect(response.headers.get('x-gateway-model')).toBe(CLAUDE)
     expect(fakes.openai.faults.statuses).toHaveLength(0)
@@ -260,7 +250,7 @@ describe('responses across providers', () => {
 
   it('meters an OpenAI answer it does not keep from its usage alone', async () => {
     const { data, response } = await client.responses.create({ model: GPT, input: 'not kept [cached]', store: false }).withResponse()
-    const row = await rowOf(response.headers.get('x-request-id'))
+    const row = await requestRow(gw, response.headers.get('x-request-id'))
     expect(row).toMatchObject({ promptTokens: data.usage!.input_tokens, cachedTokens: data.usage!.input_tokens_details.cached_tokens, completionTokens: data.usage!.output_tokens })
     expect(row.cachedTokens).toBeGreaterThan(0)
     expect(row.costNanoUsd).toBe(await registryCost(gw, row))
@@ -271,7 +261,7 @@ describe('responses across providers', () => {
     const events: any[] = []
     for await (const e of stream) events.push(e)
     expect(checkEventSequence(events).at(-1)).toMatchObject({ type: 'response.failed', response: { status: 'failed', error: { code: 'server_error' } } })
-    expect(await rowOf(response.headers.get('x-request-id'))).toMatchObject({ endpoint: 'responses', status: 500, errorCode: 'server_error' })
+    expect(await requestRow(gw, response.headers.get('x-request-id'))).toMatchObject({ endpoint: 'responses', status: 500, errorCode: 'server_error' })
   })
 
   it('logs and rate-limits reads, deletes and input_items of stored responses as every /v1 call', async () => {
@@ -279,7 +269,7 @@ describe('responses across providers', () => {
     const reader = new OpenAI({ apiKey: limited.key, baseURL: `${gw.url}/v1`, maxRetries: 0 })
     const made = await reader.responses.create({ model: GEMINI, input: 'read me later' })
     const { response } = await reader.responses.retrieve(made.id).withResponse()
-    expect(await rowOf(response.headers.get('x-request-id'))).toMatchObject({ endpoint: 'responses', status: 200, keyId: limited.id, promptTokens: 0, costNanoUsd: 0 })
+    expect(await requestRow(gw, response.headers.get('x-request-id'))).toMatchObject({ endpoint: 'responses', status: 200, keyId: limited.id, promptTokens: 0, costNanoUsd: 0 })
     await reader.responses.inputItems.list(made.id)
     await expect(reader.responses.delete(made.id)).rejects.toMatchObject({ status: 429 })
   })

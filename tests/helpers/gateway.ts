@@ -110,6 +110,19 @@ export async function startGateway(env: Record<string, string> = {}, opts: { dat
   } as GatewayProcess
 }
 
+/**
+ * The request-log row of a request (by its x-request-id), once it is written: rows are written in
+ * batches after the answer, so it is asked for again until it is there.
+ */
+export async function requestRow(gw: GatewayProcess, requestId: string | null, attempts = 100): Promise<any> {
+  for (let i = 0; i < attempts; i++) {
+    const row = (await gw.admin('GET', '/api/admin/requests?limit=200')).body.data.find((r: any) => r.id === requestId)
+    if (row) return row
+    await new Promise(r => setTimeout(r, 50))
+  }
+  throw new Error(`no request row ${requestId}`)
+}
+
 /** Every file under `dir`, recursively, as raw bytes joined into one latin1 string for searching. */
 export function readAllFiles(dir: string): string {
   let text = ''

@@ -85,6 +85,12 @@ const at = { item_id: z.string(), output_index: z.number().int().nonnegative() }
 const part = { ...at, content_index: z.number().int().nonnegative() }
 const withResponse = <T extends string>(type: T) => z.object({ type: z.literal(type), ...seq, response: ResponseObject }).strict()
 
+/**
+ * A response body as the server sent it, checked against the schema: the SDK adds output_text to
+ * what it received, which is left out.
+ */
+export const checkResponseBody = (r: object) => ResponseObject.parse(JSON.parse(JSON.stringify({ ...r, output_text: undefined })))
+
 export const StreamEvent = z.discriminatedUnion('type', [
   withResponse('response.created'),
   withResponse('response.in_progress'),
