@@ -30,7 +30,7 @@ import { cpuMs, foreignLoad, machine, rssMiB } from './lib/proc.mjs'
 import { ask, childPids, cleanUpOnSignal, forkChild, spawnServer, stopAll, stopChild } from './lib/procs.mjs'
 import { slowStreams } from './lib/slowstreams.mjs'
 import { fmt, int, mdTable, pct, signed } from './lib/stats.mjs'
-import { admin, chatBody, createBenchKey, gatewayEnv, UPSTREAM_KEY } from './lib/workload.mjs'
+import { admin, chatBody, createBenchKey, gatewayEnv, responsesBody, UPSTREAM_KEY } from './lib/workload.mjs'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const argv = process.argv.slice(2)
@@ -114,13 +114,23 @@ async function startGatewayProcess({ entry, env, logFile, nodeArgs = [] }) {
   return spawnServer({ name: 'gateway', entry, nodeArgs: [...(process.env.BENCH_GATEWAY_NODE_ARGS?.split(' ').filter(Boolean) ?? []), ...nodeArgs], env, port: Number(env.PORT), readyPath: '/health', logFile, cwd: dirname(dirname(entry)) })
 }
 
-/** One request through a target, checked: a 200 with a chat completion, or a stream ending in [DONE]. */
-async function probe(target, stream) {
+// The latency phase's request kinds: chat completions and the Responses API, each whole and streamed.
+// `done` is what a correct answer contains (a chat completion, a stream's end, a completed response).
+const MODES = {
+  json: { path: '/v1/chat/completions', stream: false, body: o => chatBody(o), done: '"chat.completion"' },
+  stream: { path: '/v1/chat/completions', stream: true, body: o => chatBody(o), done: 'data: [DONE]' },
+  responsesJson: { path: '/v1/responses', stream: false, body: o => responsesBody(o), done: '"status":"completed"' },
+  responsesStream: { path: '/v1/responses', stream: true, body: o => responsesBody(o), done: 'event: response.completed' },
+}
+
+/** One request of a kind through a target, checked: null when it answered correctly, else what went wrong. */
+async function probe(target, mode) {
+  const m = MODES[mode]
   try {
-    const res = await fetch(`${target.url}/v1/chat/completions`, { method: 'POST', headers: target.headers, body: chatBody({ stream }) })
+    const res = await fetch(`${target.url}${m.path}`, { method: 'POST', headers: target.headers, body: m.body({ stream: m.stream }) })
     const text = await res.text()
     if (res.status !== 200) return `HTTP ${res.status}: ${text.slice(0, 160)}`
-    if (stream ? !text.includes('data: [DONE]') : !text.includes('"chat.completion"')) return `unexpected body: ${text.slice(0, 160)}`
+    if (!text.includes(m.done)) return `unexpected body: ${text.slice(0, 160)}`
     return null
   }
   catch (error) {
@@ -225,15 +235,15 @@ async function main() {
 
     // --- probes: every target must answer correctly before it is measured --------------------------
     for (const t of targets) {
-      t.json = await probe(t, false)
-      t.stream = await probe(t, true)
-      if (t.json) log(`  ${t.label}: non-streaming probe failed: ${t.json}`)
-      if (t.stream) log(`  ${t.label}: streaming probe failed: ${t.stream}`)
+      for (const mode of Object.keys(MODES)) {
+        t[mode] = await probe(t, mode)
+        if (t[mode]) log(`  ${t.label}: ${mode} probe failed: ${t[mode]}`)
+      }
     }
     for (const t of targets.slice(0, 3)) {
-      if (t.json || t.stream) throw new Error(`${t.label} does not answer correctly; see ${gwLog}`)
+      if (Object.keys(MODES).some(mode => t[mode])) throw new Error(`${t.label} does not answer correctly; see ${gwLog}`)
     }
-    if (targets[3]) results.portkey.streamingError = targets[3].stream
+    if (targets[3]) Object.assign(results.portkey, { streamingError: targets[3].stream, responsesError: targets[3].responsesJson ?? targets[3].responsesStream })
     results.gatewayRssIdleMiB = rssMiB(gateway.pid)
 
     // --- 1. saturated throughput ---------------------------------------------------------------------
@@ -250,21 +260,22 @@ async function main() {
 
     // --- 2. added latency, open loop -----------------------------------------------------------------
     log(`[${elapsed()}] 2. latency: open loop ${RATE} req/s for ${P.latDurMs / 1000} s per target, upstream answering in ${UPSTREAM_DELAY_MS} ms`)
-    results.latency = { json: {}, stream: {} }
-    for (const mode of ['json', 'stream']) {
-      const stream = mode === 'stream'
-      const body = chatBody(stream ? { stream, delay: UPSTREAM_DELAY_MS, chunks: 4, gap: 5 } : { stream, delay: UPSTREAM_DELAY_MS })
+    results.latency = {}
+    for (const [mode, { path, stream, body: bodyOf }] of Object.entries(MODES)) {
+      results.latency[mode] = {}
+      const body = bodyOf(stream ? { stream, delay: UPSTREAM_DELAY_MS, chunks: 4, gap: 5 } : { stream, delay: UPSTREAM_DELAY_MS })
+      const done = stream ? MODES[mode].done : undefined
       for (const t of targets.filter(t => !t[mode])) {
         const r = await measured(`${mode} ${t.label}`, async () => {
           await settle()
-          await openLoop({ origin: t.url, headers: t.headers, body, rate: RATE, durationMs: P.latWarmMs, stream })
+          await openLoop({ origin: t.url, path, headers: t.headers, body, rate: RATE, durationMs: P.latWarmMs, stream, done })
           const m0 = load.mark()
-          const x = await openLoop({ origin: t.url, headers: t.headers, body, rate: RATE, durationMs: P.latDurMs, stream })
+          const x = await openLoop({ origin: t.url, path, headers: t.headers, body, rate: RATE, durationMs: P.latDurMs, stream, done })
           x.other = load.since(m0)
           return x
         })
         results.latency[mode][t.name] = r
-        log(`  ${mode.padEnd(6)} ${t.label.padEnd(24)} ${stream ? `ttft p50 ${fmt(r.first.p50)} p99 ${fmt(r.first.p99)} | ` : ''}end p50 ${fmt(r.total.p50)} p99 ${fmt(r.total.p99)} ms  (${r.ok}/${r.requests} ok, ${fmt(r.achievedRate, 0)} req/s sent, lag p99 ${fmt(r.lag.p99)} ms, other load ${fmt(r.other, 2)} cores)${r.errors ? `  errors ${r.errors}: ${r.firstError}` : ''}`)
+        log(`  ${mode.padEnd(15)} ${t.label.padEnd(24)} ${stream ? `ttft p50 ${fmt(r.first.p50)} p99 ${fmt(r.first.p99)} | ` : ''}end p50 ${fmt(r.total.p50)} p99 ${fmt(r.total.p99)} ms  (${r.ok}/${r.requests} ok, ${fmt(r.achievedRate, 0)} req/s sent, lag p99 ${fmt(r.lag.p99)} ms, other load ${fmt(r.other, 2)} cores)${r.errors ? `  errors ${r.errors}: ${r.firstError}` : ''}`)
       }
     }
 
@@ -362,10 +373,10 @@ function renderReport(r) {
   const out = []
   const mc = r.machine
   out.push(`Run ${r.date.slice(0, 16).replace('T', ' ')} UTC with \`${r.command}\` on ${mc.nproc} cores (${mc.cpu}), ${mc.memGiB} GiB, Node ${mc.node}, ${mc.platform}; gateway built from ${r.source}; ${fmt(r.durationS, 0)} s in all.`)
-  const others = [...Object.values(r.saturated).flat(), ...Object.values(r.latency.json), ...Object.values(r.latency.stream), ...Object.values(r.streams)].map(x => x.other)
+  const others = [...Object.values(r.saturated).flat(), ...Object.values(r.latency).flatMap(Object.values), ...Object.values(r.streams)].map(x => x.other)
   r.maxOtherLoad = Math.max(...others)
   if (r.maxOtherLoad >= OTHER_MAX) out.push(`\n> **Disturbed run:** other processes on the machine used up to ${fmt(r.maxOtherLoad, 2)} cores during some measurements (column "other load"); those numbers are pessimistic.\n`)
-  if (r.portkey?.version) out.push(`Portkey: \`@portkey-ai/gateway\` ${r.portkey.version}${r.portkey.streamingError ? ` (its streaming failed here and is left out: ${r.portkey.streamingError.replace(/\|/g, '/')})` : ''}.`)
+  if (r.portkey?.version) out.push(`Portkey: \`@portkey-ai/gateway\` ${r.portkey.version}${r.portkey.streamingError ? ` (its streaming failed here and is left out: ${r.portkey.streamingError.replace(/\|/g, '/')})` : ''}${r.portkey.responsesError ? ` (its Responses API failed here and is left out: ${r.portkey.responsesError.replace(/\|/g, '/')})` : ''}.`)
   else out.push(`Portkey: ${r.portkey?.installed ? `installed but not run${r.portkey.error ? ` (${r.portkey.error})` : ''}` : 'not installed'}.`)
 
   // 1. throughput
@@ -385,23 +396,33 @@ function renderReport(r) {
   const d = lat.json.direct
   out.push(`\n### Added latency, open loop at ${r.params.rate} req/s, upstream answering in ${r.params.upstreamDelayMs} ms (${r.params.latDurMs / 1000} s per target)\n`)
   const rows = []
-  for (const [k, x] of Object.entries(lat.json)) {
-    rows.push([LABEL[k], 'non-streaming: whole response', fmt(x.total.p50), fmt(x.total.p99), k === 'direct' ? '—' : signed(x.total.p50 - d.total.p50), k === 'direct' ? '—' : signed(x.total.p99 - d.total.p99), `${x.ok}/${x.requests}`, fmt(x.other, 2)])
-  }
-  const ds = lat.stream.direct
-  for (const [k, x] of Object.entries(lat.stream)) {
-    rows.push([LABEL[k], 'streaming: first token', fmt(x.first.p50), fmt(x.first.p99), k === 'direct' ? '—' : signed(x.first.p50 - ds.first.p50), k === 'direct' ? '—' : signed(x.first.p99 - ds.first.p99), `${x.ok}/${x.requests}`, fmt(x.other, 2)])
-    rows.push([LABEL[k], 'streaming: end of stream', fmt(x.total.p50), fmt(x.total.p99), k === 'direct' ? '—' : signed(x.total.p50 - ds.total.p50), k === 'direct' ? '—' : signed(x.total.p99 - ds.total.p99), '', ''])
+  const KIND = { json: 'chat', stream: 'chat', responsesJson: 'responses', responsesStream: 'responses' }
+  for (const [mode, byTarget] of Object.entries(lat)) {
+    const base = byTarget.direct
+    const added = (x, a, q) => (x === base ? '—' : signed(x[a][q] - base[a][q]))
+    for (const [k, x] of Object.entries(byTarget)) {
+      if (!MODES[mode].stream) {
+        rows.push([LABEL[k], `${KIND[mode]}, non-streaming: whole response`, fmt(x.total.p50), fmt(x.total.p99), added(x, 'total', 'p50'), added(x, 'total', 'p99'), `${x.ok}/${x.requests}`, fmt(x.other, 2)])
+        continue
+      }
+      rows.push([LABEL[k], `${KIND[mode]}, streaming: first token`, fmt(x.first.p50), fmt(x.first.p99), added(x, 'first', 'p50'), added(x, 'first', 'p99'), `${x.ok}/${x.requests}`, fmt(x.other, 2)])
+      rows.push([LABEL[k], `${KIND[mode]}, streaming: end of stream`, fmt(x.total.p50), fmt(x.total.p99), added(x, 'total', 'p50'), added(x, 'total', 'p99'), '', ''])
+    }
   }
   out.push(mdTable(['target', 'measure', 'p50 ms', 'p99 ms', 'added p50 ms (− direct)', 'added p99 ms (− direct)', 'ok', 'other load (cores)'], rows))
-  const lagP99 = Math.max(...Object.values(lat.json).concat(Object.values(lat.stream)).map(x => x.lag.p99))
-  out.push(`\nLatency runs from the moment a request is handed to the client pool (its queueing included) to the first body byte / the end; the sender kept its schedule within ${fmt(lagP99)} ms at p99. Streams: the upstream sends its first token after ${r.params.upstreamDelayMs} ms, then 3 more chunks 5 ms apart and the usage chunk.`)
+  const lagP99 = Math.max(...Object.values(lat).flatMap(Object.values).map(x => x.lag.p99))
+  out.push(`\nLatency runs from the moment a request is handed to the client pool (its queueing included) to the first body byte / the end; the sender kept its schedule within ${fmt(lagP99)} ms at p99. Streams: the upstream sends its first token after ${r.params.upstreamDelayMs} ms, then 3 more chunks 5 ms apart and the usage chunk (chat) or the closing events (responses). Responses requests are stored (the default), so the gateway's rows include writing each response to its database before answering.`)
   const gj = lat.json.gateway
   const gs = lat.stream.gateway
+  const ds = lat.stream.direct
   r.summary.addedP50 = gj.total.p50 - d.total.p50
   r.summary.addedP99 = gj.total.p99 - d.total.p99
   r.summary.addedTtftP50 = gs.first.p50 - ds.first.p50
   r.summary.addedTtftP99 = gs.first.p99 - ds.first.p99
+  const rj = lat.responsesJson
+  const rs = lat.responsesStream
+  r.summary.responsesAddedP50 = rj.gateway.total.p50 - rj.direct.total.p50
+  r.summary.responsesAddedTtftP50 = rs.gateway.first.p50 - rs.direct.first.p50
   r.summary.proxyAddedP50 = lat.json.proxy.total.p50 - d.total.p50
   r.summary.proxyAddedP99 = lat.json.proxy.total.p99 - d.total.p99
 
@@ -426,6 +447,8 @@ function renderReport(r) {
     ['added latency p50 (non-streaming)', '≤ 0.5 ms', `${fmt(r.summary.addedP50)} ms`, ok(r.summary.addedP50 <= 0.5)],
     ['added latency p99 (non-streaming)', '≤ 2 ms', `${fmt(r.summary.addedP99)} ms`, ok(r.summary.addedP99 <= 2)],
     ['added time to first token p50 / p99', '≤ 1 ms', `${fmt(r.summary.addedTtftP50)} / ${fmt(r.summary.addedTtftP99)} ms`, ok(r.summary.addedTtftP50 <= 1)],
+    ['responses added latency p50 − chat\'s (non-streaming)', '≤ 0.2 ms', `${signed(r.summary.responsesAddedP50 - r.summary.addedP50)} ms`, ok(r.summary.responsesAddedP50 - r.summary.addedP50 <= 0.2)],
+    ['responses added time to first token p50 − chat\'s', '≤ 0.2 ms', `${signed(r.summary.responsesAddedTtftP50 - r.summary.addedTtftP50)} ms`, ok(r.summary.responsesAddedTtftP50 - r.summary.addedTtftP50 <= 0.2)],
     [`RSS at ${r.params.streams.toLocaleString('en-US')} streams`, '≤ 200 MB', `${fmt(r.summary.rssPeak * 1.048576, 0)} MB (${fmt(r.summary.rssPeak, 0)} MiB)`, ok(r.summary.rssPeak * 1.048576 <= 200)],
   ]))
 

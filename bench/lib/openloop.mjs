@@ -8,7 +8,9 @@ import { performance } from 'node:perf_hooks'
 import { Pool } from 'undici'
 import { summarize } from './stats.mjs'
 
-export async function openLoop({ origin, path = '/v1/chat/completions', headers, body, rate, durationMs, stream = false, connections = 256, timeoutMs = 15_000 }) {
+// `done` is what a complete stream contains (the chat stream's last line by default; a Responses stream's
+// terminal event type), looked for across chunk boundaries.
+export async function openLoop({ origin, path = '/v1/chat/completions', headers, body, rate, durationMs, stream = false, done: doneMark = '[DONE]', connections = 256, timeoutMs = 15_000 }) {
   const pool = new Pool(origin, { connections, pipelining: 1, keepAliveTimeout: 30_000, headersTimeout: timeoutMs, bodyTimeout: timeoutMs })
   const n = Math.max(1, Math.round(rate * durationMs / 1000))
   const interval = 1000 / rate
@@ -27,14 +29,19 @@ export async function openLoop({ origin, path = '/v1/chat/completions', headers,
     try {
       const res = await pool.request({ path, method: 'POST', headers, body })
       let firstAt = 0
-      let tail = ''
+      let carry = ''
+      let complete = false
       for await (const chunk of res.body) {
         if (!firstAt) firstAt = performance.now()
-        if (stream) tail = (tail + chunk.toString('latin1')).slice(-64)
+        if (stream && !complete) {
+          const text = carry + chunk.toString('latin1')
+          complete = text.includes(doneMark)
+          carry = text.slice(-doneMark.length)
+        }
       }
       const end = performance.now()
       if (res.statusCode !== 200) throw new Error(`HTTP ${res.statusCode}`)
-      if (stream && !tail.includes('[DONE]')) throw new Error('stream ended without [DONE]')
+      if (stream && !complete) throw new Error(`stream ended without ${doneMark}`)
       first.push((firstAt || end) - sent)
       total.push(end - sent)
     }

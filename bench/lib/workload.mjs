@@ -24,6 +24,18 @@ export function chatBody({ stream, delay = 0, chunks = 3, gap = 0 }) {
   })
 }
 
+/** The same request in the Responses API's shape (POST /v1/responses); stored, as by default. */
+export function responsesBody({ stream, delay = 0, chunks = 3, gap = 0 }) {
+  return JSON.stringify({
+    model: 'gpt-4o-mini',
+    instructions: 'You are a concise assistant for a customer support team.',
+    input: `${PROMPT.repeat(2)}[bench:${delay},${chunks},${gap}]`,
+    temperature: 0.2,
+    max_output_tokens: 200,
+    ...(stream ? { stream: true } : {}),
+  })
+}
+
 /** The key the gateway (as OPENAI_API_KEY) and the direct and proxy targets send to the fake upstream. */
 export const UPSTREAM_KEY = 'sk-bench-upstream-key-0123456789abcdef'
 
