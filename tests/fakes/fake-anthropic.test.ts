@@ -145,7 +145,19 @@ describe('fake Anthropic refuses what the API refuses', () => {
     }, /without `tool_result` blocks/],
     ['a tool without input_schema', { ...ok, tools: [{ name: 'f' }] }, /input_schema: Field required/],
     ['tool_choice naming no tool', { ...ok, tools: [weatherTool], tool_choice: { type: 'tool', name: 'nope' } }, /not found/],
+    ['max_tokens above the model\'s limit', { ...ok, model: 'claude-haiku-4-5', max_tokens: 64_001 }, /^max_tokens: 64001 > 64000, which is the maximum allowed number of output tokens for claude-haiku-4-5-20251001$/],
+    ['max_tokens above a snapshot\'s limit', { ...ok, model: 'claude-opus-4-1-20250805', max_tokens: 32_001 }, /> 32000/],
+    ['an unknown server tool type', { ...ok, tools: [{ type: 'web_browser_20250101', name: 'web_browser' }] }, /Input tag 'web_browser_20250101'/],
+    ['an OpenAI field on the web search tool', { ...ok, tools: [{ type: 'web_search_20250305', name: 'web_search', search_context_size: 'low' }] }, /search_context_size: Extra inputs/],
   ]
+  it('takes max_tokens at the model\'s limit, the web search server tool and context editing', async () => {
+    const res = await post({
+      ...ok, model: 'claude-haiku-4-5', max_tokens: 64_000, tools: [weatherTool, { type: 'web_search_20250305', name: 'web_search', max_uses: 3 }],
+      context_management: { edits: [{ type: 'clear_thinking_20251015', keep: 'all' }] },
+    })
+    expect(res.status).toBe(200)
+  })
+
   it.each(cases)('refuses %s', async (_name, body, message, headers) => {
     const res = await post(body, headers)
     expect(res.status).toBe(400)

@@ -57,12 +57,24 @@ describe('refusals', () => {
     ['additionalProperties in OpenAPI-subset parameters', { contents: [userTurn('a')], tools: [{ functionDeclarations: [{ name: 'f', parameters: { type: 'object', additionalProperties: false } }] }] }, /Unknown name "additionalProperties"/],
     ['an invalid function name', { contents: [userTurn('a')], tools: [{ functionDeclarations: [{ name: 'bad name' }] }] }, /Invalid function name/],
     ['allowedFunctionNames outside mode ANY', { contents: [userTurn('a')], tools: TOOLS, toolConfig: { functionCallingConfig: { mode: 'AUTO', allowedFunctionNames: ['get_weather'] } } }, /only allowed when mode is ANY/],
+    ['maxOutputTokens above outputTokenLimit', { contents: [userTurn('a')], generationConfig: { maxOutputTokens: 65_537 } }, /maxOutputTokens value of 65537 but the supported range is from 1 \(inclusive\) to 65537 \(exclusive\)/],
+    ['Google Search beside function declarations before Gemini 3', { contents: [userTurn('a')], tools: [...TOOLS, { googleSearch: {} }] }, /Tool use with function calling is unsupported/],
+    ['an OpenAI tool in tools', { contents: [userTurn('a')], tools: [{ type: 'web_search' }] }, /Unknown name "type"/],
     ['a bad inlineData payload', { contents: [{ role: 'user', parts: [{ inlineData: { mimeType: 'image/png', data: 'not base64!' } }] }] }, /Base64 decoding failed/],
   ])('refuses %s', async (_name, body, message) => {
     const r = await generate(body)
     expect(r.status).toBe(400)
     expect(r.json.error.status).toBe('INVALID_ARGUMENT')
     expect(r.json.error.message).toMatch(message)
+  })
+})
+
+describe('limits and built-in tools', () => {
+  it('takes maxOutputTokens at the limit, Google Search alone, and beside functions on Gemini 3', async () => {
+    expect((await generate({ contents: [userTurn('a')], generationConfig: { maxOutputTokens: 65_536 } })).status).toBe(200)
+    expect((await generate({ contents: [userTurn('a')], tools: [{ googleSearch: {} }] })).status).toBe(200)
+    const both = { contents: [userTurn('a')], tools: [...TOOLS, { googleSearch: {} }], toolConfig: { includeServerSideToolInvocations: true } }
+    expect((await generate(both, 'gemini-3-flash-preview')).status).toBe(200)
   })
 })
 

@@ -137,6 +137,11 @@ describe('fake OpenAI refuses what the API refuses', () => {
     ['stream_options without stream', '/chat/completions', '{"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "x"}], "stream_options": {"include_usage": true}}', { param: 'stream_options' }],
     ['n above 128', '/chat/completions', '{"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "x"}], "n": 129}', { param: 'n', code: 'invalid_value' }],
     ['max_tokens for a reasoning model', '/chat/completions', '{"model": "o3", "messages": [{"role": "user", "content": "x"}], "max_tokens": 5}', { param: 'max_tokens', code: 'unsupported_parameter' }],
+    ['max_tokens above the model\'s limit', '/chat/completions', '{"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "x"}], "max_tokens": 32000}', {
+      param: 'max_tokens', code: 'invalid_value', message: 'max_tokens is too large: 32000. This model supports at most 16384 completion tokens, whereas you provided 32000.',
+    }],
+    ['max_completion_tokens above a snapshot\'s limit', '/chat/completions', '{"model": "gpt-4o-2024-08-06", "messages": [{"role": "user", "content": "x"}], "max_completion_tokens": 16385}', { param: 'max_completion_tokens', code: 'invalid_value' }],
+    ['a built-in tool type on chat completions', '/chat/completions', '{"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "x"}], "tools": [{"type": "web_search"}]}', { param: 'tools[0].type', code: 'invalid_value' }],
     ['no input', '/embeddings', '{"model": "text-embedding-3-small"}', { param: 'input', code: 'missing_required_parameter' }],
     ['an unknown encoding', '/embeddings', '{"model": "text-embedding-3-small", "input": "x", "encoding_format": "int8"}', { param: 'encoding_format' }],
     ['dimensions for ada-002', '/embeddings', '{"model": "text-embedding-ada-002", "input": "x", "dimensions": 4}', { param: 'dimensions' }],
@@ -220,5 +225,18 @@ describe('fake OpenAI Responses API with the official SDK', () => {
     const events: any[] = []
     for await (const e of await client.responses.create({ model: MODEL, input: 'break [fail-response]', stream: true })) events.push(e)
     expect(checkEventSequence(events).at(-1)).toMatchObject({ type: 'response.failed', response: { status: 'failed', error: { code: 'server_error' } } })
+  })
+
+  it('refuses an output cap above the model\'s limit and an unknown tool type; takes the limit itself, namespaces and client_metadata', async () => {
+    expect(await post('/responses', JSON.stringify({ model: MODEL, input: 'x', max_output_tokens: 32000 })))
+      .toMatchObject({ status: 400, body: { error: { param: 'max_output_tokens', code: 'invalid_value', message: expect.stringContaining('at most 16384') } } })
+    expect(await post('/responses', JSON.stringify({ model: MODEL, input: 'x', tools: [{ type: 'web_browser' }] })))
+      .toMatchObject({ status: 400, body: { error: { param: 'tools[0].type', code: 'invalid_value' } } })
+    const tools = [{ type: 'namespace', name: 'ns', description: 'd', tools: [{ type: 'function', name: 'f', parameters: { type: 'object' } }] }, { type: 'web_search' }]
+    expect(await post('/responses', JSON.stringify({ model: MODEL, input: 'x', max_output_tokens: 16384, tools, client_metadata: { session_id: 's' } }))).toMatchObject({ status: 200 })
+    expect(await post('/chat/completions', JSON.stringify({ model: MODEL, messages: ask('x'), max_completion_tokens: 16384 }))).toMatchObject({ status: 200 })
+    expect(await post('/responses', JSON.stringify({ model: MODEL, input: 'x', include: ['reasoning.encrypted_content'] })))
+      .toMatchObject({ status: 400, body: { error: { param: 'include', code: null, message: 'Encrypted content is not supported with this model.' } } })
+    expect(await post('/responses', JSON.stringify({ model: 'gpt-5-mini', input: 'x', include: ['reasoning.encrypted_content'] }))).toMatchObject({ status: 200 })
   })
 })

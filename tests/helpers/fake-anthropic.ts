@@ -1,6 +1,7 @@
 // A strict fake of Anthropic's Messages API on a loopback port. It checks what the real API checks
 // (key, version header, unknown fields, roles and their alternation, tool_use/tool_result pairing,
-// block shapes) and answers with Anthropic's error shapes; a stricter rule than the real API's is
+// block shapes, max_tokens above the model's output limit, server tool types it does not have) and
+// answers with Anthropic's error shapes; a stricter rule than the real API's is
 // marked as such. Replies are deterministic:
 // - echo text as the OpenAI fake's (`echo: ` + the last user text's words reversed);
 // - tools and "weather" in the last user text → a text block, then a tool_use of the first tool
@@ -42,6 +43,8 @@ const SAMPLING = new Set(['temperature', 'top_p', 'top_k'])
 const TOP_LEVEL = new Set([
   'model', 'max_tokens', 'messages', 'system', 'stop_sequences', 'temperature', 'top_p', 'top_k', 'tools', 'tool_choice',
   'stream', 'metadata', 'thinking', 'cache_control', 'container', 'output_config', 'service_tier', 'inference_geo', 'speed',
+  // Context editing (Claude Code sends it with its beta header).
+  'context_management',
 ])
 const BLOCK_KEYS: Record<string, string[]> = {
   text: ['text', 'cache_control', 'citations'],
@@ -55,6 +58,17 @@ const BLOCK_KEYS: Record<string, string[]> = {
 const BLOCK_ROLES: Record<string, string> = { image: 'user', document: 'user', tool_result: 'user', tool_use: 'assistant', thinking: 'assistant', redacted_thinking: 'assistant' }
 const TOOL_KEYS = new Set(['name', 'description', 'input_schema', 'cache_control', 'strict', 'type', 'input_examples', 'defer_loading', 'eager_input_streaming', 'allowed_callers'])
 const IMAGE_TYPES = new Set(['image/jpeg', 'image/png', 'image/gif', 'image/webp'])
+/** Server tools by type (a dated version each), and the keys the web search tool takes. */
+const SERVER_TOOL = /^(web_search|web_fetch|code_execution|bash|text_editor|computer|memory|tool_search_tool_(regex|bm25))_\d{8}$/
+const WEB_SEARCH_KEYS = ['type', 'name', 'max_uses', 'allowed_domains', 'blocked_domains', 'user_location', 'cache_control']
+/** Output limits as the real API enforces them (its own table, not the gateway's registry), by model or dated snapshot. */
+const OUTPUT_LIMITS: Record<string, { snapshot: string, limit: number }> = {
+  'claude-haiku-4-5': { snapshot: 'claude-haiku-4-5-20251001', limit: 64_000 },
+  'claude-sonnet-4-5': { snapshot: 'claude-sonnet-4-5-20250929', limit: 64_000 },
+  'claude-opus-4-1': { snapshot: 'claude-opus-4-1-20250805', limit: 32_000 },
+  'claude-3-5-haiku-latest': { snapshot: 'claude-3-5-haiku-20241022', limit: 8_192 },
+}
+const outputLimit = (model: string) => OUTPUT_LIMITS[model] ?? Object.values(OUTPUT_LIMITS).find(l => l.snapshot === model)
 
 class ApiError extends Error {
   constructor(readonly status: number, readonly type: string, message: string) {
@@ -241,7 +255,14 @@ function checkTools(tools: unknown, toolChoice: unknown) {
     const names = new Set<string>()
     tools.forEach((t: any, i) => {
       if (!isObject(t)) throw invalid(`tools.${i}: Input should be a valid dictionary or object`)
-      if (t.type && t.type !== 'custom') return // server tools: not checked by the fake
+      if (t.type && t.type !== 'custom') {
+        if (!SERVER_TOOL.test(t.type)) throw invalid(`tools.${i}: Input tag '${t.type}' found using 'type' does not match any of the expected tags`)
+        if (t.type.startsWith('web_search_')) {
+          checkExtraKeys(t, WEB_SEARCH_KEYS, `tools.${i}.${t.type}`)
+          if (t.name !== 'web_search') throw invalid(`tools.${i}.${t.type}.name: Input should be 'web_search'`)
+        }
+        return
+      }
       checkExtraKeys(t, TOOL_KEYS, `tools.${i}.custom`)
       if (typeof t.name !== 'string' || !/^[\w-]{1,64}$/.test(t.name)) throw invalid(`tools.${i}.custom.name: String should match pattern '^[a-zA-Z0-9_-]{1,64}$'`)
       if (!isObject(t.input_schema)) throw invalid(`tools.${i}.custom.input_schema: Field required`)
@@ -268,6 +289,8 @@ function checkBody(body: any, version: string): boolean {
   if (typeof body.model !== 'string' || !body.model) throw invalid('model: Field required')
   if (body.max_tokens === undefined) throw invalid('max_tokens: Field required')
   if (!Number.isInteger(body.max_tokens) || body.max_tokens < 0) throw invalid('max_tokens: Input should be a valid integer greater than or equal to 0')
+  const limit = outputLimit(body.model)
+  if (limit && body.max_tokens > limit.limit) throw invalid(`max_tokens: ${body.max_tokens} > ${limit.limit}, which is the maximum allowed number of output tokens for ${limit.snapshot}`)
   if (body.system !== undefined && typeof body.system !== 'string') {
     if (!Array.isArray(body.system)) throw invalid('system: Input should be a valid string or list')
     body.system.forEach((b: any, j: number) => {

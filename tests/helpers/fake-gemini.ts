@@ -1,9 +1,10 @@
 // A strict fake of the Gemini API (v1beta) on a loopback port. It refuses what the real API refuses
 // (a missing or wrong x-goog-api-key, roles other than user/model, unknown fields, turns that do not
 // alternate, function results without a name, Gemini 3 function-call turns without their thought
-// signature), answers generateContent, streamGenerateContent?alt=sse (CRLF-framed, no [DONE]),
-// embedContent and batchEmbedContents with deterministic content and usage, countTokens (the prompt
-// tokens generateContent would report), and records every request.
+// signature, maxOutputTokens above the model's outputTokenLimit, Google Search beside function
+// declarations before Gemini 3), answers generateContent, streamGenerateContent?alt=sse (CRLF-framed,
+// no [DONE]), embedContent and batchEmbedContents with deterministic content and usage, countTokens
+// (the prompt tokens generateContent would report), and records every request.
 //
 // Replies: the last user text reversed word by word (as the OpenAI fake); a function call to the first
 // declared function with {city:'Paris'} when tools are given and the user mentions "weather"; the
@@ -57,6 +58,12 @@ const DECLARATION_KEYS = new Set(['name', 'description', 'parameters', 'paramete
 const OPENAPI_SCHEMA_KEYS = new Set(['type', 'format', 'title', 'description', 'nullable', 'enum', 'maxItems', 'minItems', 'properties', 'required',
   'minProperties', 'maxProperties', 'minLength', 'maxLength', 'pattern', 'example', 'anyOf', 'propertyOrdering', 'default', 'items', 'minimum', 'maximum'])
 const FUNCTION_NAME = /^[A-Za-z_][\w.:-]{0,63}$/
+/** outputTokenLimit as models.list reports it (the fake's own table, not the gateway's registry). */
+const OUTPUT_TOKEN_LIMITS: Record<string, number> = {
+  'gemini-2.5-flash': 65_536, 'gemini-2.5-pro': 65_536, 'gemini-2.5-flash-lite': 65_536, 'gemini-3-flash-preview': 65_536, 'gemini-3.5-flash': 65_536,
+}
+/** A Tool holds one kind each: function declarations or a built-in tool. */
+const TOOL_KINDS = new Set(['functionDeclarations', 'googleSearch', 'codeExecution', 'urlContext'])
 const BASE64 = /^[A-Za-z0-9+/_-]*={0,2}$/
 
 const isObject = (v: unknown): v is Record<string, any> => typeof v === 'object' && v !== null && !Array.isArray(v)
@@ -190,7 +197,14 @@ function checkGenerationConfig(config: unknown, model: string) {
   checkOpenApiSchema(config.responseSchema, 'generation_config.response_schema')
 }
 
-function checkTools(tools: unknown, toolConfig: unknown): string[] {
+function checkOutputLimit(model: string, config: any) {
+  const limit = OUTPUT_TOKEN_LIMITS[model]
+  const cap = config?.maxOutputTokens
+  if (limit === undefined || typeof cap !== 'number' || cap <= limit) return
+  throw invalid(`Unable to submit request because it has a maxOutputTokens value of ${cap} but the supported range is from 1 (inclusive) to ${limit + 1} (exclusive). Update the value and try again.`)
+}
+
+function checkTools(model: string, tools: unknown, toolConfig: unknown): string[] {
   if (tools === undefined) {
     if (toolConfig !== undefined) throw invalid('* GenerateContentRequest.tool_config: tools must be given with tool_config')
     return []
@@ -199,7 +213,7 @@ function checkTools(tools: unknown, toolConfig: unknown): string[] {
   const names: string[] = []
   tools.forEach((tool, i) => {
     if (!isObject(tool)) throw invalid(`Invalid value at 'tools[${i}]'`)
-    onlyKeys(tool, new Set(['functionDeclarations']), `tools[${i}]`)
+    onlyKeys(tool, TOOL_KINDS, `tools[${i}]`)
     ;(tool.functionDeclarations ?? []).forEach((d: unknown, j: number) => {
       const at = `tools[${i}].function_declarations[${j}]`
       if (!isObject(d)) throw invalid(`Invalid value at '${at}'`)
@@ -210,9 +224,11 @@ function checkTools(tools: unknown, toolConfig: unknown): string[] {
       names.push(d.name)
     })
   })
+  const builtIn = tools.some(t => t.googleSearch || t.codeExecution || t.urlContext)
+  if (builtIn && names.length && !model.startsWith('gemini-3')) throw invalid('Tool use with function calling is unsupported')
   if (toolConfig !== undefined) {
     if (!isObject(toolConfig)) throw invalid('Invalid value at \'tool_config\'')
-    onlyKeys(toolConfig, new Set(['functionCallingConfig']), 'tool_config')
+    onlyKeys(toolConfig, new Set(['functionCallingConfig', 'includeServerSideToolInvocations']), 'tool_config')
     const fcc = toolConfig.functionCallingConfig ?? {}
     onlyKeys(fcc, new Set(['mode', 'allowedFunctionNames']), 'tool_config.function_calling_config')
     if (fcc.mode !== undefined && !['AUTO', 'ANY', 'NONE', 'VALIDATED'].includes(fcc.mode)) {
@@ -330,7 +346,8 @@ function checkGenerateRequest(body: any, model: string) {
   checkContents(body.contents)
   checkSystemInstruction(body.systemInstruction)
   checkGenerationConfig(body.generationConfig, model)
-  checkTools(body.tools, body.toolConfig)
+  checkOutputLimit(model, body.generationConfig)
+  checkTools(model, body.tools, body.toolConfig)
 }
 
 /**

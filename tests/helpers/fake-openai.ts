@@ -1,7 +1,8 @@
 // A strict fake of OpenAI's API on a loopback port: it rejects a missing or wrong key, models it
 // does not serve and bodies the real API rejects, answers chat completions (JSON or real
 // chat.completion.chunk streams) and embeddings with deterministic content and usage, and records
-// every request it received. As the real API, it answers `n` choices (usage counts the completion
+// every request it received. An output cap above the model's limit (its own table) and a tool type the
+// endpoint does not have are refused with the real API's 400. As the real API, it answers `n` choices (usage counts the completion
 // tokens of all of them) and stops a reply at max_completion_tokens (or max_tokens) with
 // finish_reason "length"; a word is a token. "[cached]" in a message reads up to 1024 prompt tokens
 // from the cache; "[cache-write]" writes the rest of the prompt to it (`cache_write_tokens`). The
@@ -58,6 +59,26 @@ const CHAT_MODELS = new Set([...served('chat'), ...SNAPSHOTS])
 const EMBEDDING_MODELS = served('embedding')
 /** Reasoning models take only max_completion_tokens. */
 const REASONING = /^(o\d|gpt-5)/
+/**
+ * Output limits as the real API enforces them (its own numbers, not read from the gateway's registry,
+ * so that a wrong registry figure shows); a dated snapshot has its family's limit.
+ */
+const OUTPUT_LIMITS: [RegExp, number][] = [
+  [/^gpt-4o(-mini)?(-\d{4}-\d{2}-\d{2})?$/, 16_384], [/^gpt-4\.1/, 32_768], [/^gpt-5(-mini|-nano)?(-\d{4}-\d{2}-\d{2})?$/, 128_000],
+  [/^o[34](-mini)?$/, 100_000], [/^gpt-3\.5-turbo/, 4_096],
+]
+const outputLimit = (model: string) => OUTPUT_LIMITS.find(([re]) => re.test(model))?.[1]
+/** Chat Completions tool types. */
+const CHAT_TOOL_TYPES = new Set(['function', 'custom'])
+/** Responses API tool types (the built-in tools under their current and dated names). */
+const RESPONSES_TOOL_TYPES = /^(function|custom|namespace|tool_search|file_search|web_search(_preview)?(_\d{4}_\d{2}_\d{2})?|computer_use_preview|computer|code_interpreter|image_generation|mcp|local_shell|shell|apply_patch)$/
+
+/** OpenAI's refusal of an output cap above the model's limit, in its words. */
+function capTooLarge(field: string, model: string, cap: unknown): string | undefined {
+  const limit = outputLimit(model)
+  if (typeof cap !== 'number' || limit === undefined || cap <= limit) return undefined
+  return `${field} is too large: ${cap}. This model supports at most ${limit} completion tokens, whereas you provided ${cap}.`
+}
 
 function words(text: string) {
   return text.split(/\s+/).filter(Boolean).length
@@ -113,6 +134,13 @@ function chat(res: ServerResponse, body: any) {
   }
   if (body.reasoning_effort != null && (!REASONING.test(body.model) || !['none', 'minimal', 'low', 'medium', 'high', 'xhigh'].includes(body.reasoning_effort))) {
     return error(res, 400, `Unsupported parameter: 'reasoning_effort' is not supported with this model.`, 'invalid_request_error', 'unsupported_parameter', 'reasoning_effort')
+  }
+  for (const field of ['max_tokens', 'max_completion_tokens']) {
+    const tooLarge = capTooLarge(field, body.model, body[field])
+    if (tooLarge) return error(res, 400, tooLarge, 'invalid_request_error', 'invalid_value', field)
+  }
+  for (const [i, t] of (Array.isArray(body.tools) ? body.tools : []).entries()) {
+    if (!CHAT_TOOL_TYPES.has(t?.type)) return error(res, 400, `Invalid value: '${t?.type}'. Supported values are: 'function' and 'custom'.`, 'invalid_request_error', 'invalid_value', `tools[${i}].type`)
   }
   if (!Array.isArray(body.messages) || body.messages.length === 0) {
     return error(res, 400, 'Missing required parameter: \'messages\'.', 'invalid_request_error', 'missing_required_parameter', 'messages')
@@ -203,6 +231,8 @@ const RESPONSES_FIELDS = new Set([
   'model', 'input', 'instructions', 'previous_response_id', 'conversation', 'store', 'stream', 'stream_options', 'tools', 'tool_choice',
   'parallel_tool_calls', 'text', 'reasoning', 'max_output_tokens', 'max_tool_calls', 'temperature', 'top_p', 'top_logprobs', 'metadata',
   'include', 'truncation', 'user', 'safety_identifier', 'prompt_cache_key', 'prompt_cache_retention', 'service_tier', 'background', 'prompt',
+  // Codex CLI sends it to OpenAI's own API.
+  'client_metadata',
 ])
 const ITEM_TYPES = new Set(['message', 'function_call', 'function_call_output', 'reasoning', 'item_reference'])
 const INPUT_ROLES = new Set(['user', 'assistant', 'system', 'developer'])
@@ -246,10 +276,16 @@ function checkResponsesBody(body: any) {
   if (body.max_output_tokens != null) {
     if (!Number.isInteger(body.max_output_tokens)) throw new Refusal('max_output_tokens', 'Invalid type for \'max_output_tokens\': expected an integer.')
     if (body.max_output_tokens < 16) throw new Refusal('max_output_tokens', `Invalid 'max_output_tokens': integer below minimum value. Expected a value >= 16, but got ${body.max_output_tokens} instead.`, 'integer_below_min_value')
+    const tooLarge = capTooLarge('max_output_tokens', body.model, body.max_output_tokens)
+    if (tooLarge) throw new Refusal('max_output_tokens', tooLarge, 'invalid_value')
+  }
+  if (Array.isArray(body.include) && body.include.includes('reasoning.encrypted_content') && !REASONING.test(body.model)) {
+    throw new Refusal('include', 'Encrypted content is not supported with this model.', null)
   }
   if (body.temperature != null && (typeof body.temperature !== 'number' || body.temperature < 0 || body.temperature > 2)) throw new Refusal('temperature', 'Invalid \'temperature\': expected a number from 0 to 2.', 'invalid_value')
   if (body.tools != null && !Array.isArray(body.tools)) throw new Refusal('tools', 'Invalid type for \'tools\': expected an array.')
   for (const [i, t] of (body.tools ?? []).entries()) {
+    if (!RESPONSES_TOOL_TYPES.test(String(t?.type))) throw new Refusal(`tools[${i}].type`, `Invalid value: '${t?.type}'.`, 'invalid_value')
     if (t?.type === 'function' && typeof t.name !== 'string') throw new Refusal(`tools[${i}].name`, 'Missing required parameter: \'tools[0].name\'.', 'missing_required_parameter')
   }
 }

@@ -25,6 +25,8 @@ const FunctionCallOut = z.object({
   status: z.enum(['in_progress', 'completed', 'incomplete']),
   call_id: z.string().min(1),
   name: z.string().min(1),
+  /** The namespace tool the function belongs to, when it does. */
+  namespace: z.string().min(1).optional(),
   arguments: z.string(),
 }).strict()
 

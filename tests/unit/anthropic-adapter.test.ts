@@ -72,6 +72,14 @@ describe('request translation', () => {
     }
   })
 
+  it('sends web_search_options as the web search server tool, beside the client tools', () => {
+    const body = translate({ messages: [user('news?')], tools: [weather], web_search_options: {} })
+    expect(body.tools).toEqual([expect.objectContaining({ name: 'get_weather' }), { type: 'web_search_20250305', name: 'web_search' }])
+    const alone = translate({ messages: [user('news?')], web_search_options: {} })
+    expect(alone.tools).toEqual([{ type: 'web_search_20250305', name: 'web_search' }])
+    expect(alone.tool_choice).toBeUndefined()
+  })
+
   it('hoists system and developer messages, wherever they are, into `system`', () => {
     const body = translate({ messages: [{ role: 'system', content: 'Be brief.' }, user('hi'), { role: 'developer', content: [{ type: 'text', text: 'Answer in French.' }] }, user('again')] })
     expect(body.system).toBe('Be brief.\n\nAnswer in French.')

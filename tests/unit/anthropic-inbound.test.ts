@@ -101,10 +101,20 @@ describe('messagesToChatRequest', () => {
       stop: ['END'],
       temperature: 0.4,
       top_p: 0.9,
-      user: 'u-1',
       stream: true,
       stream_options: { include_usage: true },
     })
+  })
+
+  it('asks for web search in the chat form for the web search server tool, in any version', () => {
+    const tools = [{ name: 'Read', input_schema: { type: 'object' } }, { type: 'web_search_20250305', name: 'web_search', max_uses: 5 }]
+    const chat = messagesToChatRequest(request({ tools }))
+    expect(chat.web_search_options).toEqual({})
+    expect(chat.tools?.map(t => t.function.name)).toEqual(['Read'])
+    const only = messagesToChatRequest(request({ tools: [{ type: 'web_search_20260209', name: 'web_search' }], tool_choice: { type: 'auto' } }))
+    expect(only).toMatchObject({ web_search_options: {} })
+    expect(only.tools).toBeUndefined()
+    expect(only.tool_choice).toBeUndefined()
   })
 
   it('maps the other tool choices and leaves assistant content null beside tool calls', () => {
@@ -128,7 +138,7 @@ describe('messagesToChatRequest', () => {
   it('refuses with a 400 what only Claude can take', () => {
     const doc = { role: 'user', content: [{ type: 'document', source: { type: 'base64', media_type: 'application/pdf', data: 'JVBERi0=' } }] }
     expect(() => messagesToChatRequest(request({ messages: [doc] }))).toThrow(GatewayError)
-    expect(() => messagesToChatRequest(request({ tools: [{ type: 'web_search_20250305', name: 'web_search' }] }))).toThrow(/server tool/)
+    expect(() => messagesToChatRequest(request({ tools: [{ type: 'code_execution_20250825', name: 'code_execution' }] }))).toThrow(/server tool 'code_execution'/)
     expect(() => messagesToChatRequest(request({ max_tokens: 0 }))).toThrow(/max_tokens 0/)
   })
 })

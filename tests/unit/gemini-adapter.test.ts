@@ -57,6 +57,13 @@ describe('chat request', () => {
     expect(plain.url + stream.url).not.toContain(KEY)
   })
 
+  it('sends web_search_options as Google Search grounding, beside functions with the server-side calls shown', () => {
+    expect(geminiBody({ messages: [user('news?')], web_search_options: {} })).toMatchObject({ tools: [{ googleSearch: {} }] })
+    const both = geminiBody({ messages: [user('news?')], tools: [WEATHER_TOOL], web_search_options: {} })
+    expect(both.tools).toEqual([{ functionDeclarations: [expect.objectContaining({ name: 'get_weather' })] }, { googleSearch: {} }])
+    expect(both.toolConfig).toEqual({ includeServerSideToolInvocations: true })
+  })
+
   it('moves system and developer messages to systemInstruction and maps and merges roles', () => {
     const body = geminiBody({
       messages: [

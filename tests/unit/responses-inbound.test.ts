@@ -80,10 +80,48 @@ describe('Responses items → chat', () => {
       const r = req(body)
       return () => responsesToChatRequest(r, inputItems(r.input))
     }
-    expect(refused({ input: 'x', tools: [{ type: 'web_search' }] })).toThrow(expect.objectContaining({ status: 400, param: 'tools[0]' }))
+    expect(refused({ input: 'x', tools: [{ type: 'function', name: 'f' }, { type: 'file_search', vector_store_ids: ['vs_1'] }] }))
+      .toThrow(expect.objectContaining({ status: 400, param: 'tools[1]', message: expect.stringContaining('\'file_search\'') }))
+    expect(refused({ input: 'x', tools: [{ type: 'namespace', name: 'ns', tools: [{ type: 'custom', name: 'patch' }] }] }))
+      .toThrow(expect.objectContaining({ status: 400, param: 'tools[0].tools[0]' }))
     expect(refused({ input: [{ type: 'item_reference', id: 'msg_1' }] })).toThrow(expect.objectContaining({ status: 400, param: 'input[0]' }))
     expect(refused({ input: [{ role: 'user', content: [{ type: 'input_image', file_id: 'file_1' }] }] })).toThrow(expect.objectContaining({ param: 'input[0].content[0]' }))
     expect(refused({})).toThrow(expect.objectContaining({ code: 'missing_required_parameter' }))
+  })
+
+  it('flattens a namespace tool into functions, web search into web_search_options, and sends no client metadata', () => {
+    const r = req({
+      input: [
+        { role: 'user', content: 'spawn one' },
+        { type: 'function_call', call_id: 'c1', name: 'spawn_agent', namespace: 'collaboration', arguments: '{}' },
+        { type: 'function_call_output', call_id: 'c1', output: 'ok' },
+      ],
+      tools: [
+        { type: 'function', name: 'shell', parameters: { type: 'object' } },
+        { type: 'namespace', name: 'collaboration', description: 'Agents', tools: [{ type: 'function', name: 'spawn_agent', description: 'Spawns', parameters: { type: 'object' } }] },
+        { type: 'web_search' },
+      ],
+      tool_choice: { type: 'function', name: 'spawn_agent', namespace: 'collaboration' },
+      metadata: { a: 'b' }, user: 'u', safety_identifier: 's', prompt_cache_key: 'k', client_metadata: { session_id: 'x' },
+    })
+    const chat = responsesToChatRequest(r, inputItems(r.input))
+    expect(chat.tools?.map(t => t.function.name)).toEqual(['shell', 'collaboration__spawn_agent'])
+    expect(chat.web_search_options).toEqual({})
+    expect(chat.tool_choice).toEqual({ type: 'function', function: { name: 'collaboration__spawn_agent' } })
+    expect(chat.messages[1]).toMatchObject({ tool_calls: [{ function: { name: 'collaboration__spawn_agent' } }] })
+    for (const field of ['metadata', 'user', 'safety_identifier', 'prompt_cache_key', 'client_metadata']) expect(chat).not.toHaveProperty(field)
+  })
+
+  it('answers a call of a flattened name as the namespaced function_call, streamed and not', () => {
+    const tools = [{ type: 'namespace', name: 'collaboration', tools: [{ type: 'function', name: 'spawn_agent' }] }]
+    const completion = { choices: [{ message: { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'collaboration__spawn_agent', arguments: '{}' } }] }, finish_reason: 'tool_calls' }] }
+    const { response } = chatCompletionToResponse(JSON.stringify(completion), shell({ input: 'x', tools }))
+    expect(response.output[0]).toMatchObject({ type: 'function_call', name: 'spawn_agent', namespace: 'collaboration', call_id: 'c1' })
+    const writer = createResponsesStreamWriter(shell({ input: 'x', tools }))
+    const sse = writer.push(JSON.stringify({ choices: [{ index: 0, delta: { tool_calls: [{ index: 0, id: 'c1', type: 'function', function: { name: 'collaboration__spawn_agent', arguments: '{}' } }] } }] }))
+      + writer.push(JSON.stringify({ choices: [{ index: 0, delta: {}, finish_reason: 'tool_calls' }] }))
+    const added = events(sse).find(e => e.type === 'response.output_item.added')
+    expect(added.item).toMatchObject({ name: 'spawn_agent', namespace: 'collaboration' })
   })
 
   it('gives input items ids and flattens a chain into its conversation', () => {

@@ -1,11 +1,11 @@
 // Nitro task registry:update: scrapes the providers' pricing pages into a new model registry.
 import { defineTask } from 'nitropack/runtime'
-import { providerDisplayNames } from '../../utils/admin/model-list'
+import { providerModelList } from '../../utils/admin/model-list'
 import { updateRegistry } from '../../utils/registry/update'
 
 export default defineTask({
   meta: { name: 'registry:update', description: 'Update model prices from the providers\' pricing pages' },
   async run() {
-    return { result: await updateRegistry({ displayNames: providerDisplayNames }) }
+    return { result: await updateRegistry({ modelList: providerModelList }) }
   },
 })

@@ -80,6 +80,8 @@ export const ChatCompletionRequest = z.looseObject({
    * is set. The Responses translation sets it from `reasoning.summary`.
    */
   include_reasoning: z.boolean().nullish(),
+  /** OpenAI's search models search the web with it; for other providers, their own web search (when the model has one). */
+  web_search_options: z.looseObject({}).nullish(),
   user: z.string().optional(),
 })
 export type ChatCompletionRequest = z.infer<typeof ChatCompletionRequest>

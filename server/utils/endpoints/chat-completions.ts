@@ -7,6 +7,7 @@ import { readJsonBody } from '../gateway/body'
 import { ClientClose } from '../gateway/client-close'
 import type { AuthenticatedContext } from '../gateway/context'
 import { dispatchToTarget } from '../gateway/dispatch'
+import { fitChatRequest, sendWarnings } from '../gateway/fit-target'
 import { pipeStream } from '../gateway/pipe-stream'
 import { runGatewayRequest, sendCompletion, upstreamAnswer } from '../gateway/request'
 import { resolveTargets } from '../gateway/resolve'
@@ -16,13 +17,20 @@ async function chatCompletions(event: H3Event, ctx: AuthenticatedContext): Promi
   const { body: req, text: raw, size } = await readJsonBody(event, ChatCompletionRequest, 'v1')
   ctx.stream = req.stream === true
   ctx.promptText = () => JSON.stringify(req.messages)
+  // What a translated target could not take (OpenAI models get the request as sent).
+  let warnings: string[] = []
   const { adapter, target, upstream } = await dispatchToTarget(
     ctx,
     resolveTargets(req.model, ctx.key, 'chat'),
     { promptChars: size, maxOutputTokens: req.max_completion_tokens ?? req.max_tokens, choices: req.n ?? 1 },
-    (c, maxOutputTokens) => c.adapter.chat.request(req, c.target, { stream: ctx.stream, maxOutputTokens, raw }),
+    (c, maxOutputTokens) => {
+      warnings = []
+      const fitted = c.target.provider === 'openai' ? req : fitChatRequest(req, c.target.entry, warnings)
+      return c.adapter.chat.request(fitted, c.target, { stream: ctx.stream, maxOutputTokens, raw })
+    },
     new ClientClose(event.node.res),
   )
+  sendWarnings(event, warnings)
   if (!ctx.stream) {
     const result = adapter.chat.response(await upstreamAnswer(ctx, upstream), target)
     sendCompletion(event, ctx, result.body, result.usage)

@@ -8,6 +8,7 @@ import { readJsonBody } from '../gateway/body'
 import { ClientClose } from '../gateway/client-close'
 import type { AuthenticatedContext } from '../gateway/context'
 import { dispatchToTarget } from '../gateway/dispatch'
+import { fitChatRequest, sendWarnings } from '../gateway/fit-target'
 import { pipeStream } from '../gateway/pipe-stream'
 import { runGatewayRequest, sendCompletion, upstreamAnswer } from '../gateway/request'
 import { type ResolvedModel, resolveTargets } from '../gateway/resolve'
@@ -23,15 +24,20 @@ async function messages(event: H3Event, ctx: AuthenticatedContext): Promise<void
   const { body: req, size } = await readJsonBody(event, MessagesRequest, 'v1')
   ctx.stream = req.stream === true
   ctx.promptText = () => JSON.stringify([req.system ?? '', req.messages])
+  // What the target being tried could not take: the answering target's go out as headers.
+  let warnings: string[] = []
   const dispatched = await dispatchToTarget(
     ctx,
     resolveTargets(req.model, ctx.key, 'chat'),
     { promptChars: size, maxOutputTokens: req.max_tokens },
-    (c, maxOutputTokens) => (isNative(c)
-      ? nativeMessagesRequest(req, c.target, { stream: ctx.stream, maxOutputTokens }, event.node.req.headers)
-      : c.adapter.chat.request(messagesToChatRequest(req), c.target, { stream: ctx.stream, maxOutputTokens })),
+    (c, maxOutputTokens) => {
+      warnings = []
+      if (isNative(c)) return nativeMessagesRequest(req, c.target, { stream: ctx.stream, maxOutputTokens }, event.node.req.headers)
+      return c.adapter.chat.request(fitChatRequest(messagesToChatRequest(req), c.target.entry, warnings), c.target, { stream: ctx.stream, maxOutputTokens })
+    },
     new ClientClose(event.node.res),
   )
+  sendWarnings(event, warnings)
   const { adapter, target, upstream } = dispatched
   const native = isNative(dispatched)
 

@@ -2,12 +2,14 @@
 // response it continues or the conversation it names looked up (another key's is unknown), the
 // history rebuilt from the store where the provider cannot look it up (always for a gateway
 // conversation, which OpenAI does not know), and the upstream request of each target: one that
-// generates, or (POST /v1/responses/input_tokens) one that counts the input tokens.
+// generates, or (POST /v1/responses/input_tokens) one that counts the input tokens, fitted to the
+// target's capabilities (gateway/fit-target.ts), with what was left out noted as warnings.
 import { badRequest, GatewayError } from '../core/errors'
 import type { ChatCompletionRequest } from '../dialects/openai'
 import type { ResponsesRequest } from '../dialects/openai-responses'
 import type { AuthenticatedContext } from '../gateway/context'
 import type { BuildRequest, Demand } from '../gateway/dispatch'
+import { fitChatRequest, fitIncludes } from '../gateway/fit-target'
 import { type ResolvedModel, resolveTargets } from '../gateway/resolve'
 import { conversationIdOf, conversationItems, inputItems, type Item } from '../inbound/openai-responses/items'
 import { nativeInputTokensRequest, nativeResponsesRequest } from '../inbound/openai-responses/native'
@@ -39,6 +41,8 @@ export interface PreparedCall {
   candidates: ResolvedModel[]
   demand: Demand
   build: BuildRequest
+  /** What the target last built for could not take (the answering target's, after dispatch). */
+  warnings: string[]
 }
 
 /**
@@ -67,21 +71,31 @@ export async function prepareCall(ctx: AuthenticatedContext, req: ResponsesReque
   let chatRequest: ChatCompletionRequest | undefined
   ctx.promptText = () => JSON.stringify([req.instructions ?? '', history, input])
   const sentHistory = conversation || (previous && !openaiHolds) ? history : undefined
-  const chat = () => (chatRequest ??= responsesToChatRequest(req, [...history, ...input]))
+  const warnings: string[] = []
+  const chat = (c: ResolvedModel) => fitChatRequest(chatRequest ??= responsesToChatRequest(req, [...history, ...input]), c.target.entry, warnings)
+  const include = (c: ResolvedModel) => {
+    warnings.length = 0
+    return fitIncludes(req.include, c.target.entry, warnings)
+  }
   const build: BuildRequest = purpose === 'count'
     ? (c) => {
-        if (isNative(c)) return nativeInputTokensRequest(req, c.target, { raw, history: sentHistory })
+        const fitted = include(c)
+        if (isNative(c)) return nativeInputTokensRequest(req, c.target, { include: fitted, raw, history: sentHistory })
         if (!c.adapter.countTokens) throw badRequest(`Counting input tokens is not supported for ${c.target.provider} models.`, 'model', 'unsupported_model')
-        return c.adapter.countTokens.request(chat(), c.target)
+        return c.adapter.countTokens.request(chat(c), c.target)
       }
-    : (c, maxOutputTokens) => (isNative(c)
-        ? nativeResponsesRequest(req, c.target, { maxOutputTokens, raw, history: sentHistory })
-        : c.adapter.chat.request(chat(), c.target, { stream: req.stream === true, maxOutputTokens }))
+    : (c, maxOutputTokens) => {
+        const fitted = include(c)
+        return isNative(c)
+          ? nativeResponsesRequest(req, c.target, { maxOutputTokens, include: fitted, raw, history: sentHistory })
+          : c.adapter.chat.request(chat(c), c.target, { stream: req.stream === true, maxOutputTokens })
+      }
   return {
     input,
     conversation,
     candidates: resolveTargets(req.model, ctx.key, 'chat'),
     demand: { promptChars: size + historyChars, maxOutputTokens: req.max_output_tokens },
     build,
+    warnings,
   }
 }

@@ -17,6 +17,7 @@ import { readJsonBody } from '../gateway/body'
 import { ClientClose } from '../gateway/client-close'
 import type { AuthenticatedContext } from '../gateway/context'
 import { dispatchToTarget } from '../gateway/dispatch'
+import { sendWarnings } from '../gateway/fit-target'
 import { pipeStream } from '../gateway/pipe-stream'
 import { runGatewayRequest, sendCompletion, upstreamAnswer } from '../gateway/request'
 import { type KeepResponse, responsesFromChunks, responsesNative } from '../gateway/stream-output'
@@ -40,6 +41,7 @@ async function responses(event: H3Event, ctx: AuthenticatedContext): Promise<voi
   /** What the gateway adds to each response object: the conversation it belongs to. */
   const tag = conversation ? { conversation: { id: conversation.id } } : undefined
   const dispatched = await dispatchToTarget(ctx, call.candidates, call.demand, call.build, new ClientClose(event.node.res))
+  sendWarnings(event, call.warnings)
   const { adapter, target, upstream } = dispatched
   const native = isNative(dispatched)
   // The response (with `store`) and the conversation's new items commit together.

@@ -3,7 +3,7 @@
 // one is kept beside it for when the override is cleared.
 import { withFamilyCapabilities } from './capabilities'
 import { diffPricing } from './diff'
-import type { ModelEntry, ParsedModel, ProviderId } from './schema'
+import type { ModelCapabilities, ModelEntry, ParsedModel, ProviderId } from './schema'
 
 export interface PriceChange {
   id: string
@@ -23,8 +23,27 @@ export interface ProviderMerge {
   unchanged: number
 }
 
-/** Context windows and output limits for models a scrape adds, keyed by model id. */
-export type ModelLimits = Record<string, { contextWindow?: number, maxOutputTokens?: number }>
+/**
+ * Context windows, output limits and capabilities known for models, keyed by model id (the maintained
+ * data, and a provider's model list). They fill what a model's entry lacks, for a model a scrape adds
+ * and for one already there; a value the entry has is kept, scrape after scrape.
+ */
+export type ModelLimits = Record<string, { contextWindow?: number, maxOutputTokens?: number, capabilities?: ModelCapabilities }>
+
+function withKnownLimits(m: ModelEntry, known: ModelLimits[string] | undefined): ModelEntry {
+  if (!known) return m
+  return {
+    ...m,
+    contextWindow: m.contextWindow ?? known.contextWindow,
+    maxOutputTokens: m.maxOutputTokens ?? known.maxOutputTokens,
+    capabilities: known.capabilities ? { ...known.capabilities, ...m.capabilities } : m.capabilities,
+  }
+}
+
+/** A chat model's capabilities with the reasoning and sampling keys filled from its family where missing. */
+function withFamily(provider: ProviderId, m: ModelEntry): ModelEntry {
+  return m.mode === 'chat' ? { ...m, capabilities: withFamilyCapabilities(provider, m.id, m.capabilities) } : m
+}
 
 export function mergeProvider(models: ModelEntry[], provider: ProviderId, parsed: ParsedModel[], now: string, limits: ModelLimits = {}): ProviderMerge {
   const result: ProviderMerge = { models: [], changed: [], added: [], notSeen: [], unchanged: 0 }
@@ -44,8 +63,8 @@ export function mergeProvider(models: ModelEntry[], provider: ProviderId, parsed
       continue
     }
     matched.add(p.id)
-    // Capabilities are kept as they are; a registry from before a key existed gets it from the family.
-    const next: ModelEntry = { ...m, notSeenSince: undefined, capabilities: m.mode === 'chat' ? withFamilyCapabilities(provider, m.id, m.capabilities) : m.capabilities }
+    // Known limits fill what the entry lacks, then the family rules fill a missing reasoning or sampling key.
+    const next: ModelEntry = { ...withFamily(provider, withKnownLimits(m, limits[m.id])), notSeenSince: undefined }
     const manual = m.source === 'manual'
     const priceChanges = diffPricing(manual ? m.scrapedPricing : m.pricing, p.pricing)
     for (const c of priceChanges) result.changed.push({ id: m.id, provider, ...c, ...(manual ? { overridden: true } : {}) })
@@ -67,7 +86,7 @@ export function mergeProvider(models: ModelEntry[], provider: ProviderId, parsed
   for (const p of parsed) {
     if (matched.has(p.id)) continue
     result.added.push(p.id)
-    result.models.push(stripUndefined({
+    result.models.push(stripUndefined(withFamily(provider, {
       id: p.id,
       provider,
       mode: p.mode,
@@ -75,12 +94,12 @@ export function mergeProvider(models: ModelEntry[], provider: ProviderId, parsed
       pricing: p.pricing,
       contextWindow: limits[p.id]?.contextWindow,
       maxOutputTokens: limits[p.id]?.maxOutputTokens,
+      capabilities: limits[p.id]?.capabilities,
       aliases: [],
-      capabilities: p.mode === 'chat' ? withFamilyCapabilities(provider, p.id, undefined) : undefined,
       status: p.status ?? 'active',
       source: 'scraped',
       updatedAt: now,
-    }))
+    })))
   }
   return result
 }

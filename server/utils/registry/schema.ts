@@ -91,10 +91,25 @@ export const SamplingCapability = z.object({
 })
 export type SamplingCapability = z.infer<typeof SamplingCapability>
 
-/** What a model accepts beyond the common request fields. */
+/** Built-in tools the gateway can map a client's request to, named as the Responses API names them. */
+export const BuiltInTool = z.enum(['web_search'])
+export type BuiltInTool = z.infer<typeof BuiltInTool>
+
+/**
+ * What a model accepts beyond the common request fields, where the defaults (registry/capabilities.ts)
+ * do not hold for it. `reasoning`, `sampling`: how its reasoning is controlled and which sampling
+ * parameters it refuses or bounds. `tools.builtIn`: the built-in tools it runs itself;
+ * `tools.withFunctions`: whether they may be combined with function tools in one request (Gemini
+ * before 3 refuses that). `include`: the Responses API `include` items a translated answer can carry.
+ */
 export const ModelCapabilities = z.object({
   reasoning: ReasoningCapability.optional(),
   sampling: SamplingCapability.optional(),
+  tools: z.object({
+    builtIn: z.array(BuiltInTool),
+    withFunctions: z.boolean().optional(),
+  }).optional(),
+  include: z.array(z.string()).optional(),
 })
 export type ModelCapabilities = z.infer<typeof ModelCapabilities>
 
@@ -106,6 +121,7 @@ export const ModelEntry = z.object({
   pricing: Pricing,
   contextWindow: z.number().int().positive().optional(),
   maxOutputTokens: z.number().int().positive().optional(),
+  capabilities: ModelCapabilities.optional(),
   aliases: z.array(z.string()).default([]),
   capabilities: ModelCapabilities.optional(),
   status: ModelStatus.default('active'),

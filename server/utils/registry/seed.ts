@@ -4,10 +4,10 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { z } from 'zod'
 import aliasFile from '../../../data/model-aliases.json'
-import { familyCapabilities } from './capabilities'
+import { withFamilyCapabilities } from './capabilities'
 import { parsePricingPage } from './parsers'
 import { compact } from './parsers/common'
-import { type ModelEntry, type ParsedModel, type ProviderId, PROVIDERS, Registry } from './schema'
+import { ModelCapabilities, type ModelEntry, type ParsedModel, type ProviderId, PROVIDERS, Registry } from './schema'
 import { PRICING_PAGE_URLS } from './sources'
 
 /** File names of the saved copies in a pages folder (the shared fixtures use these). */
@@ -22,10 +22,12 @@ const ModelFacts = z.object({
     contextWindow: z.number().int().positive().optional(),
     maxOutputTokens: z.number().int().positive().optional(),
     aliases: z.array(z.string()).optional(),
+    capabilities: ModelCapabilities.optional(),
     source: z.string().min(1),
   })),
 })
-const FACTS = ModelFacts.parse(aliasFile).models
+/** The maintained facts per API id: limits, snapshot aliases, capabilities where they differ from the provider's. */
+export const FACTS = ModelFacts.parse(aliasFile).models
 
 export function readSavedPages(dir: string): Record<ProviderId, string> {
   return Object.fromEntries(PROVIDERS.map(p => [p, readFileSync(join(dir, SAVED_PAGE_FILES[p]), 'utf8')])) as Record<ProviderId, string>
@@ -55,7 +57,8 @@ function entryOf(provider: ProviderId, model: ParsedModel, now: string): ModelEn
     contextWindow: facts?.contextWindow,
     maxOutputTokens: facts?.maxOutputTokens,
     aliases: facts?.aliases ?? [],
-    capabilities: model.mode === 'chat' ? familyCapabilities(provider, model.id) : undefined,
+    // The maintained facts first, then the family rules for the reasoning and sampling keys they lack.
+    capabilities: model.mode === 'chat' ? withFamilyCapabilities(provider, model.id, facts?.capabilities) : facts?.capabilities,
     status: model.status ?? 'active',
     source: 'seed',
     updatedAt: now,

@@ -11,8 +11,8 @@ import { parsePricingPage } from './parsers'
 import { type ModelEntry, PROVIDERS, type ProviderId, Registry } from './schema'
 import { fetchPage, sourceUrls } from './sources'
 import { changeRegistry, readStored, REGISTRY_BACKUP_KEY, saveRegistry } from './store'
+import { FACTS } from './seed'
 import { refuseReason } from './validate'
-import modelData from '../../../data/model-aliases.json'
 
 export interface UpdateSummary {
   changed: PriceChange[]
@@ -23,27 +23,35 @@ export interface UpdateSummary {
   updatedAt: string
 }
 
-/** Where an update reads from: the pricing pages, and display names from a provider's own model list. */
-export interface UpdateSources {
-  fetchPage?: (url: string) => Promise<string>
-  /** Page names → API ids a provider's model list adds to data/model-aliases.json (none when unset). */
-  displayNames?: (provider: ProviderId) => Promise<Record<string, string>>
+/** What a provider's own model list adds to data/model-aliases.json. */
+export interface ProviderModelList {
+  /** Page names → API ids. */
+  displayNames: Record<string, string>
+  /** Limits the list reports per API id. */
+  limits: ModelLimits
 }
 
-type ProviderPage = { provider: ProviderId, url: string, models: ReturnType<typeof parsePricingPage> } | { provider: ProviderId, url: string, error: string }
+/** Where an update reads from: the pricing pages, and a provider's own model list. */
+export interface UpdateSources {
+  fetchPage?: (url: string) => Promise<string>
+  /** The provider's model list (none when unset). */
+  modelList?: (provider: ProviderId) => Promise<ProviderModelList>
+}
+
+type ProviderPage = { provider: ProviderId, url: string, models: ReturnType<typeof parsePricingPage>, limits: ModelLimits } | { provider: ProviderId, url: string, error: string }
 
 const looksLikeHtml = (text: string) => /^\s*(<!doctype html|<html)/i.test(text)
 
 /** Tries the Markdown twin, then the HTML page; the first that parses wins. */
-async function readProvider(provider: ProviderId, { fetchPage: fetcher = fetchPage, displayNames: names }: UpdateSources): Promise<ProviderPage> {
+async function readProvider(provider: ProviderId, { fetchPage: fetcher = fetchPage, modelList }: UpdateSources): Promise<ProviderPage> {
   const errors: string[] = []
-  const displayNames = await names?.(provider) ?? {}
+  const { displayNames, limits } = await modelList?.(provider) ?? { displayNames: {}, limits: {} }
   for (const url of sourceUrls(provider)) {
     try {
       const text = await fetcher(url)
       // The OpenAI parser reads its HTML page natively; the others read the HTML's tables as Markdown.
       const page = looksLikeHtml(text) && provider !== 'openai' ? htmlToMarkdown(text) : text
-      return { provider, url, models: parsePricingPage(provider, page, { displayNames }) }
+      return { provider, url, models: parsePricingPage(provider, page, { displayNames }), limits: knownLimits(limits) }
     }
     catch (error) {
       errors.push(`${url}: ${errorMessage(error)}`)
@@ -60,8 +68,11 @@ export function updateRegistry(sources: UpdateSources = {}): Promise<UpdateSumma
   return running
 }
 
-/** Context windows and output limits from the maintained model data, for models a scrape adds. */
-const limits = (modelData as { models?: ModelLimits }).models ?? {}
+/** The provider's model list's limits over the maintained data's: the provider's own figures are current. */
+function knownLimits(listed: ModelLimits): ModelLimits {
+  const ids = new Set([...Object.keys(FACTS), ...Object.keys(listed)])
+  return Object.fromEntries([...ids].map(id => [id, { ...FACTS[id], ...listed[id] }]))
+}
 
 async function runUpdate(sources: UpdateSources): Promise<UpdateSummary> {
   // Pages are read before the lock is taken: the lock is held only while the registry changes.
@@ -85,7 +96,7 @@ async function applyPages(current: Registry, pages: ProviderPage[]): Promise<Upd
       consola.warn(`[registry] ${page.provider} not updated: ${reason}`)
       continue
     }
-    const merged = mergeProvider(models, page.provider, page.models, now, limits)
+    const merged = mergeProvider(models, page.provider, page.models, now, page.limits)
     models = merged.models
     summary.changed.push(...merged.changed)
     summary.added.push(...merged.added)

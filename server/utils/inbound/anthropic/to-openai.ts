@@ -1,8 +1,12 @@
 // Anthropic Messages request → the gateway's OpenAI-shaped chat request, for models that are not
 // Claude (Claude models get the request natively: ./native.ts). What has no OpenAI counterpart is a
-// 400 rather than silently lost: server tools, documents, cache warming. Thinking blocks of earlier
-// turns are dropped: only Claude could read them back. `thinking` becomes reasoning_effort (a budget
-// by its size, adaptive thinking by output_config.effort), which each adapter maps to its model.
+// 400 rather than silently lost: server tools other than web search, documents, cache warming. The
+// web search server tool becomes the chat form's `web_search_options`, kept only for a target that
+// can search (gateway/fit-target.ts). The output cap is sent as max_completion_tokens, which every
+// OpenAI model takes (reasoning models refuse max_tokens). `metadata.user_id` is Anthropic's: other
+// providers are not sent it. Thinking blocks of earlier turns are dropped: only Claude could read
+// them back. `thinking` becomes reasoning_effort (a budget by its size, adaptive thinking by
+// output_config.effort), which each adapter maps to its model.
 import { badRequest } from '../../core/errors'
 import { ChatCompletionRequest, type ChatMessage, type ReasoningEffort } from '../../dialects/openai'
 import type { InboundMessage, MessagesRequest } from '../../dialects/anthropic'
@@ -55,14 +59,24 @@ function assistantMessage(content: InboundMessage['content'], where: string): Ch
   return { role: 'assistant', content: text || (toolCalls.length ? null : ''), ...(toolCalls.length ? { tool_calls: toolCalls } : {}) }
 }
 
+/** Anthropic's web search server tool, in each of its versions. */
+const WEB_SEARCH = /^web_search_\d{8}$/
+
+/** The client tools as function tools, and whether the request asked for web search. */
 function tools(req: MessagesRequest) {
-  return req.tools?.map((t, i) => {
+  let webSearch = false
+  const functions = (req.tools ?? []).flatMap((t, i) => {
+    if (t.type && WEB_SEARCH.test(t.type)) {
+      webSearch = true
+      return []
+    }
     if (t.type && t.type !== 'custom') throw unsupported(`The server tool '${t.name}' (${t.type})`, `tools[${i}]`)
-    return {
+    return [{
       type: 'function' as const,
       function: { name: t.name, ...(t.description ? { description: t.description } : {}), parameters: t.input_schema ?? { type: 'object', properties: {} } },
-    }
+    }]
   })
+  return { functions: functions.length ? functions : undefined, webSearch }
 }
 
 const ADAPTIVE_EFFORTS: Record<string, ReasoningEffort> = { low: 'low', medium: 'medium', high: 'high', max: 'xhigh' }
@@ -96,19 +110,19 @@ export function messagesToChatRequest(req: MessagesRequest): ChatCompletionReque
     else if (m.role === 'assistant') messages.push(assistantMessage(m.content, where))
     else messages.push(...userMessages(m.content, where))
   })
+  const { functions, webSearch } = tools(req)
   // Parsed so that the result holds the gateway's own invariants (e.g. at most 4 stop sequences).
   return ChatCompletionRequest.parse({
     model: req.model,
     messages,
-    // max_completion_tokens: OpenAI's reasoning models refuse the older max_tokens, and every model takes it.
     max_completion_tokens: req.max_tokens,
     stop: req.stop_sequences?.length ? req.stop_sequences : undefined,
     temperature: req.temperature,
     top_p: req.top_p,
-    tools: tools(req),
-    tool_choice: toolChoice(req.tool_choice),
-    parallel_tool_calls: req.tool_choice?.disable_parallel_tool_use ? false : undefined,
-    user: req.metadata?.user_id ?? undefined,
+    tools: functions,
+    web_search_options: webSearch ? {} : undefined,
+    tool_choice: functions ? toolChoice(req.tool_choice) : undefined,
+    parallel_tool_calls: functions && req.tool_choice?.disable_parallel_tool_use ? false : undefined,
     reasoning_effort: reasoningEffort(req),
     stream: req.stream,
     // The usage chunk is what the Anthropic stream's final message_delta reports.

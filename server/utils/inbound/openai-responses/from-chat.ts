@@ -6,6 +6,7 @@ import type { ResponsesRequest } from '../../dialects/openai-responses'
 import { fromOpenAIUsage, toResponsesUsage } from '../../providers/openai/usage'
 import type { TokenUsage } from '../../registry/cost'
 import { conversationIdOf, type Item, itemId } from './items'
+import { callName, type CallName, namespacedNames } from './namespaces'
 import { reasoningItem, summaryWanted } from './reasoning'
 
 /** What a translated response is known by before its output: its id, creation time and the request. */
@@ -67,8 +68,9 @@ export const messageItem = (id: string, text: string, status = 'completed'): Ite
 
 export const outputText = (text: string) => ({ type: 'output_text', text, annotations: [], logprobs: [] })
 
-export const functionCallItem = (id: string, callId: string, name: string, args: string, status = 'completed'): Item =>
-  ({ id, type: 'function_call', status, call_id: callId, name, arguments: args })
+/** A function_call item; a function of a namespace tool carries its `namespace` as OpenAI's items do. */
+export const functionCallItem = (id: string, callId: string, { name, namespace }: CallName, args: string, status = 'completed'): Item =>
+  ({ id, type: 'function_call', status, call_id: callId, name, ...(namespace ? { namespace } : {}), arguments: args })
 
 interface ToolCall { id: string, function: { name: string, arguments: string } }
 
@@ -82,8 +84,9 @@ export function chatCompletionToResponse(completionJson: string, shell: Response
   if (summary || message.thinking_blocks?.length) output.push(reasoningItem(itemId('rs'), summary, message.thinking_blocks ?? []))
   const text: string = message.content || message.refusal || ''
   if (text) output.push(messageItem(itemId('msg'), text))
+  const names = namespacedNames(shell.req.tools)
   for (const call of (message.tool_calls ?? []) as ToolCall[]) {
-    output.push(functionCallItem(itemId('fc'), call.id, call.function.name, call.function.arguments))
+    output.push(functionCallItem(itemId('fc'), call.id, callName(call.function.name, names), call.function.arguments))
   }
   const usage = fromOpenAIUsage(completion.usage)
   const { status, extra } = endState(choice.finish_reason)

@@ -1,5 +1,6 @@
 // OpenAI models get Responses API requests natively, with every field as the client sent it: only
-// the model name changes, the completion cap when the call's differs from the client's, and, when
+// the model name changes, the completion cap when the call's differs from the client's, `include`
+// without the items the model cannot produce (OpenAI refuses those with a 400), and, when
 // the previous response is one OpenAI does not hold or the request names a conversation (OpenAI
 // does not know the gateway's), the conversation rebuilt from the gateway's store in place of
 // previous_response_id or conversation (without the reasoning items the gateway wrote for Claude or
@@ -15,6 +16,8 @@ import { isGatewayReasoning } from './reasoning'
 
 export interface NativeCall {
   maxOutputTokens?: number
+  /** `include` as the model takes it, when that differs from the client's. */
+  include?: string[]
   raw?: RawRequestText
   /** The earlier turns to send as input (the previous response or the conversation is not OpenAI's to look up). */
   history?: Item[]
@@ -27,11 +30,12 @@ export interface NativeCall {
 const withoutId = ({ id, ...item }: Item) => (item.type === 'reasoning' ? { id, ...item } : item)
 
 /** The body sent to OpenAI: the client's own text when nothing in it changes. */
-function nativeBody(req: ResponsesRequest, target: UpstreamTarget, { maxOutputTokens, raw, history }: NativeCall): string {
+function nativeBody(req: ResponsesRequest, target: UpstreamTarget, { maxOutputTokens, include, raw, history }: NativeCall): string {
   const cap = maxOutputTokens !== (req.max_output_tokens ?? undefined) ? maxOutputTokens : undefined
-  if (raw !== undefined && req.model === target.model && cap === undefined && !history) return raw
+  if (raw !== undefined && req.model === target.model && cap === undefined && !include && !history) return raw
   const body: Record<string, unknown> = { ...req, model: target.model }
   if (cap !== undefined) body.max_output_tokens = cap
+  if (include) body.include = include
   if (history) {
     const current = typeof req.input === 'string' ? [{ role: 'user', content: req.input }] : (req.input ?? [])
     body.input = [...history, ...current as Item[]].filter(item => !isGatewayReasoning(item)).map(withoutId)

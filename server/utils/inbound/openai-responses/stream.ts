@@ -12,6 +12,7 @@ import type { TokenUsage } from '../../registry/cost'
 import { endState, functionCallItem, messageItem, outputText, type ResponseShell, responseObject } from './from-chat'
 import type { ThinkingBlock } from '../../dialects/openai'
 import { type Item, itemId } from './items'
+import { callName, type CallName, namespacedNames } from './namespaces'
 import { reasoningItem, summaryText, summaryWanted } from './reasoning'
 
 interface OpenItem {
@@ -20,7 +21,7 @@ interface OpenItem {
   index: number
   text: string
   callId?: string
-  name?: string
+  name?: CallName
   toolIndex?: number
   /** A reasoning item's summary part was announced. */
   summaryPart?: boolean
@@ -37,6 +38,7 @@ export function createResponsesStreamWriter(shell: ResponseShell) {
   const showSummary = summaryWanted(shell.req)
   /** How many of the answer's signed thinking blocks earlier reasoning items took. */
   let blocksTaken = 0
+  const names = namespacedNames(shell.req.tools)
 
   const event = (type: string, data: object) => `event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: seq++, ...data })}\n\n`
 
@@ -68,7 +70,7 @@ export function createResponsesStreamWriter(shell: ResponseShell) {
     }
     else {
       item = functionCallItem(o.id, o.callId!, o.name!, o.text)
-      out = event('response.function_call_arguments.done', { ...at, name: o.name, arguments: o.text })
+      out = event('response.function_call_arguments.done', { ...at, name: o.name!.name, arguments: o.text })
     }
     output.push(item)
     return out + event('response.output_item.done', { output_index: o.index, item })
@@ -119,7 +121,7 @@ export function createResponsesStreamWriter(shell: ResponseShell) {
     // The index, not the id, tells a new call: some servers repeat the id on every fragment.
     if (open?.kind !== 'call' || open.toolIndex !== (call.index ?? 0)) {
       out = close()
-      open = { kind: 'call', id: itemId('fc'), index: output.length, text: '', callId: call.id ?? itemId('call'), name: call.function?.name ?? '', toolIndex: call.index ?? 0 }
+      open = { kind: 'call', id: itemId('fc'), index: output.length, text: '', callId: call.id ?? itemId('call'), name: callName(call.function?.name ?? '', names), toolIndex: call.index ?? 0 }
       out += event('response.output_item.added', { output_index: open.index, item: functionCallItem(open.id, open.callId!, open.name!, '', 'in_progress') })
     }
     const args = call.function?.arguments

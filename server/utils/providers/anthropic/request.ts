@@ -20,6 +20,9 @@
 //   input schema is the requested schema (json_object: any object). Tool input is always a JSON
 //   object, which a system-prompt instruction could not guarantee. The response side turns that
 //   tool call back into the message content.
+// - web_search_options (the gateway keeps it only for models that search, gateway/fit-target.ts) is
+//   Anthropic's web search server tool; its result blocks are not shown in the OpenAI form, the
+//   answer's text is.
 import { badRequest } from '../../core/errors'
 import type { ChatCompletionRequest, ChatMessage, ReasoningEffort } from '../../dialects/openai'
 import { effortFor, samplingFor, thinkingBudget } from '../reasoning'
@@ -188,15 +191,18 @@ function thinking(req: ChatCompletionRequest, target: UpstreamTarget, maxTokens:
   return { thinking: { type: 'enabled', budget_tokens: thinkingBudget(asked.effort, asked.control, ceiling, req.max_tokens == null ? 'max_completion_tokens' : 'max_tokens') } }
 }
 
+/** Anthropic's web search server tool, in the version every model with web search takes. */
+const WEB_SEARCH_TOOL = { type: 'web_search_20250305', name: 'web_search' }
+
 export function chatRequest(req: ChatCompletionRequest, target: UpstreamTarget, { stream, maxOutputTokens }: ChatCall): UpstreamRequest {
   if ((req.n ?? 1) > 1) throw badRequest('Anthropic models return a single choice: n must be 1.', 'n', 'unsupported_parameter')
   const json = jsonTool(req.response_format)
   const own = clientTools(req)
-  const tools = json ? [...own, json] : own
+  const tools = [...own, ...(json ? [json] : []), ...(req.web_search_options ? [WEB_SEARCH_TOOL] : [])]
   // The call's cap is the client's (bounded) or a budgeted key's default; without one, the model's limit.
   const maxTokens = maxOutputTokens ?? target.entry.maxOutputTokens ?? DEFAULT_MAX_TOKENS
   const messages = turns(req.messages)
-  const choice = tools.length ? toolChoice(req, own.length > 0, !!json) : undefined
+  const choice = own.length || json ? toolChoice(req, own.length > 0, !!json) : undefined
   const reasoning = thinking(req, target, maxTokens, messages, choice)
   return messagesPost(target, {
     model: target.model,

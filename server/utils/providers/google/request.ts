@@ -10,7 +10,10 @@
 // reasoning_effort becomes generationConfig.thinkingConfig in the form the model takes (the
 // registry says): a thinkingBudget on 2.5 models, a thinkingLevel on Gemini 3, and includeThoughts
 // when the reasoning text is wanted back. Gemini's sampling ranges are OpenAI's, so temperature and
-// top_p go as sent unless the registry lists a limit.
+// top_p go as sent unless the registry lists a limit. web_search_options (kept by the gateway only
+// for models that search, gateway/fit-target.ts) is Google Search grounding; beside function
+// declarations (Gemini 3) the server-side search calls are asked to be shown, as Gemini wants for
+// that combination, and are not shown in the OpenAI form.
 import type { ChatCompletionRequest, ReasoningEffort } from '../../dialects/openai'
 import type { ReasoningCapability } from '../../registry/schema'
 import { effortFor, reasoningWanted, samplingFor, thinkingBudget } from '../reasoning'
@@ -67,7 +70,8 @@ function generationConfig(req: ChatCompletionRequest, target: UpstreamTarget, ma
 const MODES = { auto: 'AUTO', none: 'NONE', required: 'ANY' } as const
 
 function tools(req: ChatCompletionRequest) {
-  if (!req.tools?.length) return {}
+  const search = req.web_search_options ? [{ googleSearch: {} }] : []
+  if (!req.tools?.length) return search.length ? { tools: search } : {}
   const functionDeclarations = req.tools.map(t => ({
     name: t.function.name,
     description: t.function.description,
@@ -79,7 +83,11 @@ function tools(req: ChatCompletionRequest) {
     : typeof choice === 'string'
       ? { mode: MODES[choice] }
       : { mode: 'ANY', allowedFunctionNames: [choice.function.name] }
-  return { tools: [{ functionDeclarations }], ...(functionCallingConfig ? { toolConfig: { functionCallingConfig } } : {}) }
+  const toolConfig = {
+    ...(functionCallingConfig ? { functionCallingConfig } : {}),
+    ...(search.length ? { includeServerSideToolInvocations: true } : {}),
+  }
+  return { tools: [{ functionDeclarations }, ...search], ...(Object.keys(toolConfig).length ? { toolConfig } : {}) }
 }
 
 export function chatRequest(req: ChatCompletionRequest, target: UpstreamTarget, { stream, maxOutputTokens }: ChatCall): UpstreamRequest {
