@@ -16,6 +16,8 @@ const RELATIVE_STEPS: [Intl.RelativeTimeFormatUnit, number][] = [['second', 60],
 
 type Time = string | number | Date | null | undefined
 
+const PICO_PER_USD = 10n ** 12n
+
 /** The dashboard's formatters (`fmt.usd(0.0425)`, `fmt.relative(t)`): plain functions, auto-imported from utils/. */
 export const fmt = {
   /** Whole numbers with thousands separators (requests, tokens). */
@@ -41,6 +43,12 @@ export const fmt = {
       value /= size
     }
     return '—'
+  },
+  /** tokens × a price (USD per 1M) as the exact dollar amount, from whole pico-dollars ("$0.00018515"). */
+  lineUsd(tokens: number, usdPerMillion: number) {
+    const pico = BigInt(tokens) * BigInt(Math.round(usdPerMillion * 1e6))
+    const fraction = (pico % PICO_PER_USD).toString().padStart(12, '0').replace(/0+$/, '')
+    return `$${pico / PICO_PER_USD}${fraction ? `.${fraction}` : ''}`
   },
   duration: (ms: number | null | undefined) => (ms === null || ms === undefined ? '—' : ms < 1000 ? `${count.format(Math.round(ms))} ms` : `${(ms / 1000).toFixed(2)} s`),
 }

@@ -312,6 +312,12 @@ describe.skipIf(!haveChromium)('admin dashboard in a browser', { timeout: 90_000
       const drawer = page.getByRole('dialog')
       await expect.poll(textOf(drawer)).toContain(`Request ${newest.id}`)
       await expect.poll(textOf(drawer)).toContain(newest.promptTokens.toLocaleString('en-US'))
+      // The price breakdown: the registry version and every line the cost was billed, as the API has them.
+      expect(newest.costLines.length).toBeGreaterThan(0)
+      const breakdown = drawer.getByTestId('cost-breakdown')
+      await expect.poll(textOf(breakdown)).toMatch(new RegExp(`Registry version\\s+${newest.registryVersion}\\b`))
+      for (const line of newest.costLines) await expect.poll(textOf(breakdown)).toContain(`${line.tokens.toLocaleString('en-US')} × $${line.usdPerMillion}/1M`)
+      await expect.poll(textOf(breakdown)).toContain(`(${newest.costNanoUsd.toLocaleString('en-US')} nano-dollars)`)
       await shot('requests-detail', { dialog: true })
       await page.keyboard.press('Escape')
       await drawer.waitFor({ state: 'detached' })

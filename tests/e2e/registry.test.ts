@@ -94,6 +94,38 @@ describe('registry update', () => {
     expect(row.costUsd).toBeCloseTo((u.prompt_tokens * 0.3 + u.completion_tokens * 0.6) / 1e6, 15)
   })
 
+  it('reports what a period would have cost at the rollback target, per model', async () => {
+    servePages({ openai: original.openai.replace('| gpt-4o-mini | $0.15 | $0.075 |', '| gpt-4o-mini | $0.45 | $0.075 |') })
+    await update()
+    const current = await models()
+    const backup = registryFile('models.json.bak')
+    expect(backup.version).toBeLessThan(current.version)
+    await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'what would this have cost' }] })
+
+    const today = new Date().toISOString().slice(0, 10)
+    const report = (await gw.admin('GET', `/api/admin/usage/reprice?from=${today}&to=${today}&version=${backup.version}`)).body
+    expect(report).toMatchObject({ from: today, to: today, version: backup.version })
+    // By hand, from the logged rows and the backup's prices (USD per 1M → nano-dollars a token × 1000).
+    const rows = (await gw.admin('GET', '/api/admin/requests?limit=500&model=gpt-4o-mini')).body.data
+    const p = backup.models.find((m: any) => m.id === 'gpt-4o-mini').pricing
+    const atBackup = rows.reduce((n: number, r: any) => n + (r.promptTokens - r.cachedTokens) * p.input * 1000 + r.cachedTokens * p.cachedInput * 1000 + r.completionTokens * p.output * 1000, 0)
+    const billed = rows.reduce((n: number, r: any) => n + r.costNanoUsd, 0)
+    const line = report.data.find((r: any) => r.provider === 'openai' && r.model === 'gpt-4o-mini')
+    expect(line).toMatchObject({ requests: rows.length, billedNanoUsd: billed, repricedNanoUsd: Math.round(atBackup), differenceNanoUsd: Math.round(atBackup) - billed })
+    expect(line.repricedNanoUsd).toBeLessThan(line.billedNanoUsd)
+    // At the version in force, every request at today's prices (the earlier ones were billed at others);
+    // without a version, the rollback target's; an unknown version is refused.
+    const q = current.models.find((m: any) => m.id === 'gpt-4o-mini').pricing
+    const atCurrent = rows.reduce((n: number, r: any) => n + (r.promptTokens - r.cachedTokens) * q.input * 1000 + r.cachedTokens * q.cachedInput * 1000 + r.completionTokens * q.output * 1000, 0)
+    const same = (await gw.admin('GET', `/api/admin/usage/reprice?from=${today}&to=${today}&version=${current.version}`)).body
+    expect(same.data.find((r: any) => r.model === 'gpt-4o-mini')).toMatchObject({ billedNanoUsd: billed, repricedNanoUsd: Math.round(atCurrent) })
+    expect(rows[0].costNanoUsd).toBe(Math.round((rows[0].promptTokens - rows[0].cachedTokens) * 450 + rows[0].cachedTokens * 75 + rows[0].completionTokens * 600))
+    expect((await gw.admin('GET', `/api/admin/usage/reprice?from=${today}&to=${today}`)).body.version).toBe(backup.version)
+    const unknown = await gw.admin('GET', `/api/admin/usage/reprice?version=${current.version + 50}`)
+    expect(unknown.status).toBe(404)
+    expect(unknown.body.error).toMatchObject({ code: 'version_not_found', param: 'version' })
+  })
+
   it('adds a model that appears on a page', async () => {
     const row = '| gpt-4.1-mini | $0.40 | $0.10 | - | $1.60 | - | - | - | - |\n'
     servePages({ openai: original.openai.replace('| gpt-4o-mini | $0.15', `${row}| gpt-4o-mini | $0.15`) })

@@ -44,6 +44,15 @@ describe('fake Anthropic with the official SDK', () => {
     expect(streamed.usage).toMatchObject({ cache_creation_input_tokens: 2048 + 4096, cache_creation: { ephemeral_5m_input_tokens: 2048, ephemeral_1h_input_tokens: 4096 } })
   })
 
+  it('echoes inference_geo in the usage, and refuses it before Claude 4.6', async () => {
+    const ask = (model: string, inference_geo?: string) => client.messages.create({ model, max_tokens: 10, messages: [{ role: 'user', content: 'hi' }], ...inference_geo ? { inference_geo } : {} })
+    expect((await ask(MODEL, 'us')).usage.inference_geo).toBe('us')
+    expect((await ask(MODEL)).usage.inference_geo).toBe('global')
+    expect((await client.messages.stream({ model: MODEL, max_tokens: 10, messages: [{ role: 'user', content: 'hi' }], inference_geo: 'us' }).finalMessage()).usage.inference_geo).toBe('us')
+    await expect(ask('claude-opus-4-5', 'us')).rejects.toMatchObject({ status: 400 })
+    await expect(ask(MODEL, 'mars')).rejects.toMatchObject({ status: 400 })
+  })
+
   it('streams a tool call the SDK accumulates', async () => {
     const stream = client.messages.stream({ model: MODEL, max_tokens: 100, tools: [weatherTool], messages: [{ role: 'user', content: 'What is the weather in Paris?' }] })
     const msg = await stream.finalMessage()

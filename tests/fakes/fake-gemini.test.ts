@@ -93,6 +93,15 @@ describe('answers', () => {
     expect(r.json.modelVersion).toBe('gemini-2.5-flash')
   })
 
+  it('counts audio parts as AUDIO prompt tokens, by modality, 32 a second of 16 000 bytes', async () => {
+    const audio = Buffer.alloc(16_000).toString('base64')
+    const r = await generate({ contents: [{ role: 'user', parts: [{ text: 'listen' }, { inlineData: { mimeType: 'audio/wav', data: audio } }] }] })
+    const u = r.json.usageMetadata
+    expect(u.promptTokensDetails).toEqual([{ modality: 'TEXT', tokenCount: 8 }, { modality: 'AUDIO', tokenCount: 32 }])
+    expect(u.promptTokenCount).toBe(40)
+    expect((await generate({ contents: [userTurn('no audio')] })).json.usageMetadata.promptTokensDetails).toEqual([{ modality: 'TEXT', tokenCount: 9 }])
+  })
+
   it('stops at maxOutputTokens with MAX_TOKENS and blocks "[blocked]" prompts', async () => {
     const r = await generate({ contents: [userTurn('a b c d e')], generationConfig: { maxOutputTokens: 2 } })
     expect(r.json.candidates[0]).toMatchObject({ finishReason: 'MAX_TOKENS', content: { parts: [{ text: 'echo: e ' }] } })

@@ -45,6 +45,19 @@ describe('fake OpenAI with the official SDK', () => {
     expect((await client.chat.completions.create({ model: MODEL, messages: ask('no cache') })).usage!.prompt_tokens_details).not.toHaveProperty('cache_write_tokens')
   })
 
+  it('echoes the tier that served: default for auto, flex, priority for priority or fast, in chunks and responses too', async () => {
+    const tierOf = async (service_tier?: 'auto' | 'flex' | 'priority') => (await client.chat.completions.create({ model: 'o3', messages: ask('hi'), service_tier })).service_tier
+    expect(await tierOf()).toBe('default')
+    expect(await tierOf('auto')).toBe('default')
+    expect(await tierOf('flex')).toBe('flex')
+    expect(await tierOf('priority')).toBe('priority')
+    expect((await post('/chat/completions', '{"model": "o3", "messages": [{"role": "user", "content": "x"}], "service_tier": "fast"}')).body.service_tier).toBe('priority')
+    const chunks: OpenAI.Chat.ChatCompletionChunk[] = []
+    for await (const c of await client.chat.completions.create({ model: 'o3', messages: ask('hi'), stream: true, service_tier: 'flex' })) chunks.push(c)
+    expect(chunks.every(c => c.service_tier === 'flex')).toBe(true)
+    expect((await client.responses.create({ model: 'o3', input: 'hi', service_tier: 'flex' })).service_tier).toBe('flex')
+  })
+
   it('streams chunks the SDK accumulates, with the usage chunk only when asked for', async () => {
     const messages = ask('one two three')
     const stream = client.chat.completions.stream({ model: MODEL, messages, stream_options: { include_usage: true } })
@@ -136,6 +149,9 @@ describe('fake OpenAI refuses what the API refuses', () => {
     ['an unknown role', '/chat/completions', '{"model": "gpt-4o-mini", "messages": [{"role": "human", "content": "x"}]}', { param: 'messages[0].role', code: 'invalid_value' }],
     ['stream_options without stream', '/chat/completions', '{"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "x"}], "stream_options": {"include_usage": true}}', { param: 'stream_options' }],
     ['n above 128', '/chat/completions', '{"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "x"}], "n": 129}', { param: 'n', code: 'invalid_value' }],
+    ['an unknown service tier', '/chat/completions', '{"model": "o3", "messages": [{"role": "user", "content": "x"}], "service_tier": "cheap"}', { param: 'service_tier', code: 'invalid_value' }],
+    ['flex on a model without Flex', '/chat/completions', '{"model": "gpt-4.1", "messages": [{"role": "user", "content": "x"}], "service_tier": "flex"}', { param: 'service_tier' }],
+    ['flex on a model without Flex (Responses)', '/responses', '{"model": "gpt-4.1", "input": "x", "service_tier": "flex"}', { param: 'service_tier' }],
     ['max_tokens for a reasoning model', '/chat/completions', '{"model": "o3", "messages": [{"role": "user", "content": "x"}], "max_tokens": 5}', { param: 'max_tokens', code: 'unsupported_parameter' }],
     ['max_tokens above the model\'s limit', '/chat/completions', '{"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "x"}], "max_tokens": 32000}', {
       param: 'max_tokens', code: 'invalid_value', message: 'max_tokens is too large: 32000. This model supports at most 16384 completion tokens, whereas you provided 32000.',

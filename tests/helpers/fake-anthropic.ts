@@ -20,10 +20,14 @@
 // no temperature/top_k beside it, no tool_choice forcing a tool, and on a tool-result continuation
 // the assistant turn before must open with a thinking block; every thinking block sent back must
 // carry the signature the fake gave that exact text (redacted data likewise).
+// - `inference_geo` ("us" or "global") is echoed in usage.inference_geo ("global" when absent), and
+//   refused on models before Claude 4.6 as the real API refuses it (the models the shipped registry
+//   gives no US multiplier).
 // `delayMs` holds every answer back that long (so that concurrent calls overlap). It also serves
 // /v1/messages/count_tokens: the prompt fields only (checked as a message's), its input tokens.
 import { createHmac, randomBytes } from 'node:crypto'
 import { createServer, type ServerResponse } from 'node:http'
+import seed from '../../data/models.json'
 import { fakeReply, type RecordedRequest } from './fake-openai'
 import { listenOnLoopback } from './net'
 
@@ -439,7 +443,7 @@ function streamEvents(message: any, failMidstream: boolean): string[] {
     out.push(sse('content_block_stop', { index }))
   })
   // Newer API versions repeat the input counts in message_delta; output_tokens is the final total.
-  const { service_tier: _, ...usage } = message.usage
+  const { service_tier: _, inference_geo: _geo, ...usage } = message.usage
   out.push(sse('message_delta', { delta: { stop_reason: message.stop_reason, stop_sequence: message.stop_sequence }, usage }))
   out.push(sse('message_stop'))
   return out
@@ -447,12 +451,23 @@ function streamEvents(message: any, failMidstream: boolean): string[] {
 
 let messageCounter = 0
 
+/** Models that take `inference_geo`: Claude 4.6 and later, those the registry prices with a US multiplier. */
+const GEO_MODELS = new Set(seed.models.filter(m => (m.pricing as { geoMultipliers?: object }).geoMultipliers).flatMap(m => [m.id, ...m.aliases]))
+
+function inferenceGeo(body: any): string {
+  if (body.inference_geo === undefined || body.inference_geo === null) return 'global'
+  if (!['us', 'global'].includes(body.inference_geo)) throw invalid('inference_geo: Input should be \'us\' or \'global\'')
+  if (!GEO_MODELS.has(body.model)) throw invalid(`inference_geo is not supported for model ${body.model}`)
+  return body.inference_geo
+}
+
 function messages(res: ServerResponse, body: any, version: string) {
   const thinking = checkBody(body, version)
   const text = lastUserText(body.messages)
   if (text.includes('[fail-529]')) throw new ApiError(529, 'overloaded_error', 'Overloaded')
+  const geo = inferenceGeo(body)
   const r = reply(body, thinking)
-  const message = { id: `msg_fake${String(++messageCounter).padStart(6, '0')}`, type: 'message', role: 'assistant', model: body.model, ...r, usage: { ...r.usage, service_tier: 'standard' } }
+  const message = { id: `msg_fake${String(++messageCounter).padStart(6, '0')}`, type: 'message', role: 'assistant', model: body.model, ...r, usage: { ...r.usage, service_tier: 'standard', inference_geo: geo } }
   if (body.stream !== true) return sendJson(res, 200, message)
   res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'request-id': requestId() })
   for (const event of streamEvents(message, text.includes('[fail-midstream]'))) res.write(event)

@@ -16,7 +16,9 @@
 // only, within its levels; thinkingBudget within the 2.5 model's range; not both). Markers in the
 // last user text: "[cached]" reports half the prompt as cached, "[blocked]"
 // blocks the prompt, "[fail-503]" answers 503 UNAVAILABLE, "[fail-midstream]" sends one stream event
-// then an in-stream error.
+// then an in-stream error. Audio parts (inlineData audio/*) count as AUDIO prompt tokens, reported by
+// modality in promptTokensDetails as the real API does: 32 tokens a second, a second taken as 16 000
+// bytes (16 kHz 8-bit mono), so ceil(bytes / 500) tokens a part.
 import { createHash } from 'node:crypto'
 import { createServer, type ServerResponse } from 'node:http'
 import { fakeReply, fakeVector, type RecordedRequest } from './fake-openai'
@@ -255,6 +257,12 @@ function signatureFor(seed: string): string {
   return bytes.subarray(0, 50).toString('base64')
 }
 
+/** AUDIO tokens of a turn's audio parts: ceil(bytes / 500) each (32 tokens a second of 16 000 bytes). */
+function audioTokensOf(content: any): number {
+  return (content?.parts ?? []).filter((p: any) => /^audio\//.test(p.inlineData?.mimeType ?? ''))
+    .reduce((n: number, p: any) => n + Math.ceil(Buffer.from(p.inlineData.data, 'base64').length / 500), 0)
+}
+
 function textOf(content: any): string {
   return (content?.parts ?? []).filter((p: any) => typeof p.text === 'string').map((p: any) => p.text).join(' ')
 }
@@ -278,13 +286,14 @@ interface Answer {
 
 /** The prompt's tokens: what generateContent's usage reports, and what countTokens answers. */
 const promptTokenCount = (body: any): number =>
-  (body.contents as any[]).reduce((n, c) => n + 4 + words(textOf(c)), 3 + words(textOf(body.systemInstruction)))
+  (body.contents as any[]).reduce((n, c) => n + 4 + words(textOf(c)) + audioTokensOf(c), 3 + words(textOf(body.systemInstruction)))
 
 function answer(model: string, body: any, issued: Set<string>): Answer {
   const contents: any[] = body.contents
   const lastUser = [...contents].reverse().find(c => c.role === 'user')
   const lastText = textOf(lastUser)
   const allText = [textOf(body.systemInstruction), ...contents.map(textOf)].join(' ')
+  const audioTokens = contents.reduce((n, c) => n + audioTokensOf(c), 0)
   const promptTokens = promptTokenCount(body)
   const thinking = thinks(body, allText)
   const thoughts = thinking ? 7 : 0
@@ -329,7 +338,7 @@ function answer(model: string, body: any, issued: Set<string>): Answer {
     candidatesTokenCount: outputTokens * candidates,
     totalTokenCount: promptTokens + outputTokens * candidates + thoughts,
     ...(cached ? { cachedContentTokenCount: cached, cacheTokensDetails: [{ modality: 'TEXT', tokenCount: cached }] } : {}),
-    promptTokensDetails: [{ modality: 'TEXT', tokenCount: promptTokens }],
+    promptTokensDetails: [{ modality: 'TEXT', tokenCount: promptTokens - audioTokens }, ...(audioTokens ? [{ modality: 'AUDIO', tokenCount: audioTokens }] : [])],
     ...(thoughts ? { thoughtsTokenCount: thoughts } : {}),
   }
   return { blocked: lastText.includes('[blocked]'), thought, parts, pieces, finishReason, thinking, usage }

@@ -19,6 +19,9 @@
 // counts a request's input as its usage would, refusing the fields that only shape the answer.
 // Reasoning models (o-series, gpt-5) refuse temperature and top_p other than 1 on chat
 // completions, as the real API does, and take reasoning_effort.
+// `service_tier` is checked and the tier that served is echoed as the real API does: "auto" and
+// "default" are served as "default", "flex" only on models the page prices at Flex (the registry's
+// Flex prices), "priority" (or "fast") at Priority.
 import { randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import seed from '../../data/models.json'
@@ -115,6 +118,24 @@ export function fakeUsage(messages: any[], reply: string, choices = 1) {
   }
 }
 
+const TIERS = ['auto', 'default', 'flex', 'scale', 'priority', 'fast']
+const FLEX_MODELS = new Set(seed.models.filter(m => m.provider === 'openai' && (m.pricing as { serviceTiers?: { flex?: unknown } }).serviceTiers?.flex).map(m => m.id))
+
+/** The tier a request is served at, or an error sent for a tier the request may not ask for. */
+function servedTier(res: ServerResponse, body: any): string | undefined {
+  const asked = body.service_tier ?? 'auto'
+  if (!TIERS.includes(asked)) {
+    error(res, 400, `Invalid value: '${asked}'. Supported values are: 'auto', 'default', 'flex', 'scale', and 'priority'.`, 'invalid_request_error', 'invalid_value', 'service_tier')
+    return undefined
+  }
+  const family = SNAPSHOTS.includes(body.model) ? body.model.replace(/-\d{4}-\d{2}-\d{2}$/, '') : body.model
+  if (asked === 'flex' && !FLEX_MODELS.has(family)) {
+    error(res, 400, `Flex is not available for model '${body.model}'.`, 'invalid_request_error', 'invalid_value', 'service_tier')
+    return undefined
+  }
+  return asked === 'flex' ? 'flex' : asked === 'priority' || asked === 'fast' ? 'priority' : 'default'
+}
+
 const modelNotFound = (res: ServerResponse, model: string) =>
   error(res, 404, `The model \`${model}\` does not exist or you do not have access to it.`, 'invalid_request_error', 'model_not_found')
 
@@ -151,6 +172,8 @@ function chat(res: ServerResponse, body: any) {
   if (body.stream_options && body.stream !== true) {
     return error(res, 400, 'The \'stream_options\' parameter is only allowed when \'stream\' is enabled.', 'invalid_request_error', null, 'stream_options')
   }
+  const tier = servedTier(res, body)
+  if (!tier) return
   const n = body.n ?? 1
   if (!Number.isInteger(n) || n < 1 || n > 128) return error(res, 400, `Invalid 'n': expected an integer from 1 to 128, but got ${n} instead.`, 'invalid_request_error', 'invalid_value', 'n')
   let reply = fakeReply(body.messages)
@@ -167,12 +190,12 @@ function chat(res: ServerResponse, body: any) {
     res.end(JSON.stringify({
       id, object: 'chat.completion', created, model, system_fingerprint: 'fp_fake',
       choices: Array.from({ length: n }, (_, index) => ({ index, message: { role: 'assistant', content: reply, refusal: null, annotations: [] }, logprobs: null, finish_reason: finish })),
-      usage, service_tier: 'default',
+      usage, service_tier: tier,
     }))
     return
   }
   const includeUsage = body.stream_options?.include_usage === true
-  const base = { id, object: 'chat.completion.chunk', created, model, system_fingerprint: 'fp_fake', service_tier: 'default' }
+  const base = { id, object: 'chat.completion.chunk', created, model, system_fingerprint: 'fp_fake', service_tier: tier }
   const chunks: any[] = []
   for (let index = 0; index < n; index++) {
     chunks.push({ ...base, choices: [{ index, delta: { role: 'assistant', content: '', refusal: null }, logprobs: null, finish_reason: null }] })
@@ -334,6 +357,8 @@ async function responsesApi(res: ServerResponse, body: any, kept: Map<string, Ke
     return error(res, 400, e.message, 'invalid_request_error', e.code, e.param)
   }
   if (!CHAT_MODELS.has(body.model)) return modelNotFound(res, body.model)
+  const tier = servedTier(res, body)
+  if (!tier) return
   if (body.conversation != null && body.previous_response_id != null) {
     return error(res, 400, 'Mutually exclusive parameters. Ensure you are only providing one of: \'previous_response_id\' or \'conversation\'.', 'invalid_request_error', 'mutually_exclusive_parameters')
   }
@@ -381,7 +406,7 @@ async function responsesApi(res: ServerResponse, body: any, kept: Map<string, Ke
     id: fakeId('resp'), object: 'response', created_at: Math.floor(Date.now() / 1000), background: false, error: null, incomplete_details: null,
     instructions: body.instructions ?? null, max_output_tokens: body.max_output_tokens ?? null, metadata: body.metadata ?? {}, model: `${body.model}-2024-07-18`,
     parallel_tool_calls: body.parallel_tool_calls ?? true, previous_response_id: body.previous_response_id ?? null, reasoning: { effort: null, summary: null },
-    service_tier: 'default', store: body.store ?? true, temperature: body.temperature ?? 1, text: body.text ?? { format: { type: 'text' } },
+    service_tier: tier, store: body.store ?? true, temperature: body.temperature ?? 1, text: body.text ?? { format: { type: 'text' } },
     tool_choice: body.tool_choice ?? 'auto', tools: body.tools ?? [], top_p: body.top_p ?? 1, truncation: body.truncation ?? 'disabled', user: body.user ?? null,
   }
   if (/\[fail-response\]/.test(JSON.stringify(body.input))) {

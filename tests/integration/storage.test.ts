@@ -172,6 +172,7 @@ describe.each([
   const request = (id: string, keyId: string, over: Partial<RequestRecord> = {}): RequestRecord => ({
     id, createdAt: Date.UTC(2026, 10, 20, 12), keyId, endpoint: 'chat', provider: 'openai', model: 'gpt-4o-mini', requestedModel: 'gpt-4o-mini', stream: false, status: 200, errorCode: null,
     promptTokens: 100, cachedTokens: 20, cacheWriteTokens: 0, cacheWrite1hTokens: 0, completionTokens: 10, reasoningTokens: 0, costNanoUsd: 1_000_000, estimated: false, latencyMs: 50, ttftMs: 10,
+    costLines: [], registryVersion: 1, serviceTier: null,
     ...over,
   })
 

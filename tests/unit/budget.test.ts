@@ -49,6 +49,18 @@ describe('estimateCostNanoUsd', () => {
     expect(estimateCostNanoUsd(tiered, 3003, 10, 1, AT)).toBe(2_002_000 + 100_000)
     expect(estimateCostNanoUsd({ ...claude, mode: 'embedding' }, 3000, 4096, 1, AT)).toBe(1_250_000)
   })
+
+  it('reserves at the tier and geography the client asked for, and at audio input where that is dearer', () => {
+    // gpt-4.1: standard $2 / $8, Priority $3.50 / $14 (per 1M); 1000 prompt tokens and 100 completion.
+    const gpt41 = { ...claude, pricing: { input: 2, output: 8, serviceTiers: { priority: { input: 3.5, output: 14 } } } }
+    expect(estimateCostNanoUsd(gpt41, 3000, 100, 1, AT)).toBe(2_000_000 + 800_000)
+    expect(estimateCostNanoUsd(gpt41, 3000, 100, 1, AT, { tier: 'priority' })).toBe(3_500_000 + 1_400_000)
+    const us = { ...claude, pricing: { input: 1, output: 5, geoMultipliers: { us: 1.1 } } }
+    expect(estimateCostNanoUsd(us, 3000, 100, 1, AT, { geo: 'us' })).toBe(1_100_000 + 550_000)
+    expect(estimateCostNanoUsd(us, 3000, 100, 1, AT, { geo: 'global' })).toBe(1_000_000 + 500_000)
+    const audio = { ...claude, pricing: { input: 0.3, audioInput: 1, output: 2.5 } }
+    expect(estimateCostNanoUsd(audio, 3000, 100, 1, AT)).toBe(1_000_000 + 250_000)
+  })
 })
 
 describe('admission', () => {

@@ -2,8 +2,11 @@
 // (non-streamed answers and streams), read by the real adapters and priced from the saved pricing
 // pages, each with the bill worked out by hand from the page's prices: its lines (token class ×
 // tokens × USD per 1M tokens) and its total in nano-dollars (a token at $X/1M costs X × 1000
-// nano-dollars). A failure prints every line the gateway billed beside the lines by hand. Classes not modelled yet (audio, tiers, tool fees) are billed as
-// text at the standard price, as the cases that carry them say.
+// nano-dollars). A failure prints every line the gateway billed beside the lines by hand. The tier
+// that served (OpenAI's `service_tier` beside the usage, Anthropic's inside it) picks the tier's
+// prices; audio tokens are billed apart where the page prices audio apart; Anthropic's
+// `inference_geo: "us"` multiplies every token price by 1.1 on Claude 4.6 and later, and its web
+// searches cost $10 per 1,000 (a line of calls at $10 000 per 1M calls).
 import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -31,8 +34,10 @@ interface GoldenCase {
   note: string
   /** The provider's usage object as its API sends it (Gemini: usageMetadata). */
   usage: any
-  /** The bill by hand: [class, tokens, USD per 1M tokens on the page]. */
-  lines: [CostLine['class'], number, number][]
+  /** OpenAI's `service_tier` beside the usage, on the answer and every chunk ("default", "flex", "priority"...). */
+  serviceTier?: string
+  /** The bill by hand: [class, tokens, USD per 1M tokens on the page (× the multiplier), the inference-geography multiplier if any]. */
+  lines: [CostLine['class'], number, number, number?][]
   nano: number
 }
 
@@ -45,7 +50,7 @@ function meteredUsage(c: GoldenCase, target: UpstreamTarget): TokenUsage {
     if (target.entry.mode === 'embedding') {
       return openai.embeddings!.response(json({ object: 'list', data: [], model: c.model, usage: c.usage }), target, { model: c.model, input: 'x' }).usage
     }
-    const base = { id: 'chatcmpl-golden', created: 0, model: c.model }
+    const base = { id: 'chatcmpl-golden', created: 0, model: c.model, ...c.serviceTier ? { service_tier: c.serviceTier } : {} }
     if (!c.stream) return openai.chat.response(json({ ...base, object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }], usage: c.usage }), target).usage
     const t = openai.chat.stream(target, OPTS)
     t.push({ data: json({ ...base, object: 'chat.completion.chunk', choices: [{ index: 0, delta: { content: 'ok' }, finish_reason: 'stop' }], usage: null }) })
@@ -107,7 +112,7 @@ describe.skipIf(missing)(missing ? `cost golden corpus (skipped: no saved pages 
     const usage = meteredUsage(c, { provider: c.provider, model: c.model, entry: e, baseUrl: '', apiKey: '' })
     const at = Date.parse(c.at)
     const billed = costLines(e.pricing, usage, at)
-    const expected = c.lines.map(([cls, tokens, usdPerMillion]) => ({ class: cls, tokens, usdPerMillion }))
+    const expected = c.lines.map(([cls, tokens, usdPerMillion, multiplier]) => ({ class: cls, tokens, usdPerMillion, ...multiplier ? { multiplier } : {} }))
     expect(billed, `billed: ${show(billed)}\nby hand: ${show(expected)}`).toEqual(expected)
     expect(costNanoUsd(e.pricing, usage, at), `billed: ${show(billed)}`).toBe(c.nano)
   })

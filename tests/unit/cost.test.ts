@@ -139,3 +139,43 @@ describe('scheduled prices', () => {
     expect(PricingSchema.safeParse({ input: 1, output: 1, schedule: [entry('2027-01-01T00:00:00Z'), entry('2027-02-01T00:00:00Z')] }).success).toBe(true)
   })
 })
+
+describe('service tiers and audio', () => {
+  const sol: Pricing = {
+    input: 4, cachedInput: 0.4, cacheWrite: 5, output: 20, tiers: [{ aboveTokens: 272_000, input: 8, output: 30 }],
+    serviceTiers: { flex: { input: 2, cachedInput: 0.2, output: 10, tiers: [{ aboveTokens: 272_000, input: 4, output: 15 }] }, priority: { input: 8, output: 40 } },
+    schedule: [{ from: '2027-01-01T00:00:00.000Z', input: 4, output: 20, serviceTiers: { flex: { input: 3, output: 12 } } }],
+  }
+
+  it('takes the tier\'s own prices, long context included, and standard for a tier the registry does not price', () => {
+    expect(prices(sol, 1000)).toMatchObject({ input: 4, output: 20 })
+    expect(pricesFor(sol, 1000, AT, 'flex')).toMatchObject({ input: 2, cachedInput: 0.2, output: 10 })
+    expect(pricesFor(sol, 300_000, AT, 'flex')).toMatchObject({ input: 4, cachedInput: 0.2, output: 15 })
+    expect(pricesFor(sol, 1000, AT, 'batch')).toMatchObject({ input: 4, output: 20 })
+    // A tier's missing cache price is its own input price, not standard's cached price.
+    expect(lines(sol, usage({ promptTokens: 100, cachedTokens: 50, serviceTier: 'priority' }))).toEqual([
+      { class: 'input', tokens: 50, usdPerMillion: 8 }, { class: 'cachedInput', tokens: 50, usdPerMillion: 8 },
+    ])
+  })
+
+  it('takes the tier\'s scheduled price from its date', () => {
+    expect(pricesFor(sol, 1000, Date.UTC(2027, 0, 1), 'flex')).toMatchObject({ input: 3, output: 12 })
+  })
+
+  it('bills audio tokens apart only where audio is priced apart', () => {
+    const flash: Pricing = { input: 0.3, cachedInput: 0.03, audioInput: 1, audioCachedInput: 0.1, output: 2.5 }
+    const u = usage({ promptTokens: 1000, cachedTokens: 300, audioTokens: 500, cachedAudioTokens: 100, completionTokens: 10 })
+    expect(lines(flash, u)).toEqual([
+      { class: 'input', tokens: 300, usdPerMillion: 0.3 },
+      { class: 'cachedInput', tokens: 200, usdPerMillion: 0.03 },
+      { class: 'audioInput', tokens: 400, usdPerMillion: 1 },
+      { class: 'audioCachedInput', tokens: 100, usdPerMillion: 0.1 },
+      { class: 'output', tokens: 10, usdPerMillion: 2.5 },
+    ])
+    expect(lines({ input: 0.3, cachedInput: 0.03, output: 2.5 }, u)).toEqual([
+      { class: 'input', tokens: 700, usdPerMillion: 0.3 },
+      { class: 'cachedInput', tokens: 300, usdPerMillion: 0.03 },
+      { class: 'output', tokens: 10, usdPerMillion: 2.5 },
+    ])
+  })
+})

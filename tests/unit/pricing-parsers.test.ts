@@ -19,11 +19,25 @@ function read(dir: string, file: string): string {
   return readFileSync(path.join(dir, file), 'utf8')
 }
 
-function parse(provider: ProviderId, dir: string, file: string, now = NOW): Map<string, ParsedModel> {
+/** The models of a page with all their prices, service tiers included. */
+function parseAll(provider: ProviderId, dir: string, file: string, now = NOW): Map<string, ParsedModel> {
   const models = parsePricingPage(provider, read(dir, file), { now })
   const byId = new Map(models.map(m => [m.id, m]))
   expect(byId.size, 'model ids are unique').toBe(models.length)
   return byId
+}
+
+const standardOnly = <T extends { serviceTiers?: unknown }>({ serviceTiers: _, ...rest }: T) => rest
+/**
+ * The models of a page with their standard-tier token prices only (scheduled ones too); service
+ * tiers, tool fees and geography multipliers are tested apart.
+ */
+function parse(provider: ProviderId, dir: string, file: string, now = NOW): Map<string, ParsedModel> {
+  const all = parseAll(provider, dir, file, now)
+  return new Map([...all].map(([id, m]) => {
+    const { schedule, toolFees: _fees, geoMultipliers: _geo, ...pricing } = standardOnly(m.pricing)
+    return [id, { ...m, pricing: { ...pricing, ...schedule ? { schedule: schedule.map(standardOnly) } : {} } }]
+  }))
 }
 
 describe.skipIf(sharedMissing)(sharedTitle, () => {
@@ -72,6 +86,20 @@ describe.skipIf(sharedMissing)(sharedTitle, () => {
         promotionalThrough: '2026-11-21T23:59:59.999Z',
       })
       expect(m.get('gpt-5.6-luna')?.pricing.tiers).toEqual([{ aboveTokens: 272_000, input: 0.4, cachedInput: 0.04, cacheWrite: 0.5, output: 1.8 }])
+    })
+
+    it('reads the Batch, Flex and Fast (Priority) tables as service tiers, long context included', () => {
+      const all = parseAll('openai', SHARED, 'openai-pricing.md')
+      expect(all.get('gpt-5.6-sol')?.pricing.serviceTiers).toEqual({
+        batch: { input: 2, cachedInput: 0.2, cacheWrite: 2.5, output: 10, tiers: [{ aboveTokens: 272_000, input: 4, cachedInput: 0.4, cacheWrite: 5, output: 15 }] },
+        flex: { input: 2, cachedInput: 0.2, cacheWrite: 2.5, output: 10, tiers: [{ aboveTokens: 272_000, input: 4, cachedInput: 0.4, cacheWrite: 5, output: 15 }] },
+        priority: { input: 8, cachedInput: 0.8, cacheWrite: 10, output: 40, tiers: [{ aboveTokens: 272_000, input: 16, cachedInput: 1.6, cacheWrite: 20, output: 60 }] },
+      })
+      // Not every model has every tier: gpt-4.1 has no Flex row, and its Batch row no cached price.
+      expect(all.get('gpt-4.1')?.pricing.serviceTiers).toEqual({ batch: { input: 1, output: 4 }, priority: { input: 3.5, cachedInput: 0.875, output: 14 } })
+      expect(all.get('o3')?.pricing.serviceTiers?.flex).toEqual({ input: 1, cachedInput: 0.25, output: 4 })
+      // The HTML form's panes give the same tiers.
+      expect(parseAll('openai', SHARED, 'openai-pricing.html').get('gpt-4.1')?.pricing.serviceTiers).toEqual(all.get('gpt-4.1')?.pricing.serviceTiers)
     })
 
     it('reads the single-tier cyber and specialized tables', () => {
@@ -138,6 +166,28 @@ describe.skipIf(sharedMissing)(sharedTitle, () => {
       expect(m.get('claude-mythos-5')?.status).toBe('active')
     })
 
+    it('reads the Batch table, with cache prices scaled by the batch discount as the page says they stack', () => {
+      const all = parseAll('anthropic', SHARED, 'anthropic-pricing.md')
+      expect(all.get('claude-sonnet-4-6')?.pricing.serviceTiers).toEqual({ batch: { input: 1.5, cachedInput: 0.15, cacheWrite: 1.875, cacheWrite1h: 3, output: 7.5 } })
+      expect(all.get('claude-3-5-haiku-latest')?.pricing.serviceTiers?.batch).toEqual({ input: 0.4, cachedInput: 0.04, cacheWrite: 0.5, cacheWrite1h: 0.8, output: 2 })
+    })
+
+    it('reads the web-search fee and the US inference multiplier of Claude 4.6 and later, current and April pages', () => {
+      for (const file of ['anthropic-pricing.md', 'older/anthropic-pricing.2026-04.md']) {
+        const all = parseAll('anthropic', SHARED, file)
+        expect(all.get('claude-opus-4-6')?.pricing, file).toMatchObject({ toolFees: { webSearch: 10 }, geoMultipliers: { us: 1.1 } })
+        expect(all.get('claude-opus-4-5')?.pricing.toolFees, file).toEqual({ webSearch: 10 })
+        expect(all.get('claude-opus-4-5')?.pricing, file).not.toHaveProperty('geoMultipliers')
+      }
+      expect(parseAll('anthropic', SHARED, 'anthropic-pricing.md').get('claude-sonnet-5')?.pricing.geoMultipliers).toEqual({ us: 1.1 })
+    })
+
+    it('refuses a data-residency multiplier or a search fee worded in a way it does not read', () => {
+      const page = read(SHARED, 'anthropic-pricing.md')
+      expect(() => parsePricingPage('anthropic', page.replace('specifying US-only inference through', 'asking for US inference through'))).toThrow(PricingParseError)
+      expect(() => parsePricingPage('anthropic', page.replace('Web search is available on the Claude API for', 'Searching costs'))).toThrow(PricingParseError)
+    })
+
     it('marks retired models', () => {
       const m = parse('anthropic', SHARED, 'anthropic-pricing.md')
       expect(m.get('claude-opus-4-1')).toMatchObject({ status: 'retired', pricing: { input: 15, cachedInput: 1.5, cacheWrite: 18.75, cacheWrite1h: 30, output: 75 } })
@@ -179,10 +229,28 @@ describe.skipIf(sharedMissing)(sharedTitle, () => {
       })
     })
 
-    it('takes the text/image/video price where a cell also prices audio', () => {
-      expect(models().get('gemini-2.5-flash')?.pricing).toEqual({ input: 0.3, cachedInput: 0.03, output: 2.5 })
-      expect(models().get('gemini-3-flash-preview')?.pricing).toEqual({ input: 0.5, cachedInput: 0.05, output: 3 })
-      expect(models().get('gemini-2.5-flash-lite')?.pricing).toEqual({ input: 0.1, cachedInput: 0.01, output: 0.4 })
+    it('takes the text/image/video price as input, and audio priced apart as its own class', () => {
+      expect(models().get('gemini-2.5-flash')?.pricing).toEqual({ input: 0.3, cachedInput: 0.03, audioInput: 1, audioCachedInput: 0.1, output: 2.5 })
+      expect(models().get('gemini-3-flash-preview')?.pricing).toEqual({ input: 0.5, cachedInput: 0.05, audioInput: 1, audioCachedInput: 0.1, output: 3 })
+      expect(models().get('gemini-2.5-flash-lite')?.pricing).toEqual({ input: 0.1, cachedInput: 0.01, audioInput: 0.3, audioCachedInput: 0.03, output: 0.4 })
+      // "$0.30 (text / image / video / audio)": one price for all, no audio class.
+      expect(models().get('gemini-3.7-flash')?.pricing).not.toHaveProperty('audioInput')
+    })
+
+    it('reads the Batch, Flex and Priority tables as service tiers, dated and long-context ones too', () => {
+      const all = parseAll('google', SHARED, 'google-pricing.md.txt')
+      expect(all.get('gemini-2.5-flash')?.pricing.serviceTiers).toEqual({
+        batch: { input: 0.15, cachedInput: 0.03, audioInput: 0.5, audioCachedInput: 0.1, output: 1.25 },
+        flex: { input: 0.15, cachedInput: 0.03, audioInput: 0.5, audioCachedInput: 0.1, output: 1.25 },
+        priority: { input: 0.54, cachedInput: 0.054, audioInput: 1.8, audioCachedInput: 0.18, output: 4.5 },
+      })
+      expect(all.get('gemini-2.5-pro')?.pricing.serviceTiers?.priority).toEqual({
+        input: 2.25, cachedInput: 0.225, output: 18, tiers: [{ aboveTokens: 200_000, input: 4.5, cachedInput: 0.45, output: 27 }],
+      })
+      const flash37 = all.get('gemini-3.7-flash')!.pricing
+      expect(flash37.serviceTiers?.flex).toEqual({ input: 0.375, cachedInput: 0.0375, output: 1.875 })
+      expect(flash37.schedule?.[0]?.serviceTiers?.flex).toEqual({ input: 0.75, cachedInput: 0.075, output: 3.75 })
+      expect(flash37.schedule?.[0]?.serviceTiers?.priority).toEqual({ input: 2.7, cachedInput: 0.27, output: 13.5 })
     })
 
     it('reads embeddings', () => {
@@ -241,7 +309,7 @@ describe.skipIf(sharedMissing)(sharedTitle, () => {
   })
 })
 
-describe('repository fixture pages: the standard tier is taken', () => {
+describe('repository fixture pages: the standard tier (service tiers stripped by parse)', () => {
   it('OpenAI Markdown: batch, flex, fast, image and fine-tuning tables are ignored', () => {
     const m = parse('openai', REPO, 'openai.md')
     expect([...m.keys()]).toEqual(['gpt-5.5', 'gpt-4.1', 'gpt-4o-mini', 'text-embedding-3-small'])
@@ -271,7 +339,7 @@ describe('repository fixture pages: the standard tier is taken', () => {
     const m = parse('google', REPO, 'google.md.txt')
     expect([...m.keys()]).toEqual(['gemini-3.7-flash', 'gemini-2.5-pro', 'gemini-2.5-flash', 'gemini-embedding-001'])
     expect(m.get('gemini-2.5-pro')?.pricing).toEqual({ input: 1.25, cachedInput: 0.125, output: 10, tiers: [{ aboveTokens: 200_000, input: 2.5, cachedInput: 0.25, output: 15 }] })
-    expect(m.get('gemini-2.5-flash')?.pricing).toEqual({ input: 0.3, cachedInput: 0.03, output: 2.5 })
+    expect(m.get('gemini-2.5-flash')?.pricing).toEqual({ input: 0.3, cachedInput: 0.03, audioInput: 1, audioCachedInput: 0.1, output: 2.5 })
     expect(m.get('gemini-embedding-001')?.pricing).toEqual({ input: 0.15, output: 0 })
     expect(parse('google', REPO, 'google.md.txt', new Date('2027-03-01T00:00:00Z')).get('gemini-3.7-flash')?.pricing)
       .toEqual({ input: 1.5, cachedInput: 0.15, output: 7.5 })
@@ -287,7 +355,10 @@ describe('repository fixture pages: the standard tier is taken', () => {
     ])
     expect(r.models.find(m => m.id === 'claude-opus-4-6')).toEqual({
       id: 'claude-opus-4-6', provider: 'anthropic', mode: 'chat', displayName: 'Claude Opus 4.6',
-      pricing: { input: 5, cachedInput: 0.5, cacheWrite: 6.25, cacheWrite1h: 10, output: 25 },
+      pricing: {
+        input: 5, cachedInput: 0.5, cacheWrite: 6.25, cacheWrite1h: 10, output: 25,
+        serviceTiers: { batch: { input: 2.5, cachedInput: 0.25, cacheWrite: 3.125, cacheWrite1h: 5, output: 12.5 } },
+      },
       contextWindow: 1_000_000, maxOutputTokens: 128_000, aliases: [], status: 'active', source: 'seed', updatedAt: NOW.toISOString(),
       capabilities: { reasoning: { control: 'adaptive' }, sampling: { temperatureMax: 1, temperatureOrTopP: true } },
     })

@@ -3,5 +3,5 @@ import { currentRegistry } from '../../utils/registry/store'
 
 export default defineAdminHandler(() => {
   const registry = currentRegistry()
-  return { models: registry?.models ?? [], updatedAt: registry?.updatedAt ?? null, sources: registry?.sources ?? {} }
+  return { version: registry?.version ?? null, models: registry?.models ?? [], updatedAt: registry?.updatedAt ?? null, sources: registry?.sources ?? {} }
 })

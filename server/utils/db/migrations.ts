@@ -187,6 +187,17 @@ export const migrations: Migration[] = [
       'CREATE INDEX conversation_items_id ON conversation_items (conversation_id, id)',
     ],
   },
+  {
+    version: 12,
+    name: 'request_cost_audit',
+    // What each charge was computed from: the registry version, the tier that served, and the bill's
+    // lines (class × tokens × unit price, JSON). Rows from before have none (NULL).
+    statements: () => [
+      'ALTER TABLE request_log ADD COLUMN registry_version INTEGER',
+      'ALTER TABLE request_log ADD COLUMN service_tier TEXT',
+      'ALTER TABLE request_log ADD COLUMN cost_lines TEXT',
+    ],
+  },
 ]
 
 /** Replaces a dollar column by an integer nano-dollar column holding the same amounts (NULL stays NULL). */

@@ -12,6 +12,7 @@ import { pipeStream } from '../gateway/pipe-stream'
 import { runGatewayRequest, sendCompletion, upstreamAnswer } from '../gateway/request'
 import { resolveTargets } from '../gateway/resolve'
 import { openaiChunks } from '../gateway/stream-output'
+import { openaiServedTier } from '../providers/openai/usage'
 
 async function chatCompletions(event: H3Event, ctx: AuthenticatedContext): Promise<void> {
   const { body: req, text: raw, size } = await readJsonBody(event, ChatCompletionRequest, 'v1')
@@ -22,7 +23,7 @@ async function chatCompletions(event: H3Event, ctx: AuthenticatedContext): Promi
   const { adapter, target, upstream } = await dispatchToTarget(
     ctx,
     resolveTargets(req.model, ctx.key, 'chat'),
-    { promptChars: size, maxOutputTokens: req.max_completion_tokens ?? req.max_tokens, choices: req.n ?? 1 },
+    { promptChars: size, maxOutputTokens: req.max_completion_tokens ?? req.max_tokens, choices: req.n ?? 1, serviceTier: openaiServedTier(req.service_tier) },
     (c, maxOutputTokens) => {
       warnings = []
       const fitted = c.target.provider === 'openai' ? req : fitChatRequest(req, c.target.entry, warnings)

@@ -29,7 +29,7 @@ async function messages(event: H3Event, ctx: AuthenticatedContext): Promise<void
   const dispatched = await dispatchToTarget(
     ctx,
     resolveTargets(req.model, ctx.key, 'chat'),
-    { promptChars: size, maxOutputTokens: req.max_tokens },
+    { promptChars: size, maxOutputTokens: req.max_tokens, inferenceGeo: typeof req.inference_geo === 'string' ? req.inference_geo : undefined },
     (c, maxOutputTokens) => {
       warnings = []
       if (isNative(c)) return nativeMessagesRequest(req, c.target, { stream: ctx.stream, maxOutputTokens }, event.node.req.headers)

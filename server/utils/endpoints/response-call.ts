@@ -14,6 +14,7 @@ import { type ResolvedModel, resolveTargets } from '../gateway/resolve'
 import { conversationIdOf, conversationItems, inputItems, type Item } from '../inbound/openai-responses/items'
 import { nativeInputTokensRequest, nativeResponsesRequest } from '../inbound/openai-responses/native'
 import { responsesToChatRequest } from '../inbound/openai-responses/to-chat'
+import { openaiServedTier } from '../providers/openai/usage'
 import type { RawRequestText } from '../providers/types'
 import { type Conversation, itemsOfConversation } from '../store/conversations'
 import { findItems, loadResponse, responseChain } from '../store/responses'
@@ -94,7 +95,7 @@ export async function prepareCall(ctx: AuthenticatedContext, req: ResponsesReque
     input,
     conversation,
     candidates: resolveTargets(req.model, ctx.key, 'chat'),
-    demand: { promptChars: size + historyChars, maxOutputTokens: req.max_output_tokens },
+    demand: { promptChars: size + historyChars, maxOutputTokens: req.max_output_tokens, serviceTier: openaiServedTier(req.service_tier) },
     build,
     warnings,
   }

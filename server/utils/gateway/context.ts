@@ -14,6 +14,8 @@ export interface RequestContext {
   key?: GatewayKey
   provider?: ProviderId
   entry?: ModelEntry
+  /** The version of the registry `entry` was taken from. */
+  registryVersion?: number
   /** The model (or route) name the client sent, once it resolved. */
   requestedModel?: string
   ttftMs: number | null

@@ -5,6 +5,8 @@
 // exactly that request.
 import { config } from '../core/config'
 import type { UpstreamRequest } from '../providers/types'
+import type { ServiceTier } from '../registry/schema'
+import { currentRegistry } from '../registry/store'
 import { reserveBudget, settleBudget } from './budget'
 import { completionCap, estimateCostNanoUsd } from './budget-estimate'
 import type { ClientClose } from './client-close'
@@ -27,6 +29,10 @@ export interface Demand {
   maxOutputTokens?: number | null
   /** Completions asked for (n). */
   choices?: number
+  /** The service tier the client asked for, when it costs other than standard. */
+  serviceTier?: ServiceTier
+  /** The inference geography the client asked for (Anthropic's `inference_geo`). */
+  inferenceGeo?: string
 }
 
 /** Builds a target's upstream request with the completion cap decided for the call (undefined: send none). */
@@ -48,7 +54,7 @@ export async function reserveForTarget(ctx: AuthenticatedContext, c: ResolvedMod
     settleBudget(ctx.key, ctx.heldNanoUsd, 0)
     ctx.heldNanoUsd = 0
   }
-  ctx.heldNanoUsd = await reserveBudget(ctx.key, estimateCostNanoUsd(c.target.entry, demand.promptChars, cap ?? 0, demand.choices ?? 1, ctx.startedAt))
+  ctx.heldNanoUsd = await reserveBudget(ctx.key, estimateCostNanoUsd(c.target.entry, demand.promptChars, cap ?? 0, demand.choices ?? 1, ctx.startedAt, { tier: demand.serviceTier, geo: demand.inferenceGeo }))
 }
 
 export async function dispatchToTarget(
@@ -65,6 +71,7 @@ export async function dispatchToTarget(
     if (!circuitAllows(provider, model) && !onlyHope) continue
     ctx.provider = provider
     ctx.entry = c.target.entry
+    ctx.registryVersion = currentRegistry()?.version
     ctx.requestedModel = c.requestedModel
     const cap = capForTarget(ctx, c, demand)
     const request = build(c, cap)

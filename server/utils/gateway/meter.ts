@@ -1,7 +1,7 @@
 // Metering: every request that passed authentication ends here, exactly once, with its status, usage
 // and cost from the registry prices. The row goes to the buffered request log, and the cost to the
 // key's budget in place of what the request reserved.
-import { type TokenUsage, ZERO_USAGE, costNanoUsd } from '../registry/cost'
+import { type TokenUsage, ZERO_USAGE, costLines, linesNanoUsd } from '../registry/cost'
 import { observeRequest } from './request-metrics'
 import { recordRequest } from '../store/request-log'
 import { settleBudget } from './budget'
@@ -16,7 +16,8 @@ export function markFirstByte(ctx: RequestContext): void {
 export function finishRequest(ctx: RequestContext, status: number, usage: TokenUsage = ZERO_USAGE, opts: { errorCode?: string | null, estimated?: boolean } = {}): void {
   if (ctx.record || !ctx.key) return
   countTokens(ctx.key, usage.promptTokens + usage.completionTokens)
-  const cost = ctx.entry ? costNanoUsd(ctx.entry.pricing, usage, ctx.startedAt) : 0
+  const lines = ctx.entry ? costLines(ctx.entry.pricing, usage, ctx.startedAt) : []
+  const cost = linesNanoUsd(lines)
   ctx.record = {
     id: ctx.id,
     createdAt: ctx.startedAt,
@@ -28,9 +29,16 @@ export function finishRequest(ctx: RequestContext, status: number, usage: TokenU
     stream: ctx.stream,
     status,
     errorCode: opts.errorCode ?? null,
-    ...usage,
+    promptTokens: usage.promptTokens,
+    cachedTokens: usage.cachedTokens,
+    cacheWriteTokens: usage.cacheWriteTokens,
     cacheWrite1hTokens: usage.cacheWrite1hTokens ?? 0,
+    completionTokens: usage.completionTokens,
+    reasoningTokens: usage.reasoningTokens,
     costNanoUsd: cost,
+    costLines: lines,
+    registryVersion: ctx.entry ? ctx.registryVersion ?? null : null,
+    serviceTier: usage.serviceTier ?? null,
     estimated: opts.estimated ?? false,
     latencyMs: Date.now() - ctx.startedAt,
     ttftMs: ctx.ttftMs,

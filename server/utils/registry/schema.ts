@@ -19,7 +19,8 @@ export const PricingTier = z.object({
   output: Price,
 })
 
-const priceFields = {
+/** Token prices of one service tier: text classes, audio where priced apart, long-context tiers. */
+const tokenPriceFields = {
   input: Price,
   /** Price of prompt tokens read from the provider's cache. */
   cachedInput: Price.optional(),
@@ -27,12 +28,30 @@ const priceFields = {
   cacheWrite: Price.optional(),
   /** Price of prompt tokens written to the cache for 1 hour (Anthropic's `1h Cache Writes`, 2× input). */
   cacheWrite1h: Price.optional(),
+  /** Audio prompt tokens where priced apart from text (Gemini's "(audio)" input, OpenAI's audio models). */
+  audioInput: Price.optional(),
+  /** Audio prompt tokens read from the cache, where priced apart. */
+  audioCachedInput: Price.optional(),
   output: Price,
+  /** Audio completion tokens where priced apart (OpenAI's audio models). */
+  audioOutput: Price.optional(),
   tiers: z.array(PricingTier).optional(),
 }
 
+export const SERVICE_TIERS = ['batch', 'flex', 'priority'] as const
+/** A tier other than standard: Batch API, Flex, Priority (OpenAI's "Fast mode"). */
+export type ServiceTier = typeof SERVICE_TIERS[number]
+
 const cachedNotAboveInput = (p: { input: number, cachedInput?: number }) => p.cachedInput === undefined || p.cachedInput <= p.input
 const CACHED_ABOVE_INPUT = { message: 'cachedInput must not exceed input', path: ['cachedInput'] }
+export const TierPricing = z.object(tokenPriceFields).refine(cachedNotAboveInput, CACHED_ABOVE_INPUT)
+export type TierPricing = z.infer<typeof TierPricing>
+
+const priceFields = {
+  ...tokenPriceFields,
+  /** Prices of the other service tiers the page lists; the fields above are the standard tier's. */
+  serviceTiers: z.object({ batch: TierPricing.optional(), flex: TierPricing.optional(), priority: TierPricing.optional() }).strict().optional(),
+}
 
 /**
  * Prices that take effect at `from` (ISO 8601, UTC) and hold until the next entry's `from`: a dated
@@ -52,6 +71,13 @@ export const Pricing = z
      * the page's date, UTC); what follows is not announced, so nothing is scheduled: a flag to watch.
      */
     promotionalThrough: z.iso.datetime().optional(),
+    /** USD per 1,000 calls of a built-in tool, billed when the usage reports the calls (Anthropic's web search). */
+    toolFees: z.object({ webSearch: z.number().finite().min(0).max(1000).optional() }).strict().optional(),
+    /**
+     * Multipliers on every token price by the inference geography the answer reports (Anthropic's
+     * `inference_geo: "us"`, ×1.1 for Claude 4.6 and later); other geographies bill at the prices above.
+     */
+    geoMultipliers: z.record(z.string().min(1), z.number().finite().min(1).max(3)).optional(),
   })
   .refine(cachedNotAboveInput, CACHED_ABOVE_INPUT)
   .refine(p => (p.schedule ?? []).every((s, i, all) => i === 0 || Date.parse(all[i - 1]!.from) < Date.parse(s.from)), {
@@ -153,7 +179,7 @@ export const Registry = z.object({
 })
 export type Registry = z.infer<typeof Registry>
 
-/** What a pricing-page parser yields for one model (standard tier only). */
+/** What a pricing-page parser yields for one model. */
 export interface ParsedModel {
   id: string
   displayName?: string

@@ -61,6 +61,12 @@ export function currentRegistry(): Registry | undefined {
   return loaded?.registry
 }
 
+/** The registry versions kept: the one in force and the rollback target (models.json.bak), if any. */
+export async function keptRegistryVersions(): Promise<{ current: Registry, backup?: Registry }> {
+  const current = currentRegistry() ?? await loadRegistry()
+  return { current, backup: await readStored(REGISTRY_BACKUP_KEY) }
+}
+
 export function findModel(idOrAlias: string): ModelEntry | undefined {
   return loaded?.index.get(idOrAlias)
 }

@@ -2,7 +2,7 @@
 // rows of plain values for three statements whose SQL is written only here. On SQLite the writer
 // thread runs each row through the single-row statement (prepared once); PostgreSQL, and SQLite when
 // the writer could not start, run multi-row statements built from the same definitions.
-import type { RequestRecord } from './request-record'
+import type { BilledLine, RequestRecord } from './request-record'
 import type { SqlRow } from '../db/dialect'
 import { DAY_MS, utcDay } from '../../../shared/utils/utc-day'
 
@@ -10,7 +10,8 @@ import { DAY_MS, utcDay } from '../../../shared/utils/utc-day'
 export type RequestLogBatch = [requests: SqlRow[], rollups: SqlRow[], spend: SqlRow[]]
 
 const REQUEST_COLUMNS = ['id', 'created_at', 'key_id', 'endpoint', 'provider', 'model', 'stream', 'status', 'error_code', 'prompt_tokens', 'cached_tokens',
-  'cache_write_tokens', 'completion_tokens', 'reasoning_tokens', 'cost_nano_usd', 'estimated', 'latency_ms', 'ttft_ms', 'cache_write_1h_tokens', 'requested_model']
+  'cache_write_tokens', 'completion_tokens', 'reasoning_tokens', 'cost_nano_usd', 'estimated', 'latency_ms', 'ttft_ms', 'cache_write_1h_tokens', 'requested_model',
+  'registry_version', 'service_tier', 'cost_lines']
 const ROLLUP_KEY = ['day', 'key_id', 'provider', 'model']
 /** Rollup columns that a conflicting row adds to. */
 const ROLLUP_SUMS = ['requests', 'errors', 'prompt_tokens', 'cached_tokens', 'completion_tokens', 'cost_nano_usd']
@@ -44,6 +45,10 @@ function rowDay(ms: number): string {
   return lastDayText
 }
 
+/** The bill's lines as compact JSON, [class, tokens, USD per 1M] each (and the multiplier, when one applied); NULL for a request billed nothing. */
+export const costLinesJson = (lines: BilledLine[]): string | null =>
+  (lines.length ? JSON.stringify(lines.map(l => (l.multiplier === undefined ? [l.class, l.tokens, l.usdPerMillion] : [l.class, l.tokens, l.usdPerMillion, l.multiplier]))) : null)
+
 /** The rows to write for `records`: one a request, rollups summed per day, key, provider and model, spend per key. */
 export function requestLogBatch(records: RequestRecord[]): RequestLogBatch {
   const rollups = new Map<string, { day: string, keyId: string, provider: string, model: string, requests: number, errors: number, prompt: number, cached: number, completion: number, cost: number }>()
@@ -68,7 +73,8 @@ export function requestLogBatch(records: RequestRecord[]): RequestLogBatch {
   }
   return [
     records.map(r => [r.id, r.createdAt, r.keyId, r.endpoint, r.provider, r.model, r.stream ? 1 : 0, r.status, r.errorCode, r.promptTokens, r.cachedTokens,
-      r.cacheWriteTokens, r.completionTokens, r.reasoningTokens, r.costNanoUsd, r.estimated ? 1 : 0, r.latencyMs, r.ttftMs, r.cacheWrite1hTokens, r.requestedModel]),
+      r.cacheWriteTokens, r.completionTokens, r.reasoningTokens, r.costNanoUsd, r.estimated ? 1 : 0, r.latencyMs, r.ttftMs, r.cacheWrite1hTokens, r.requestedModel,
+      r.registryVersion, r.serviceTier, costLinesJson(r.costLines)]),
     [...rollups.values()].map(a => [a.day, a.keyId, a.provider, a.model, a.requests, a.errors, a.prompt, a.cached, a.completion, a.cost]),
     [...spend].map(([keyId, s]) => [s.cost, s.lastUsedAt, keyId]),
   ]

@@ -8,7 +8,7 @@ import type { Primitive } from 'db0'
 import { errorMessage } from '../core/error-message'
 import { nanoToUsd } from '../core/money'
 import { database } from '../db'
-import type { RequestRecord } from './request-record'
+import type { BilledLine, RequestRecord } from './request-record'
 import { ADD_SPEND_SQL, insertRequestsSql, REQUEST_LOG_STATEMENTS, requestLogBatch, upsertRollupsSql } from './request-log-batch'
 
 const FLUSH_MS = 200
@@ -76,7 +76,7 @@ async function writeBatch(records: RequestRecord[]): Promise<void> {
   })
 }
 
-/** Rows per INSERT: 100 × 20 values stays far below SQLite's and PostgreSQL's parameter limits. */
+/** Rows per INSERT: 100 × 23 values stays far below SQLite's and PostgreSQL's parameter limits. */
 const ROWS_PER_STATEMENT = 100
 
 function* chunks<T>(items: T[], size: number): Generator<T[]> {
@@ -116,6 +116,16 @@ interface RequestRow {
   estimated: number
   latency_ms: number
   ttft_ms: number | null
+  registry_version: number | string | null
+  service_tier: string | null
+  cost_lines: string | null
+}
+
+/** The stored lines of a bill ([class, tokens, USD per 1M, multiplier?] each) as objects. */
+function costLinesOf(json: string | null): BilledLine[] {
+  if (!json) return []
+  return (JSON.parse(json) as [string, number, number, number?][]).map(([cls, tokens, usdPerMillion, multiplier]) =>
+    (multiplier === undefined ? { class: cls, tokens, usdPerMillion } : { class: cls, tokens, usdPerMillion, multiplier }))
 }
 
 function fromRow(r: RequestRow) {
@@ -141,6 +151,9 @@ function fromRow(r: RequestRow) {
     estimated: Boolean(r.estimated),
     latencyMs: Number(r.latency_ms),
     ttftMs: r.ttft_ms === null ? null : Number(r.ttft_ms),
+    registryVersion: r.registry_version === null ? null : Number(r.registry_version),
+    serviceTier: r.service_tier,
+    costLines: costLinesOf(r.cost_lines),
   }
 }
 export type RequestLogEntry = ReturnType<typeof fromRow>
@@ -176,6 +189,55 @@ export async function listRequests(q: RequestQuery): Promise<{ data: RequestLogE
   return {
     data: page.map(fromRow),
     nextCursor: rows.length > q.limit && last ? encodeCursor(Number(last.created_at), last.id) : null,
+  }
+}
+
+/** What a logged request was billed for: its usage columns and lines, for pricing it again. */
+export interface BilledRequest {
+  createdAt: number
+  provider: string
+  model: string
+  promptTokens: number
+  cachedTokens: number
+  cacheWriteTokens: number
+  cacheWrite1hTokens: number
+  completionTokens: number
+  reasoningTokens: number
+  serviceTier: string | null
+  costNanoUsd: number
+  costLines: BilledLine[]
+}
+
+const BILLED_PAGE = 5000
+
+/** Every priced request created at or after `from` and before `to` (epoch ms), oldest first, a page of rows at a time. */
+export async function* billedRequestsBetween(from: number, to: number): AsyncGenerator<BilledRequest[]> {
+  await flushRequestLog()
+  const { db } = await database()
+  let after: [number, string] = [from - 1, '']
+  for (;;) {
+    const rows = await db.prepare(`SELECT id, created_at, provider, model, prompt_tokens, cached_tokens, cache_write_tokens, cache_write_1h_tokens, completion_tokens,
+      reasoning_tokens, service_tier, cost_nano_usd, cost_lines FROM request_log
+      WHERE model IS NOT NULL AND created_at < ? AND (created_at > ? OR (created_at = ? AND id > ?)) ORDER BY created_at, id LIMIT ?`)
+      .all(to, after[0], after[0], after[1], BILLED_PAGE) as RequestRow[]
+    if (!rows.length) return
+    yield rows.map(r => ({
+      createdAt: Number(r.created_at),
+      provider: r.provider ?? '',
+      model: r.model!,
+      promptTokens: Number(r.prompt_tokens),
+      cachedTokens: Number(r.cached_tokens),
+      cacheWriteTokens: Number(r.cache_write_tokens),
+      cacheWrite1hTokens: Number(r.cache_write_1h_tokens),
+      completionTokens: Number(r.completion_tokens),
+      reasoningTokens: Number(r.reasoning_tokens),
+      serviceTier: r.service_tier,
+      costNanoUsd: Number(r.cost_nano_usd),
+      costLines: costLinesOf(r.cost_lines),
+    }))
+    const last = rows.at(-1)!
+    after = [Number(last.created_at), last.id]
+    if (rows.length < BILLED_PAGE) return
   }
 }
 

@@ -6,7 +6,7 @@
 // previous_response_id or conversation (without the reasoning items the gateway wrote for Claude or
 // Gemini, which OpenAI cannot read). The answer goes back as received (with the conversation's id,
 // when it is in one), read for usage and kept.
-import { fromResponsesUsage } from '../../providers/openai/usage'
+import { fromResponsesUsage, openaiServedTier } from '../../providers/openai/usage'
 import type { ResponsesRequest } from '../../dialects/openai-responses'
 import { openaiApi } from '../../providers/openai/api'
 import { jsonPost, type RawRequestText, type SseEvent, type UpstreamRequest, type UpstreamTarget } from '../../providers/types'
@@ -52,7 +52,8 @@ export const nativeResponsesRequest = (req: ResponsesRequest, target: UpstreamTa
 export const nativeInputTokensRequest = (req: ResponsesRequest, target: UpstreamTarget, call: Omit<NativeCall, 'maxOutputTokens'>): UpstreamRequest =>
   jsonPost(openaiApi.countTokens!(target, target.model), nativeBody(req, target, call))
 
-export const nativeResponseUsage = (response: { usage?: unknown }): TokenUsage => fromResponsesUsage(response.usage as never)
+export const nativeResponseUsage = (response: { usage?: unknown, service_tier?: unknown }): TokenUsage =>
+  fromResponsesUsage(response.usage as never, openaiServedTier(response.service_tier))
 
 /** How a request that ended in a failed response is logged: its status and error code. */
 export interface AnswerFailure {

@@ -22,9 +22,19 @@ export interface GeminiContent {
   parts: GeminiPart[]
 }
 
+/** Tokens of one modality: TEXT, IMAGE, VIDEO, AUDIO, DOCUMENT. */
+export interface ModalityTokenCount {
+  modality?: string
+  tokenCount?: number
+}
+
 export interface GeminiUsage {
   promptTokenCount?: number
   cachedContentTokenCount?: number
+  /** promptTokenCount by modality (cached tokens included). */
+  promptTokensDetails?: ModalityTokenCount[]
+  /** cachedContentTokenCount by modality. */
+  cacheTokensDetails?: ModalityTokenCount[]
   candidatesTokenCount?: number
   toolUsePromptTokenCount?: number
   thoughtsTokenCount?: number

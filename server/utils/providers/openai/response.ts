@@ -1,8 +1,8 @@
 // OpenAI responses are already in the client's shape: the body goes back as received, read only for
 // usage. The usage object sits at the end of the body, so only that object is parsed when it can be
-// found there; the whole body otherwise.
+// found there; the whole body otherwise. So is `service_tier`, the tier that served the request.
 import type { TranslatedAnswer } from '../types'
-import { fromOpenAIUsage, fromResponsesUsage } from './usage'
+import { fromOpenAIUsage, fromResponsesUsage, servedTierOfBody } from './usage'
 
 function usageOf(body: string) {
   const at = body.lastIndexOf('"usage"')
@@ -25,7 +25,7 @@ function usageOf(body: string) {
 }
 
 export function chatResponse(upstreamBody: string): TranslatedAnswer {
-  return { body: upstreamBody, usage: fromOpenAIUsage(usageOf(upstreamBody)) }
+  return { body: upstreamBody, usage: fromOpenAIUsage(usageOf(upstreamBody), servedTierOfBody(upstreamBody)) }
 }
 
 export function embeddingsResponse(upstreamBody: string): TranslatedAnswer {
@@ -33,4 +33,4 @@ export function embeddingsResponse(upstreamBody: string): TranslatedAnswer {
 }
 
 /** The usage of a Responses API body, read as a chat completion's is. */
-export const responsesBodyUsage = (upstreamBody: string) => fromResponsesUsage(usageOf(upstreamBody))
+export const responsesBodyUsage = (upstreamBody: string) => fromResponsesUsage(usageOf(upstreamBody), servedTierOfBody(upstreamBody))

@@ -3,7 +3,7 @@
 import type { TokenUsage } from '../../registry/cost'
 import type { ChatStreamOptions, ChatStreamTranslator, SseEvent } from '../types'
 import { StreamFailure } from '../types'
-import { fromOpenAIUsage } from './usage'
+import { fromOpenAIUsage, openaiServedTier } from './usage'
 import { openaiError } from './error'
 
 export function chatStream(opts: ChatStreamOptions): ChatStreamTranslator {
@@ -14,7 +14,7 @@ export function chatStream(opts: ChatStreamOptions): ChatStreamTranslator {
       // A cheap substring test keeps JSON.parse off every content chunk.
       if (data.includes('"usage":{')) {
         const chunk = JSON.parse(data)
-        usage = fromOpenAIUsage(chunk.usage)
+        usage = fromOpenAIUsage(chunk.usage, openaiServedTier(chunk.service_tier))
         if (!opts.includeUsage && Array.isArray(chunk.choices) && chunk.choices.length === 0) return []
       }
       else if (data.startsWith('{"error"')) {

@@ -2,7 +2,7 @@
 // table names models by display name ("Claude Haiku 4.5"); data/model-aliases.json maps those to API ids.
 import { z } from 'zod'
 import aliasFile from '../../../../data/model-aliases.json'
-import type { ParsedModel } from '../schema'
+import type { ParsedModel, TierPricing } from '../schema'
 import { assertPageText, compact, finishModels, headerKey, markdownBlocks, type MarkdownBlock, type ParseOptions, parsePrice, PricingParseError } from './common'
 
 const PAGE = 'Anthropic pricing page'
@@ -32,7 +32,55 @@ export function parseAnthropicPricing(text: string, options: ParseOptions = {}):
   if (unmapped.length > 0) {
     throw new PricingParseError(`${PAGE}: no API id for ${unmapped.map(n => `"${n}"`).join(', ')}; add them to data/model-aliases.json`)
   }
-  return finishModels(rows.map(row => modelOf(row, ids)), PAGE)
+  const batch = new Map(blocks.flatMap(b => b.kind === 'table' ? batchRows(b.header, b.rows) : []).map(r => [ids[displayName(r.get('model')!)], r]))
+  const extras = pageWideCharges(text)
+  return finishModels(rows.map(row => extras(withBatch(modelOf(row, ids), batch.get(ids[displayName(row.get('model')!)]!)))), PAGE)
+}
+
+// "For Claude 4.6 and later models, specifying US-only inference through the `inference_geo`
+// parameter incurs a 1.1x multiplier on all token pricing categories" (the April page: "For Claude
+// Opus 4.6 and newer models, ... via the ..."), and "Web search is available on the Claude API for
+// **$10 per 1,000 searches**". A page that mentions either in words this does not read is refused.
+const GEO_RULE = /For Claude (?:[A-Z][a-z]+ )?(\d+(?:\.\d+)?) and (?:later|newer) models, specifying US-only inference (?:through|via) the `inference_geo` parameter incurs a (\d+(?:\.\d+)?)x multiplier on all token pricing categories/
+const WEB_SEARCH_FEE = /Web search is available on the Claude API for \**\$(\d+(?:\.\d+)?) per 1,000 searches/
+
+/** Applies the page's data-residency multiplier (to the models it names by version) and its web-search fee. */
+function pageWideCharges(text: string): (model: ParsedModel) => ParsedModel {
+  const geo = GEO_RULE.exec(text)
+  if (!geo && /incurs a [\d.]+x multiplier/.test(text)) throw new PricingParseError(`${PAGE}: a data-residency multiplier this parser does not read`)
+  const search = WEB_SEARCH_FEE.exec(text)
+  if (!search && /\$[\d.]+ per 1,000 searches/.test(text.replace(/\*/g, ''))) throw new PricingParseError(`${PAGE}: a web-search fee this parser does not read`)
+  return (model) => {
+    const version = Number(/(\d+(?:\.\d+)?)\s*$/.exec(model.displayName ?? '')?.[1])
+    const pricing = compact({
+      ...model.pricing,
+      toolFees: search ? { webSearch: Number(search[1]) } : undefined,
+      geoMultipliers: geo && version >= Number(geo[1]) ? { us: Number(geo[2]) } : undefined,
+    })
+    return { ...model, pricing }
+  }
+}
+
+// The Batch processing table: input and output at half price. Its cache prices are not listed; the
+// page says the cache multipliers (1.25×, 2×, 0.1× base input) stack with the Batch discount, so
+// they are the standard cache prices scaled as the input price is.
+const BATCH_ROLES: Record<string, 'model' | 'input' | 'output'> = { 'model': 'model', 'batch input': 'input', 'batch output': 'output' }
+
+function batchRows(header: string[], rows: string[][]): Map<string, string>[] {
+  const roles = header.map(h => BATCH_ROLES[headerKey(h)])
+  if (roles.some(r => r === undefined) || !roles.includes('input')) return []
+  return rows.map(cells => new Map(roles.map((role, i) => [role!, cells[i] ?? ''])))
+}
+
+function withBatch(model: ParsedModel, row: Map<string, string> | undefined): ParsedModel {
+  if (!row) return model
+  const input = parsePrice(row.get('input'))
+  const output = parsePrice(row.get('output'))
+  if (input === undefined || output === undefined) throw new PricingParseError(`${PAGE}: ${model.id} lacks a batch input or output price`)
+  const p = model.pricing
+  const scaled = (price: number | undefined) => price === undefined ? undefined : Math.round(price * input / p.input * 1e6) / 1e6
+  const batch: TierPricing = compact({ input, cachedInput: scaled(p.cachedInput), cacheWrite: scaled(p.cacheWrite), cacheWrite1h: scaled(p.cacheWrite1h), output })
+  return { ...model, pricing: { ...p, serviceTiers: { batch } } }
 }
 
 /** The rows of a standard model-pricing table keyed by role, or none for any other table. */

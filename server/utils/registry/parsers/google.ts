@@ -4,7 +4,7 @@
 // by modality, by prompt length (<= / > 200k tokens), by date, plus storage and per-unit prices.
 // Dated prices ("$0.75 through December 31, 2026. $1.50 starting January 1, 2027", dates in UTC):
 // the prices in force when the page is read, and a schedule of those that begin later.
-import type { ParsedModel, Pricing, ScheduledPricing } from '../schema'
+import { type ParsedModel, type Pricing, type ScheduledPricing, SERVICE_TIERS, type ServiceTier, type TierPricing } from '../schema'
 import {
   assertPageText, compact, endOfUtcDay, finishModels, headerKey, type LongContextTier, markdownBlocks, type ParseOptions, parsePrice,
   parseTokenCount, priceSegments, PricingParseError, startOfUtcDay,
@@ -15,7 +15,8 @@ const PAGE = 'Gemini pricing page'
 type Field = 'input' | 'output' | 'cachedInput'
 
 // Row labels (lower case, footnote marks removed) → price kind. Embedding models price text input
-// on its own row; image, audio and video input rows are other modalities and are not read.
+// on its own row; image, audio and video input rows are other modalities and are not read (audio
+// priced apart inside a text row's cell, "$0.30 (text / image / video) $1.00 (audio)", is read).
 function fieldOf(label: string): Field | undefined {
   if (/^(text )?input price\b/.test(label)) return 'input'
   if (/^output price\b/.test(label)) return 'output'
@@ -23,12 +24,15 @@ function fieldOf(label: string): Field | undefined {
   return undefined
 }
 
+type Cells = Partial<Record<Field, string>>
+type TierName = 'standard' | ServiceTier
+
 interface Section {
   displayName: string
   ids: string[]
   tier: string | undefined
-  /** Paid-tier cells of the section's standard table, once found. */
-  cells?: Partial<Record<Field, string>>
+  /** Paid-tier cells of the section's first table per tier (Standard, Batch, Flex, Priority), once found. */
+  cells: Partial<Record<TierName, Cells>>
 }
 
 export function parseGooglePricing(text: string, options: ParseOptions = {}): ParsedModel[] {
@@ -42,7 +46,7 @@ function sections(text: string): Section[] {
   let current: Section | undefined
   for (const block of markdownBlocks(text)) {
     if (block.kind === 'heading' && block.level <= 2) {
-      current = { displayName: block.text.replace(/[^\p{L}\p{N}\s.()-]/gu, '').trim(), ids: [], tier: undefined }
+      current = { displayName: block.text.replace(/[^\p{L}\p{N}\s.()-]/gu, '').trim(), ids: [], tier: undefined, cells: {} }
       found.push(current)
     }
     else if (!current) {
@@ -54,11 +58,18 @@ function sections(text: string): Section[] {
     else if (block.kind === 'line' && current.ids.length === 0 && /^\*\[`/.test(block.text)) {
       current.ids = [...block.text.matchAll(/\[`([a-z0-9][a-z0-9.-]*)`\]/g)].map(m => m[1]!)
     }
-    else if (block.kind === 'table' && !current.cells && (current.tier === undefined || current.tier === 'standard')) {
-      current.cells = paidCells(block.header, block.rows)
+    else if (block.kind === 'table') {
+      const tier = tierName(current.tier)
+      if (tier && !current.cells[tier]) current.cells[tier] = paidCells(block.header, block.rows)
     }
   }
-  return found.filter(s => s.ids.length > 0 && s.cells)
+  return found.filter(s => s.ids.length > 0 && s.cells.standard)
+}
+
+/** A tier heading as a tier; a section's tables before any heading are standard. Other headings name none. */
+function tierName(heading: string | undefined): TierName | undefined {
+  if (heading === undefined || heading === 'standard') return 'standard'
+  return (SERVICE_TIERS as readonly string[]).includes(heading) ? heading as ServiceTier : undefined
 }
 
 /** The paid-tier column of a per-1M-token price table, by price kind; none for other tables (per second, per request). */
@@ -96,10 +107,10 @@ function scheduleOf(section: Section, mode: ParsedModel['mode'], now: Date, curr
   return entries.length ? entries : undefined
 }
 
-/** The moments after `now` when a per-token price of the section begins or ends, in order. */
+/** The moments after `now` when a per-token price of the section, in any tier, begins or ends, in order. */
 function changeDates(section: Section, now: Date): Date[] {
   const times = new Set<number>()
-  for (const cell of Object.values(section.cells!)) {
+  for (const cell of Object.values(section.cells).flatMap(cells => Object.values(cells ?? {}))) {
     if (!cell?.includes('$')) continue
     for (const q of priceSegments(cell).flatMap(s => quoteOf(s.amount, s.qualifier))) {
       if (q.from) times.add(q.from.getTime())
@@ -109,9 +120,21 @@ function changeDates(section: Section, now: Date): Date[] {
   return [...times].filter(t => t > now.getTime()).sort((a, b) => a - b).map(t => new Date(t))
 }
 
-/** Standard text-token prices of a section, or undefined when it is not a text chat/embedding model. */
+/** A section's prices at `now`: standard, and each other tier that prices text; undefined when it is not a text chat/embedding model. */
 function sectionPricing(section: Section, mode: ParsedModel['mode'], now: Date): Pricing | undefined {
-  const cells = section.cells!
+  const standard = tierPricing(section, section.cells.standard!, mode, now)
+  if (!standard) return undefined
+  const serviceTiers: Partial<Record<ServiceTier, TierPricing>> = {}
+  for (const tier of SERVICE_TIERS) {
+    const cells = section.cells[tier]
+    const prices = cells && tierPricing(section, cells, mode, now)
+    if (prices) serviceTiers[tier] = prices
+  }
+  return compact({ ...standard, serviceTiers: Object.keys(serviceTiers).length ? serviceTiers : undefined })
+}
+
+/** One tier's text-token prices (and audio input where priced apart), or undefined when the tier has no text price. */
+function tierPricing(section: Section, cells: Cells, mode: ParsedModel['mode'], now: Date): TierPricing | undefined {
   const input = fieldPrice(cells.input, now, 'text')
   // Output priced per modality (images, audio, video next to text) means the model generates media:
   // a text-token price alone would misprice it.
@@ -131,7 +154,24 @@ function sectionPricing(section: Section, mode: ParsedModel['mode'], now: Date):
         cachedInput: cached && (cached.above?.amount ?? cached.base),
         output: output.above?.amount ?? output.base,
       })
-  return compact({ input: input.base, cachedInput: cached?.base, output: output.base, tiers: tier && [tier] })
+  return compact({
+    input: input.base,
+    cachedInput: cached?.base,
+    audioInput: audioPrice(cells.input, now),
+    audioCachedInput: audioPrice(cells.cachedInput, now),
+    output: output.base,
+    tiers: tier && [tier],
+  })
+}
+
+/** The audio price in a cell that prices audio apart from text ("$0.30 (text / image / video) $1.00 (audio)"); undefined otherwise. */
+function audioPrice(cell: string | undefined, now: Date): number | undefined {
+  if (!cell?.includes('$')) return undefined
+  const quotes = priceSegments(cell).flatMap(s => quoteOf(s.amount, s.qualifier)).filter(q => inForce(q, now))
+  const audio = quotes.filter(q => q.modalities.includes('audio') && !q.modalities.includes('text'))
+  if (audio.length === 0) return undefined
+  if (audio.length > 1 || audio[0]!.aboveTokens !== undefined) throw new PricingParseError(`${PAGE}: cannot tell the audio price in "${cell}"`)
+  return audio[0]!.amount
 }
 
 interface FieldPrice {

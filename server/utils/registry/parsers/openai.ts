@@ -4,7 +4,7 @@
 // Both are reduced to the same PriceTable list, read by one set of column rules.
 import { load } from 'cheerio'
 import { z } from 'zod'
-import type { ParsedModel } from '../schema'
+import type { ParsedModel, ServiceTier, TierPricing } from '../schema'
 import {
   assertPageText, compact, endOfUtcDay, finishModels, headerKey, type LongContextTier, markdownBlocks, parsePrice, parseTokenCount,
   PricingParseError,
@@ -15,7 +15,7 @@ const PAGE = 'OpenAI pricing page'
 type Cell = string | number | null | undefined
 
 interface PriceTable {
-  /** "standard", "batch", "flex", "fast"... or undefined for a table without tier tabs. */
+  /** "standard", "batch", "flex", "priority"... or undefined for a table without tier tabs. */
   tier: string | undefined
   header: string[]
   rows: Cell[][]
@@ -47,8 +47,10 @@ const ROLES: Record<string, Role> = {
 }
 
 const STANDARD = 'standard'
-const TIER_LABELS: Record<string, string> = {
-  'standard': 'standard', 'batch': 'batch', 'flex': 'flex', 'priority': 'priority', 'fast': 'fast', 'fast mode': 'fast',
+// Tab labels and headings → tier. Priority processing was renamed Fast mode: one tier, two names
+// (a request may say either `service_tier: "priority"` or `"fast"`).
+const TIER_LABELS: Record<string, typeof STANDARD | ServiceTier> = {
+  'standard': STANDARD, 'batch': 'batch', 'flex': 'flex', 'priority': 'priority', 'fast': 'priority', 'fast mode': 'priority',
 }
 // "gpt-5.5 (<272K context length)": the row's short-context prices stop at 272K prompt tokens.
 const CONTEXT_MARKER = /\(\s*<\s*(\d+(?:\.\d+)?\s*[km])\s+context length\s*\)/i
@@ -58,7 +60,24 @@ export function parseOpenAIPricing(text: string): ParsedModel[] {
   assertPageText(text, PAGE)
   const tables = pageTables(text)
   const pageLongAbove = statedThreshold(tables)
-  return finishModels(withPromotions(tables.flatMap(t => modelsOf(t, pageLongAbove)), text), PAGE)
+  const standard = tables.filter(t => t.tier === undefined || t.tier === STANDARD).flatMap(t => modelsOf(t, pageLongAbove))
+  const tiered = tables.flatMap((t) => {
+    const tier = t.tier === undefined ? undefined : TIER_LABELS[t.tier]
+    return tier && tier !== STANDARD ? modelsOf(t, pageLongAbove).map(m => ({ tier, id: m.id, pricing: m.pricing as TierPricing })) : []
+  })
+  return finishModels(withPromotions(withServiceTiers(standard, tiered), text), PAGE)
+}
+
+/** Each model's Batch, Flex and Priority rows as its service-tier prices; a tier row of a model without standard prices is not used. */
+function withServiceTiers(models: ParsedModel[], tiered: { tier: ServiceTier, id: string, pricing: TierPricing }[]): ParsedModel[] {
+  const byId = new Map<string, Partial<Record<ServiceTier, TierPricing>>>()
+  for (const { tier, id, pricing } of tiered) {
+    const tiers = byId.get(id) ?? {}
+    if (tiers[tier] && JSON.stringify(tiers[tier]) !== JSON.stringify(pricing)) throw new PricingParseError(`${PAGE}: ${id} is listed twice with different ${tier} prices`)
+    tiers[tier] = pricing
+    byId.set(id, tiers)
+  }
+  return models.map(m => (byId.has(m.id) ? { ...m, pricing: { ...m.pricing, serviceTiers: byId.get(m.id) } } : m))
 }
 
 // "GPT-5.6 Sol’s promotional pricing is available at least through November 21, 2026." What the
@@ -99,7 +118,6 @@ function statedThreshold(tables: PriceTable[]): number | undefined {
 }
 
 function modelsOf(table: PriceTable, pageLongAbove: number | undefined): ParsedModel[] {
-  if (table.tier !== undefined && table.tier !== STANDARD) return []
   const roles = table.header.map(h => ROLES[headerKey(h)])
   if (roles.some(r => r === undefined) || !roles.includes('model') || !roles.includes('input')) return []
   return table.rows.flatMap((cells) => {
