@@ -149,7 +149,6 @@ export const ModelEntry = z.object({
   maxOutputTokens: z.number().int().positive().optional(),
   capabilities: ModelCapabilities.optional(),
   aliases: z.array(z.string()).default([]),
-  capabilities: ModelCapabilities.optional(),
   status: ModelStatus.default('active'),
   source: z.enum(['scraped', 'seed', 'manual']),
   /** While an admin's manual price is in force (source "manual"): the last scraped or seed price. */
