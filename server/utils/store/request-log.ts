@@ -114,6 +114,7 @@ interface RequestRow {
   reasoning_tokens: number | string
   cost_nano_usd: number | string
   estimated: number
+  unpriced: number
   latency_ms: number
   ttft_ms: number | null
   registry_version: number | string | null
@@ -146,9 +147,11 @@ function fromRow(r: RequestRow) {
     cacheWrite1hTokens: Number(r.cache_write_1h_tokens),
     completionTokens: Number(r.completion_tokens),
     reasoningTokens: Number(r.reasoning_tokens),
-    costUsd: nanoToUsd(Number(r.cost_nano_usd)),
-    costNanoUsd: Number(r.cost_nano_usd),
+    // An unpriced request's cost is unknown: null, never $0.
+    costUsd: r.unpriced ? null : nanoToUsd(Number(r.cost_nano_usd)),
+    costNanoUsd: r.unpriced ? null : Number(r.cost_nano_usd),
     estimated: Boolean(r.estimated),
+    unpriced: Boolean(r.unpriced),
     latencyMs: Number(r.latency_ms),
     ttftMs: r.ttft_ms === null ? null : Number(r.ttft_ms),
     registryVersion: r.registry_version === null ? null : Number(r.registry_version),
