@@ -1,7 +1,7 @@
 // Provider connections end to end: OpenAI-compatible servers in three behaviours (strict, no usage in
 // streams, Ollama), an Anthropic-compatible one, discovery, price sources (manual, priceAs, free),
-// unpriced models refused, two connections of one type each with its own key, a route falling back
-// across connections, and a deleted connection's model. The built gateway, strict fakes, and the
+// unpriced models refused, the Responses and Conversations APIs through a connection, two connections
+// of one type each with its own key, a route falling back across connections, and a deleted connection's model. The built gateway, strict fakes, and the
 // official openai and @anthropic-ai/sdk clients.
 import Anthropic from '@anthropic-ai/sdk'
 import OpenAI from 'openai'
@@ -250,6 +250,65 @@ describe('Ollama (no key, free model)', () => {
     expect(list.find(m => m.id === 'strict/llama3.3')).toMatchObject({ owned_by: 'strict' })
     expect(list.find(m => m.id === 'gpt-4o-mini')).toMatchObject({ owned_by: 'openai' })
     expect((await client.models.retrieve('ollama/llama3.3')).owned_by).toBe('ollama')
+  })
+})
+
+describe('the Responses and Conversations APIs through a connection', () => {
+  const chatCalls = () => ollama.requests.filter(r => r.path === '/v1/chat/completions')
+
+  it('translates a response through chat for an OpenAI-compatible server, streamed and not, and continues it', async () => {
+    const before = chatCalls().length
+    const { data: first, response } = await client.responses.create({ model: 'ollama/llama3.3', input: 'hi there', instructions: 'Be brief.' }).withResponse()
+    expect(first).toMatchObject({ object: 'response', status: 'completed', model: 'ollama/llama3.3' })
+    expect(first.output_text).toBe('echo: there hi')
+    const sent = chatCalls().slice(before)
+    expect(sent).toHaveLength(1)
+    expect(sent[0]!.body).toMatchObject({ model: 'llama3.3', messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'hi there' }] })
+    expect(sent[0]!.headers.authorization).toBeUndefined()
+    expect(await rowOf(response.headers.get('x-request-id'))).toMatchObject({ endpoint: 'responses', provider: 'ollama', model: 'ollama/llama3.3', status: 200, costNanoUsd: 0, unpriced: false })
+
+    // The gateway keeps the response and sends the server the conversation it continues.
+    const next = await client.responses.create({ model: 'ollama/llama3.3', input: 'and again', previous_response_id: first.id })
+    expect(next.output_text).toBe('echo: again and')
+    expect(chatCalls().at(-1)!.body.messages.map((m: any) => [m.role, m.content])).toEqual([['user', 'hi there'], ['assistant', 'echo: there hi'], ['user', 'and again']])
+    expect((await client.responses.retrieve(next.id)).output_text).toBe('echo: again and')
+
+    const stream = await client.responses.create({ model: 'ollama/llama3.3', input: 'stream this', stream: true })
+    const events: any[] = []
+    for await (const e of stream) events.push(e)
+    expect(events[0].type).toBe('response.created')
+    expect(events.at(-1)).toMatchObject({ type: 'response.completed', response: { status: 'completed' } })
+    expect(events.filter(e => e.type === 'response.output_text.delta').map(e => e.delta).join('')).toBe('echo: this stream')
+    expect(chatCalls().at(-1)!.body).toMatchObject({ model: 'llama3.3', stream: true })
+  })
+
+  it('keeps a conversation\'s turns for a connection\'s model, and runs a background response', async () => {
+    const conv = await client.conversations.create({ items: [{ type: 'message', role: 'user', content: 'my name is Ada' }] })
+    const res = await client.responses.create({ model: 'ollama/llama3.3', conversation: conv.id, input: 'who am i' })
+    expect(res.output_text).toBe('echo: i am who')
+    expect(chatCalls().at(-1)!.body.messages.map((m: any) => m.content)).toEqual(['my name is Ada', 'who am i'])
+    const items = (await client.conversations.items.list(conv.id, { order: 'asc' })).data
+    expect(items.map((i: any) => [i.role, i.content[0].text])).toEqual([['user', 'my name is Ada'], ['user', 'who am i'], ['assistant', 'echo: i am who']])
+
+    const queued = await client.responses.create({ model: 'ollama/llama3.3', input: 'later please', background: true })
+    expect(queued.status).toBe('queued')
+    let done = queued
+    for (let i = 0; i < 100 && (done.status === 'queued' || done.status === 'in_progress'); i++) {
+      await new Promise(r => setTimeout(r, 20))
+      done = await client.responses.retrieve(queued.id)
+    }
+    expect(done).toMatchObject({ status: 'completed', background: true })
+    expect(done.output_text).toBe('echo: please later')
+  })
+
+  it('counts input tokens where the server can (Anthropic-compatible), and refuses clearly where it cannot', async () => {
+    const counted = await client.responses.inputTokens.count({ model: 'claude-like/glm-4.6', input: 'count these four' })
+    expect(counted).toMatchObject({ object: 'response.input_tokens' })
+    expect(counted.input_tokens).toBeGreaterThan(0)
+    expect(claudeLike.requests.at(-1)).toMatchObject({ path: '/v1/messages/count_tokens', body: { model: 'glm-4.6' } })
+    const refused = await client.responses.inputTokens.count({ model: 'ollama/llama3.3', input: 'x' }).catch(e => e)
+    expect(refused).toBeInstanceOf(OpenAI.BadRequestError)
+    expect(refused.code).toBe('unsupported_model')
   })
 })
 
