@@ -10,7 +10,7 @@ import { type FakeAnthropic, startFakeAnthropic } from '../helpers/fake-anthropi
 import { type FakeOpenAI, startFakeOpenAI } from '../helpers/fake-openai'
 import { type FakeCompatible, startFakeCompatible } from '../helpers/fake-openai-compatible'
 import { registryCost } from '../helpers/fake-providers'
-import { type GatewayProcess, removeDir, startGateway } from '../helpers/gateway'
+import { type GatewayProcess, removeDir, requestRow, startGateway } from '../helpers/gateway'
 
 const weatherTool = {
   type: 'function' as const,
@@ -29,14 +29,7 @@ let client: OpenAI
 let anthropic: Anthropic
 let gatewayKey: string
 
-async function rowOf(requestId: string | null) {
-  for (let i = 0; i < 40; i++) {
-    const row = (await gw.admin('GET', '/api/admin/requests?limit=200')).body.data.find((r: any) => r.id === requestId)
-    if (row) return row
-    await new Promise(r => setTimeout(r, 50))
-  }
-  throw new Error(`no request row ${requestId}`)
-}
+const rowOf = (requestId: string | null) => requestRow(gw, requestId)
 
 async function streamed(params: Record<string, unknown>) {
   const { data: stream, response } = await client.chat.completions.create({ ...params, stream: true } as any).withResponse()
