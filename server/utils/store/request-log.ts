@@ -128,7 +128,23 @@ function costLinesOf(json: string | null): BilledLine[] {
     (multiplier === undefined ? { class: cls, tokens, usdPerMillion } : { class: cls, tokens, usdPerMillion, multiplier }))
 }
 
+/** A row's usage and what it was billed: the part of a record that pricing it again reads. */
+function billedOfRow(r: RequestRow) {
+  return {
+    promptTokens: Number(r.prompt_tokens),
+    cachedTokens: Number(r.cached_tokens),
+    cacheWriteTokens: Number(r.cache_write_tokens),
+    cacheWrite1hTokens: Number(r.cache_write_1h_tokens),
+    completionTokens: Number(r.completion_tokens),
+    reasoningTokens: Number(r.reasoning_tokens),
+    costNanoUsd: Number(r.cost_nano_usd),
+    serviceTier: r.service_tier,
+    costLines: costLinesOf(r.cost_lines),
+  }
+}
+
 function fromRow(r: RequestRow) {
+  const billed = billedOfRow(r)
   return {
     id: r.id,
     createdAt: new Date(Number(r.created_at)).toISOString(),
@@ -140,20 +156,12 @@ function fromRow(r: RequestRow) {
     stream: Boolean(r.stream),
     status: Number(r.status),
     errorCode: r.error_code,
-    promptTokens: Number(r.prompt_tokens),
-    cachedTokens: Number(r.cached_tokens),
-    cacheWriteTokens: Number(r.cache_write_tokens),
-    cacheWrite1hTokens: Number(r.cache_write_1h_tokens),
-    completionTokens: Number(r.completion_tokens),
-    reasoningTokens: Number(r.reasoning_tokens),
-    costUsd: nanoToUsd(Number(r.cost_nano_usd)),
-    costNanoUsd: Number(r.cost_nano_usd),
+    ...billed,
+    costUsd: nanoToUsd(billed.costNanoUsd),
     estimated: Boolean(r.estimated),
     latencyMs: Number(r.latency_ms),
     ttftMs: r.ttft_ms === null ? null : Number(r.ttft_ms),
     registryVersion: r.registry_version === null ? null : Number(r.registry_version),
-    serviceTier: r.service_tier,
-    costLines: costLinesOf(r.cost_lines),
   }
 }
 export type RequestLogEntry = ReturnType<typeof fromRow>
@@ -193,20 +201,7 @@ export async function listRequests(q: RequestQuery): Promise<{ data: RequestLogE
 }
 
 /** What a logged request was billed for: its usage columns and lines, for pricing it again. */
-export interface BilledRequest {
-  createdAt: number
-  provider: string
-  model: string
-  promptTokens: number
-  cachedTokens: number
-  cacheWriteTokens: number
-  cacheWrite1hTokens: number
-  completionTokens: number
-  reasoningTokens: number
-  serviceTier: string | null
-  costNanoUsd: number
-  costLines: BilledLine[]
-}
+export type BilledRequest = { createdAt: number, provider: string, model: string } & ReturnType<typeof billedOfRow>
 
 const BILLED_PAGE = 5000
 
@@ -221,20 +216,7 @@ export async function* billedRequestsBetween(from: number, to: number): AsyncGen
       WHERE model IS NOT NULL AND created_at < ? AND (created_at > ? OR (created_at = ? AND id > ?)) ORDER BY created_at, id LIMIT ?`)
       .all(to, after[0], after[0], after[1], BILLED_PAGE) as RequestRow[]
     if (!rows.length) return
-    yield rows.map(r => ({
-      createdAt: Number(r.created_at),
-      provider: r.provider ?? '',
-      model: r.model!,
-      promptTokens: Number(r.prompt_tokens),
-      cachedTokens: Number(r.cached_tokens),
-      cacheWriteTokens: Number(r.cache_write_tokens),
-      cacheWrite1hTokens: Number(r.cache_write_1h_tokens),
-      completionTokens: Number(r.completion_tokens),
-      reasoningTokens: Number(r.reasoning_tokens),
-      serviceTier: r.service_tier,
-      costNanoUsd: Number(r.cost_nano_usd),
-      costLines: costLinesOf(r.cost_lines),
-    }))
+    yield rows.map(r => ({ createdAt: Number(r.created_at), provider: r.provider ?? '', model: r.model!, ...billedOfRow(r) }))
     const last = rows.at(-1)!
     after = [Number(last.created_at), last.id]
     if (rows.length < BILLED_PAGE) return
