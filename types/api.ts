@@ -4,7 +4,7 @@ import type { adminView } from '~~/server/utils/admin/accounts'
 import type { keyView } from '~~/server/utils/admin/keys'
 import type { ConnectionTest } from '~~/server/utils/admin/provider-test'
 import type { Series } from '~~/server/utils/admin/stats'
-import type { providerStatus } from '~~/server/utils/gateway/credentials'
+import type { providerStatus } from '~~/server/utils/gateway/connections'
 import type { UpdateSummary } from '~~/server/utils/registry/update'
 import type { TaskInfo } from '~~/server/utils/tasks/catalog'
 

@@ -1,5 +1,6 @@
 // The dashboard's form schemas (zod), with the same rules the admin API applies.
 import { z } from 'zod'
+import type { ConnectionType } from '~~/server/utils/providers'
 
 const adminAccountFields = {
   email: z.email('Enter a valid email address'),
@@ -57,6 +58,19 @@ export function credentialSchema() {
   return z.object({
     apiKey: z.string().trim().min(1, 'Enter the API key').max(4096),
     baseUrl: z.union([z.literal(''), z.url({ protocol: /^https?$/, error: 'Enter an http(s) URL' })]).optional(),
+  })
+}
+
+/** The connection types the admin API takes, checked against the server's own list. */
+export const CONNECTION_TYPE_OPTIONS = ['openai-compatible', 'anthropic-compatible', 'openai', 'anthropic', 'google'] as const satisfies readonly ConnectionType[]
+
+export function connectionSchema() {
+  return z.object({
+    name: z.string().trim().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'Lowercase letters, digits and dashes, at most 40'),
+    type: z.enum(CONNECTION_TYPE_OPTIONS),
+    preset: z.string().optional(),
+    baseUrl: z.union([z.literal(''), z.url({ protocol: /^https?$/, error: 'Enter an http(s) URL' })]).optional(),
+    apiKey: z.string().trim().max(4096).optional(),
   })
 }
 

@@ -7,6 +7,7 @@ import OpenAI from 'openai'
 import { type Browser, type ConsoleMessage, chromium, type Locator, type Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { type FakeOpenAI, startFakeOpenAI } from '../helpers/fake-openai'
+import { startFakeCompatible } from '../helpers/fake-openai-compatible'
 import { type FakePricingSite, startFakePricingSite } from '../helpers/fake-pricing'
 import { type GatewayProcess, removeDir, startGateway } from '../helpers/gateway'
 
@@ -343,6 +344,36 @@ describe.skipIf(!haveChromium)('admin dashboard in a browser', { timeout: 90_000
       expect(html).not.toContain(fake.apiKey)
       expect(await page.locator('body').innerText()).not.toContain(fake.apiKey)
       await shot('providers')
+    })
+
+    it('adds a connection from a preset, tests it and discovers its models', async () => {
+      const ollama = await startFakeCompatible({ behaviour: 'ollama' })
+      try {
+        await visit('/providers', 'Providers')
+        await page.getByRole('button', { name: 'Add connection' }).click()
+        const dialog = page.getByRole('dialog')
+        await dialog.getByLabel('Name', { exact: true }).fill('local-ollama')
+        await dialog.getByLabel('Base URL', { exact: true }).fill(ollama.url)
+        await expect.poll(textOf(dialog)).toContain('http://localhost:11434/v1')
+        await shot('providers-add-connection', { dialog: true })
+        await dialog.getByRole('button', { name: 'Add connection' }).click()
+        await dialog.waitFor({ state: 'detached' })
+        const card = page.getByTestId('provider-local-ollama')
+        await expect.poll(textOf(card)).toContain('openai-compatible (ollama)')
+        await expect.poll(textOf(card)).toContain(ollama.url)
+        await card.getByRole('button', { name: 'Test connection' }).click()
+        await expect.poll(textOf(card.getByTestId('connection-test'))).toContain('HTTP 200')
+        await card.getByRole('button', { name: 'Discover models' }).click()
+        await expect.poll(textOf(card.getByTestId('discovered'))).toContain('local-ollama/llama3.3')
+        expect(ollama.requests.some(r => r.method === 'GET' && r.path === '/api/tags')).toBe(true)
+        const { body } = await gw.admin('GET', '/api/admin/providers')
+        expect(body.data.find((p: any) => p.provider === 'local-ollama')).toMatchObject({ type: 'openai-compatible', preset: 'ollama', baseUrl: ollama.url })
+        await shot('providers-connection')
+      }
+      finally {
+        await gw.admin('DELETE', '/api/admin/providers/local-ollama')
+        await ollama.close()
+      }
     })
 
     it('manages administrators and shows tasks and backups in the settings', async () => {

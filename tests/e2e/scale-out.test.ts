@@ -7,6 +7,7 @@ import OpenAI from 'openai'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type FakeAnthropic, startFakeAnthropic } from '../helpers/fake-anthropic'
 import { type FakeOpenAI, startFakeOpenAI } from '../helpers/fake-openai'
+import { type FakeCompatible, startFakeCompatible } from '../helpers/fake-openai-compatible'
 import { type FakePricingSite, startFakePricingSite } from '../helpers/fake-pricing'
 import { type GatewayProcess, removeDir, startGateway } from '../helpers/gateway'
 import { createTestDatabase, REDIS_URL, servicesAvailable, type TestDatabase, testRedisPrefix } from '../helpers/services'
@@ -17,6 +18,7 @@ if (missing) console.warn(`[scale-out] skipped: ${missing}`)
 describe.skipIf(Boolean(missing))('two instances on PostgreSQL and Redis', () => {
   let fake: FakeOpenAI
   let claude: FakeAnthropic
+  let vllm: FakeCompatible
   let site: FakePricingSite
   let db: TestDatabase
   let redis: ReturnType<typeof testRedisPrefix>
@@ -54,7 +56,7 @@ describe.skipIf(Boolean(missing))('two instances on PostgreSQL and Redis', () =>
   const ask = (gw: GatewayProcess, key: string, content = 'hello both') => client(gw, key).chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content }] })
 
   beforeAll(async () => {
-    ;[fake, claude, site, db] = await Promise.all([startFakeOpenAI(), startFakeAnthropic(), startFakePricingSite(), createTestDatabase()])
+    ;[fake, claude, site, db, vllm] = await Promise.all([startFakeOpenAI(), startFakeAnthropic(), startFakePricingSite(), createTestDatabase(), startFakeCompatible({ behaviour: 'strict', apiKey: 'sk-vllm-scale-out-0123456789' })])
     redis = testRedisPrefix()
     // Both start together: the migrations' advisory lock lets only one of them migrate.
     started = Date.now()
@@ -64,7 +66,7 @@ describe.skipIf(Boolean(missing))('two instances on PostgreSQL and Redis', () =>
   afterAll(async () => {
     await Promise.all([a?.stop(), b?.stop()])
     for (const gw of [a, b]) if (gw) removeDir(gw.dataDir)
-    await Promise.all([fake?.close(), claude?.close(), site?.close(), db?.drop(), redis?.cleanup()])
+    await Promise.all([fake?.close(), claude?.close(), vllm?.close(), site?.close(), db?.drop(), redis?.cleanup()])
   })
 
   it('accepts on one instance a key issued on the other, and keeps one request log', async () => {
@@ -158,6 +160,22 @@ describe.skipIf(Boolean(missing))('two instances on PostgreSQL and Redis', () =>
     const res = await ask(b, key.key, 'priced on b')
     const [row] = await eventually(async () => (await a.admin('GET', `/api/admin/requests?keyId=${key.id}`)).body.data, d => d.length === 1)
     expect(row.costUsd).toBeCloseTo((res.usage!.prompt_tokens * 3 + res.usage!.completion_tokens * 7) / 1e6, 15)
+  })
+
+  it('serves a connection added on one instance from the other, and forgets it there once deleted', async () => {
+    const key = (await a.admin('POST', '/api/admin/keys', { name: 'connections' })).body.key
+    expect((await a.admin('PUT', '/api/admin/providers/vllm', { type: 'openai-compatible', baseUrl: vllm.url, apiKey: vllm.apiKey })).status).toBe(200)
+    expect((await a.admin('POST', '/api/admin/providers/vllm/discover')).body.added).toEqual(['vllm/llama3.3', 'vllm/qwen3:8b'])
+    expect((await a.admin('PUT', '/api/admin/models/vllm/llama3.3', { pricing: { input: 0.5, output: 1.5 } })).status).toBe(200)
+    const onB = () => client(b, key).chat.completions.create({ model: 'vllm/llama3.3', messages: [{ role: 'user', content: 'via b' }] })
+    const res = await eventually(() => onB().catch(e => e), r => !(r instanceof Error))
+    expect(res.choices[0].message.content).toBe('echo: b via')
+    expect(vllm.requests.at(-1)!.headers.authorization).toBe(`Bearer ${vllm.apiKey}`)
+    // Its key is stored once, sealed, for both.
+    expect((await b.admin('GET', '/api/admin/providers')).body.data.find((p: any) => p.provider === 'vllm')).toMatchObject({ type: 'openai-compatible', keyHint: '6789' })
+    expect((await a.admin('DELETE', '/api/admin/providers/vllm')).status).toBe(200)
+    const gone = await eventually(() => onB().catch(e => e), r => r instanceof Error)
+    expect(gone).toMatchObject({ status: 404, code: 'model_not_found' })
   })
 
   it('runs a scheduled task once per schedule across instances', async () => {

@@ -21,7 +21,7 @@ describe.each([
     db: typeof import('../../server/utils/db')
     keys: typeof import('../../server/utils/store/keys')
     log: typeof import('../../server/utils/store/request-log')
-    creds: typeof import('../../server/utils/store/credentials')
+    conns: typeof import('../../server/utils/store/connections')
     history: typeof import('../../server/utils/registry/price-history')
     routes: typeof import('../../server/utils/store/routes')
     responses: typeof import('../../server/utils/store/responses')
@@ -45,7 +45,7 @@ describe.each([
       db: await import('../../server/utils/db'),
       keys: await import('../../server/utils/store/keys'),
       log: await import('../../server/utils/store/request-log'),
-      creds: await import('../../server/utils/store/credentials'),
+      conns: await import('../../server/utils/store/connections'),
       history: await import('../../server/utils/registry/price-history'),
       routes: await import('../../server/utils/store/routes'),
       responses: await import('../../server/utils/store/responses'),
@@ -171,7 +171,7 @@ describe.each([
 
   const request = (id: string, keyId: string, over: Partial<RequestRecord> = {}): RequestRecord => ({
     id, createdAt: Date.UTC(2026, 10, 20, 12), keyId, endpoint: 'chat', provider: 'openai', model: 'gpt-4o-mini', requestedModel: 'gpt-4o-mini', stream: false, status: 200, errorCode: null,
-    promptTokens: 100, cachedTokens: 20, cacheWriteTokens: 0, cacheWrite1hTokens: 0, completionTokens: 10, reasoningTokens: 0, costNanoUsd: 1_000_000, estimated: false, latencyMs: 50, ttftMs: 10,
+    promptTokens: 100, cachedTokens: 20, cacheWriteTokens: 0, cacheWrite1hTokens: 0, completionTokens: 10, reasoningTokens: 0, costNanoUsd: 1_000_000, estimated: false, unpriced: false, latencyMs: 50, ttftMs: 10,
     costLines: [], registryVersion: 1, serviceTier: null,
     ...over,
   })
@@ -289,14 +289,20 @@ describe.each([
     expect(await db.prepare('SELECT 1 AS one').all()).toEqual([{ one: 1 }])
   })
 
-  it.skipIf(skip)('seals provider credentials and opens them again', async () => {
-    await s.creds.saveCredential('anthropic', 'sk-ant-storage-test-key-0123456789', 'https://example.test')
+  it.skipIf(skip)('seals connection keys and credential headers, and opens them again', async () => {
+    await s.conns.saveConnection({ name: 'anthropic', type: 'anthropic', preset: null, baseUrl: 'https://example.test', apiKey: 'sk-ant-storage-test-key-0123456789', headers: {} })
+    await s.conns.saveConnection({ name: 'groq-eu', type: 'openai-compatible', preset: 'groq', baseUrl: null, apiKey: null, headers: { 'x-org': 'team-a', 'x-proxy-key': 'proxy-secret-0123456789' } })
     const handle = await s.db.database()
-    const raw = await handle.db.prepare('SELECT api_key_enc FROM provider_credentials WHERE provider = ?').get('anthropic') as { api_key_enc: string }
-    expect(raw.api_key_enc).not.toContain('sk-ant')
-    expect(await s.creds.loadCredentials()).toEqual([expect.objectContaining({ provider: 'anthropic', apiKey: 'sk-ant-storage-test-key-0123456789', keyHint: '6789', baseUrl: 'https://example.test' })])
-    expect(await s.creds.deleteCredential('anthropic')).toBe(true)
-    expect(await s.creds.deleteCredential('anthropic')).toBe(false)
+    const raw = await handle.db.prepare('SELECT api_key_enc, headers, headers_enc FROM provider_connections ORDER BY name').all() as { api_key_enc: string | null, headers: string | null, headers_enc: string | null }[]
+    expect(JSON.stringify(raw)).not.toContain('sk-ant')
+    expect(JSON.stringify(raw)).not.toContain('proxy-secret')
+    expect(raw[1]!.headers).toBe('{"x-org":"team-a"}')
+    const loaded = await s.conns.loadConnections()
+    expect(loaded.find(c => c.name === 'anthropic')).toMatchObject({ type: 'anthropic', apiKey: 'sk-ant-storage-test-key-0123456789', keyHint: '6789', baseUrl: 'https://example.test', headers: {} })
+    expect(loaded.find(c => c.name === 'groq-eu')).toMatchObject({ apiKey: null, keyHint: null, preset: 'groq', headers: { 'x-org': 'team-a', 'x-proxy-key': 'proxy-secret-0123456789' }, sealedHeaders: ['x-proxy-key'] })
+    expect(await s.conns.deleteConnection('anthropic')).toBe(true)
+    expect(await s.conns.deleteConnection('anthropic')).toBe(false)
+    expect(await s.conns.deleteConnection('groq-eu')).toBe(true)
   })
 
   it.skipIf(skip)('keeps price history and routes', async () => {

@@ -49,7 +49,7 @@ describe('alert rules', () => {
     expect(rules.map(r => r.alert).sort()).toEqual([
       'GatewayBackupMissing', 'GatewayBackupUploadFailed', 'GatewayCircuitOpen', 'GatewayHighErrorRate', 'GatewayHighLatency',
       'GatewayInstanceDown', 'GatewayKeyNearBudget', 'GatewayRateLimitedSurge', 'GatewayRegistryNeverUpdated', 'GatewayRegistryStale',
-      'GatewayUpstreamAuthFailed', 'GatewayUpstreamErrors', 'MonitoringTargetDown',
+      'GatewayUnpricedRequests', 'GatewayUpstreamAuthFailed', 'GatewayUpstreamErrors', 'MonitoringTargetDown',
     ])
   })
 

@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import OpenAI from 'openai'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type FakeOpenAI, startFakeOpenAI } from '../helpers/fake-openai'
+import { type FakeCompatible, startFakeCompatible } from '../helpers/fake-openai-compatible'
 import { type GatewayProcess, removeDir, startGateway } from '../helpers/gateway'
 import { freePort } from '../helpers/net'
 import { alertRules, dashboardExpressions, gatewayMetricNames, type PrometheusScratch, prometheusScratch, ROOT, tool } from './tools'
@@ -17,12 +18,16 @@ const TOKEN = 'metrics-token-for-prometheus'
 const prometheusBin = tool('prometheus', 'prometheus')
 
 let fake: FakeOpenAI
+let ollama: FakeCompatible
 let gw: GatewayProcess
 let budgetKeyId: string
 
 const chat = (client: OpenAI, model = 'gpt-4o-mini') => client.chat.completions.create({ model, messages: [{ role: 'user', content: 'hello metrics' }] })
 
-/** Requests that touch every series: success, stream, 404, a spent budget, a key's rate limit, an upstream failure. */
+/**
+ * Requests that touch every series: success, stream, 404, a spent budget, a key's rate limit, an
+ * upstream failure, a model served without a price (UNPRICED_MODELS=allow).
+ */
 async function sendTraffic() {
   const key = async (body: object) => (await gw.admin('POST', '/api/admin/keys', { name: 'monitoring', ...body })).body
   const client = (k: { key: string }) => new OpenAI({ apiKey: k.key, baseURL: `${gw.url}/v1`, maxRetries: 0 })
@@ -40,6 +45,10 @@ async function sendTraffic() {
   const limited = client(await key({ rpm: 1 }))
   await chat(limited)
   await chat(limited).catch(() => {})
+  // A discovered model of an Ollama connection, which nobody priced.
+  await gw.admin('PUT', '/api/admin/providers/ollama', { type: 'openai-compatible', preset: 'ollama', baseUrl: ollama.url })
+  await gw.admin('POST', '/api/admin/providers/ollama/discover')
+  await chat(plain, 'ollama/llama3.3')
   // One upstream failure opens the circuit (CIRCUIT_FAILURE_THRESHOLD=1).
   fake.faults.statuses.push({ status: 500 })
   await chat(plain).catch(() => {})
@@ -48,7 +57,7 @@ async function sendTraffic() {
 }
 
 beforeAll(async () => {
-  fake = await startFakeOpenAI()
+  ;[fake, ollama] = await Promise.all([startFakeOpenAI(), startFakeCompatible({ behaviour: 'ollama' })])
   // A registry whose prices were updated once (the shipped seed never was), so the freshness gauge has series.
   const dataDir = mkdtempSync(join(tmpdir(), 'gw-monitoring-'))
   const registry = JSON.parse(readFileSync(join(ROOT, 'data/models.json'), 'utf8'))
@@ -62,6 +71,7 @@ beforeAll(async () => {
     UPSTREAM_MAX_RETRIES: '0',
     CIRCUIT_FAILURE_THRESHOLD: '1',
     CIRCUIT_COOLDOWN_MS: '600000',
+    UNPRICED_MODELS: 'allow',
   }, { dataDir })
   await sendTraffic()
 })
@@ -69,7 +79,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await gw?.stop()
   if (gw) removeDir(gw.dataDir)
-  await fake?.close()
+  await Promise.all([fake?.close(), ollama?.close()])
 })
 
 describe('metrics used by the monitoring stack', () => {
@@ -83,6 +93,7 @@ describe('metrics used by the monitoring stack', () => {
     expect(exposed).toContain('process_start_time_seconds')
     expect(text).toMatch(new RegExp(`gateway_key_budget_used_ratio\\{key_id="${budgetKeyId}"\\} \\d`))
     expect(text).toContain('gateway_circuit_open{provider="openai",model="gpt-4o-mini"} 1')
+    expect(text).toContain('gateway_unpriced_requests_total{provider="ollama",model="ollama/llama3.3"} 1')
     expect(text).toMatch(/gateway_backup_last_success_timestamp_seconds 0\n/)
     expect(text).toMatch(/gateway_backup_upload_failures_total 0\n/)
   })

@@ -38,7 +38,7 @@ describe('estimateCostNanoUsd', () => {
     expect(estimateCostNanoUsd(claude, 3000, 100, 2, AT)).toBe(1_250_000 + 1_000_000)
     expect(estimateCostNanoUsd(claude, 3001, 100, 1, AT)).toBe(1_251_250 + 500_000)
     // A 1-hour write price (2× input) is dearer still.
-    expect(estimateCostNanoUsd({ ...claude, pricing: { ...claude.pricing, cacheWrite1h: 2 } }, 3000, 100, 1, AT)).toBe(2_000_000 + 500_000)
+    expect(estimateCostNanoUsd({ ...claude, pricing: { ...claude.pricing!, cacheWrite1h: 2 } }, 3000, 100, 1, AT)).toBe(2_000_000 + 500_000)
     const plain = { ...claude, pricing: { input: 0.15, output: 0.6 } }
     expect(estimateCostNanoUsd(plain, 300, 4096, 128, AT)).toBe(15_000 + 314_572_800)
   })

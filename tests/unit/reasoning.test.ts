@@ -32,7 +32,7 @@ function target(provider: ProviderId, model: string, over: Partial<ModelEntry> =
 }
 
 const body = (t: UpstreamTarget, req: Record<string, unknown>, maxOutputTokens?: number) => {
-  const adapter = { anthropic, google, openai }[t.provider]
+  const adapter = { anthropic, google, openai }[t.provider as ProviderId]
   return JSON.parse(adapter.chat.request(ChatCompletionRequest.parse({ model: t.model, ...req }), t, { stream: false, maxOutputTokens }).body)
 }
 const hi = [{ role: 'user', content: 'hi' }]

@@ -13,17 +13,17 @@ import { servicesAvailable } from '../helpers/services'
 const DAY = Date.UTC(2026, 10, 26)
 const record = (id: string, over: Partial<RequestRecord> = {}): RequestRecord => ({
   id, createdAt: DAY + 3_600_000, keyId: 'key_a', endpoint: 'chat', provider: 'openai', model: 'gpt-4o-mini', requestedModel: 'openai/gpt-4o-mini', stream: false, status: 200, errorCode: null,
-  promptTokens: 100, cachedTokens: 20, cacheWriteTokens: 5, cacheWrite1hTokens: 2, completionTokens: 10, reasoningTokens: 3, costNanoUsd: 250_000_000, estimated: false, latencyMs: 50, ttftMs: null,
+  promptTokens: 100, cachedTokens: 20, cacheWriteTokens: 5, cacheWrite1hTokens: 2, completionTokens: 10, reasoningTokens: 3, costNanoUsd: 250_000_000, estimated: false, unpriced: false, latencyMs: 50, ttftMs: null,
   costLines: [{ class: 'input', tokens: 75, usdPerMillion: 0.15 }], registryVersion: 3, serviceTier: null,
   ...over,
 })
 
 describe('requestLogBatch', () => {
   it('writes a request as its columns, booleans as 0 and 1', () => {
-    const [requests] = requestLogBatch([record('r1'), record('r2', { stream: true, estimated: true, status: 499, errorCode: 'client_closed_request', ttftMs: 7 })])
+    const [requests] = requestLogBatch([record('r1'), record('r2', { stream: true, estimated: true, status: 499, errorCode: 'client_closed_request', ttftMs: 7, unpriced: true })])
     expect(requests).toEqual([
-      ['r1', DAY + 3_600_000, 'key_a', 'chat', 'openai', 'gpt-4o-mini', 0, 200, null, 100, 20, 5, 10, 3, 250_000_000, 0, 50, null, 2, 'openai/gpt-4o-mini', 3, null, '[["input",75,0.15]]'],
-      ['r2', DAY + 3_600_000, 'key_a', 'chat', 'openai', 'gpt-4o-mini', 1, 499, 'client_closed_request', 100, 20, 5, 10, 3, 250_000_000, 1, 50, 7, 2, 'openai/gpt-4o-mini', 3, null, '[["input",75,0.15]]'],
+      ['r1', DAY + 3_600_000, 'key_a', 'chat', 'openai', 'gpt-4o-mini', 0, 200, null, 100, 20, 5, 10, 3, 250_000_000, 0, 50, null, 2, 'openai/gpt-4o-mini', 3, null, '[["input",75,0.15]]', 0],
+      ['r2', DAY + 3_600_000, 'key_a', 'chat', 'openai', 'gpt-4o-mini', 1, 499, 'client_closed_request', 100, 20, 5, 10, 3, 250_000_000, 1, 50, 7, 2, 'openai/gpt-4o-mini', 3, null, '[["input",75,0.15]]', 1],
     ])
   })
 
@@ -61,8 +61,8 @@ describe('requestLogBatch', () => {
 
   it('builds multi-row statements with a placeholder a value', () => {
     const count = (sql: string) => sql.split('?').length - 1
-    expect(count(insertRequestsSql(1))).toBe(23)
-    expect(count(insertRequestsSql(100))).toBe(2300)
+    expect(count(insertRequestsSql(1))).toBe(24)
+    expect(count(insertRequestsSql(100))).toBe(2400)
     expect(count(upsertRollupsSql(3))).toBe(30)
     expect(count(ADD_SPEND_SQL)).toBe(3)
     expect(REQUEST_LOG_STATEMENTS).toEqual([insertRequestsSql(1), upsertRollupsSql(1), ADD_SPEND_SQL])
@@ -123,7 +123,7 @@ describe.each<DialectName>(['sqlite', 'postgresql'])('the statements on %s', (di
     await db.prepare(insertRequestsSql(1)).run(...requestLogBatch([r])[0][0]!)
     // Named columns: a migration that adds one puts it last in the table.
     const rows = await db.prepare(`SELECT id, created_at, key_id, endpoint, provider, model, stream, status, error_code, prompt_tokens, cached_tokens,
-      cache_write_tokens, completion_tokens, reasoning_tokens, cost_nano_usd, estimated, latency_ms, ttft_ms, cache_write_1h_tokens, requested_model, registry_version, service_tier, cost_lines FROM request_log WHERE id = ?`).all('once')
+      cache_write_tokens, completion_tokens, reasoning_tokens, cost_nano_usd, estimated, latency_ms, ttft_ms, cache_write_1h_tokens, requested_model, registry_version, service_tier, cost_lines, unpriced FROM request_log WHERE id = ?`).all('once')
     expect(numbers(rows)).toEqual(requestLogBatch([r])[0])
   })
 })

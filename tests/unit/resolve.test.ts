@@ -3,7 +3,7 @@
 // and providers without a credential. The stored routes and credentials are given in place of the
 // database; the registry, routes and credentials modules are the real ones.
 import { beforeAll, describe, expect, it, vi } from 'vitest'
-import { reloadCredentials } from '../../server/utils/gateway/credentials'
+import { reloadConnections } from '../../server/utils/gateway/connections'
 import { resolveModel, resolveTargets } from '../../server/utils/gateway/resolve'
 import { reloadRoutes } from '../../server/utils/gateway/routes'
 import { adapters } from '../../server/utils/providers'
@@ -12,7 +12,12 @@ import { findModel, useRegistry } from '../../server/utils/registry/store'
 import type { StoredRoute } from '../../server/utils/store/routes'
 import { gatewayKey } from '../helpers/gateway-key'
 
-vi.mock('../../server/utils/store/credentials', () => ({ loadCredentials: async () => [] }))
+vi.mock('../../server/utils/store/connections', () => ({
+  loadConnections: async () => [
+    { name: 'local', type: 'openai-compatible', preset: null, baseUrl: 'http://local.test/v1', apiKey: null, keyHint: null, headers: { 'x-team': 'a' }, sealedHeaders: [], updatedAt: 0 },
+    { name: 'openai-eu', type: 'openai', preset: null, baseUrl: 'http://eu.test/v1', apiKey: 'sk-eu-unit', keyHint: 'unit', headers: {}, sealedHeaders: [], updatedAt: 0 },
+  ],
+}))
 vi.mock('../../server/utils/store/routes', async importOriginal => ({
   ...await importOriginal<typeof import('../../server/utils/store/routes')>(),
   listStoredRoutes: async (): Promise<StoredRoute[]> => [
@@ -33,10 +38,10 @@ vi.stubEnv('ANTHROPIC_API_KEY', 'sk-ant-unit')
 vi.stubEnv('ANTHROPIC_BASE_URL', '')
 vi.stubEnv('GEMINI_API_KEY', '')
 
-const model = (id: string, provider: ProviderId, mode: ModelEntry['mode'] = 'chat', aliases: string[] = []): ModelEntry =>
+const model = (id: string, provider: ProviderId | string, mode: ModelEntry['mode'] = 'chat', aliases: string[] = []): ModelEntry =>
   ({ id, provider, mode, pricing: { input: 1, output: 2 }, aliases, status: 'active', source: 'seed', updatedAt: '2026-11-26T00:00:00.000Z' })
 
-const MODELS = [
+const MODELS: ModelEntry[] = [
   model('gpt-x', 'openai', 'chat', ['gpt-x-latest']),
   // An alias that is another model's id: the id wins.
   model('claude-x', 'anthropic', 'chat', ['claude-latest', 'gpt-x']),
@@ -49,11 +54,17 @@ const MODELS = [
   model('claude-opus-4-6', 'anthropic'),
   model('claude-3-5-haiku-latest', 'anthropic'),
   model('gemini-2.0-flash', 'google'),
+  // A connection's models: its own price, none, another model's times two, free; one of a deleted connection.
+  model('local/m1', 'local'),
+  { ...model('local/m2', 'local'), pricing: undefined, source: 'discovered' },
+  { ...model('local/m3', 'local'), pricing: undefined, priceAs: { model: 'gpt-x', multiplier: 2 } },
+  { ...model('local/org/deep', 'local'), pricing: undefined, free: true },
+  model('gone/m', 'gone'),
 ]
 
 beforeAll(async () => {
   useRegistry({ version: 1, updatedAt: '2026-11-26T00:00:00.000Z', sources: {}, models: MODELS })
-  await Promise.all([reloadRoutes(), reloadCredentials()])
+  await Promise.all([reloadRoutes(), reloadConnections()])
 })
 
 /** provider/model of each target, in the order they would be tried. */
@@ -74,7 +85,7 @@ describe('resolveTargets', () => {
     const [r, ...rest] = resolveTargets('gpt-x', gatewayKey(), 'chat')
     expect(rest).toEqual([])
     expect(r!.adapter).toBe(adapters.openai)
-    expect(r!.target).toEqual({ provider: 'openai', model: 'gpt-x', entry: findModel('gpt-x'), baseUrl: 'http://openai.test/v1', apiKey: 'sk-openai-unit' })
+    expect(r!.target).toEqual({ provider: 'openai', model: 'gpt-x', entry: findModel('gpt-x'), baseUrl: 'http://openai.test/v1', apiKey: 'sk-openai-unit', headers: {} })
     // No base URL in the environment: the provider's own.
     expect(resolveTargets('claude-x', gatewayKey(), 'chat')[0]!.target).toMatchObject({ baseUrl: 'https://api.anthropic.com', apiKey: 'sk-ant-unit' })
   })
@@ -171,5 +182,37 @@ describe('the key\'s allow-list', () => {
 
   it('is not checked when there is no key (a route\'s own targets)', () => {
     expect(resolveModel('claude-x', null, 'chat').target.model).toBe('claude-x')
+  })
+})
+
+describe('connections', () => {
+  it('resolves a connection\'s model to its server, key and headers, and the id without the prefix', () => {
+    const [r] = resolveTargets('local/m1', gatewayKey(), 'chat')
+    expect(r!.adapter).toBe(adapters['openai-compatible'])
+    expect(r!.target).toEqual({ provider: 'local', model: 'm1', entry: findModel('local/m1'), baseUrl: 'http://local.test/v1', apiKey: '', headers: { 'x-team': 'a' } })
+    expect(resolveTargets('local/org/deep', gatewayKey(), 'chat')[0]!.target.model).toBe('org/deep')
+  })
+
+  it('prices a model as another one times its multiplier, and a free one at zero', () => {
+    expect(resolveTargets('local/m3', gatewayKey(), 'chat')[0]!.target.entry.pricing).toEqual({ input: 2, output: 4 })
+    expect(resolveTargets('local/org/deep', gatewayKey(), 'chat')[0]!.target.entry.pricing).toEqual({ input: 0, output: 0 })
+  })
+
+  it('refuses an unpriced model with a 400 saying how to price it', () => {
+    expect(failure(() => resolveTargets('local/m2', gatewayKey(), 'chat'))).toMatchObject({ status: 400, code: 'model_not_priced', message: expect.stringContaining('PUT /api/admin/models/local/m2') })
+  })
+
+  it('answers 404 for a model whose connection is gone, and for a name under a connection that it does not have', () => {
+    expect(failure(() => resolveTargets('gone/m', gatewayKey(), 'chat'))).toMatchObject({ status: 404, code: 'model_not_found' })
+    // No snapshot or other provider's model behind a connection's prefix.
+    expect(failure(() => resolveTargets('local/gpt-4.1-2025-04-14', gatewayKey(), 'chat'))).toMatchObject({ status: 404, code: 'model_not_found' })
+  })
+
+  it('serves an official provider\'s models through another connection of its type, at that provider\'s prices', () => {
+    const [r] = resolveTargets('openai-eu/gpt-x', gatewayKey(), 'chat')
+    expect(r!.adapter).toBe(adapters.openai)
+    expect(r!.target).toMatchObject({ provider: 'openai-eu', model: 'gpt-x', baseUrl: 'http://eu.test/v1', apiKey: 'sk-eu-unit' })
+    expect(r!.target.entry).toBe(findModel('gpt-x'))
+    expect(failure(() => resolveTargets('openai-eu/claude-x', gatewayKey(), 'chat'))).toMatchObject({ status: 404 })
   })
 })

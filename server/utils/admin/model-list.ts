@@ -5,7 +5,7 @@
 // credentials itself).
 import { consola } from 'consola'
 import { errorMessage } from '../core/error-message'
-import { providerAccess } from '../gateway/credentials'
+import { providerAccess } from '../gateway/connections'
 import { adapters } from '../providers'
 import type { ModelLimits } from '../registry/merge'
 import type { ProviderId } from '../registry/schema'
@@ -25,7 +25,7 @@ const positive = (n: number | null | undefined) => (typeof n === 'number' && Num
 async function listPage<T>(provider: 'anthropic' | 'google'): Promise<T | undefined> {
   const access = providerAccess(provider)
   if (!access) return undefined
-  const { url, headers } = adapters[provider]!.api.models(access, PAGE_SIZE)
+  const { url, headers } = adapters[provider].api.models(access, PAGE_SIZE)
   // The request carries the credential: a redirect (to another origin or not) is refused, never followed.
   const res = await fetch(url, { headers, redirect: 'manual', signal: AbortSignal.timeout(TIMEOUT_MS) })
   if (res.status >= 300 && res.status < 400) throw new Error(`the model list answered with a redirect (HTTP ${res.status}); not followed`)

@@ -1,9 +1,8 @@
 // "Test connection": one cheap authenticated GET (the provider's model list) with the credential the
 // gateway would use. The result tells whether the provider accepted it; nothing of the key or of the
 // provider's answer is passed on.
-import type { ProviderAccess } from '../gateway/credentials'
-import { adapters } from '../providers'
-import type { ProviderId } from '../registry/schema'
+import type { ProviderAccess } from '../gateway/connections'
+import { adapterFor } from '../providers'
 
 const TIMEOUT_MS = 10_000
 
@@ -16,7 +15,7 @@ function statusMessage(status: number): string {
 }
 
 export interface ConnectionTest {
-  provider: ProviderId
+  provider: string
   ok: boolean
   /** The provider's HTTP status; null when it could not be reached. */
   status: number | null
@@ -25,7 +24,7 @@ export interface ConnectionTest {
 }
 
 export async function testConnection(access: ProviderAccess): Promise<ConnectionTest> {
-  const { url, headers } = adapters[access.provider]!.api.models(access, 1)
+  const { url, headers } = adapterFor(access.type)!.api.models(access, 1)
   const started = performance.now()
   const elapsed = () => Math.round(performance.now() - started)
   try {

@@ -7,7 +7,7 @@ import { issueSetupToken } from '../admin/setup'
 import { database } from '../db'
 import { forgetKey } from '../gateway/auth'
 import { drainJobs, stopJob } from '../gateway/background'
-import { reloadCredentials } from '../gateway/credentials'
+import { reloadConnections } from '../gateway/connections'
 import { reloadRoutes } from '../gateway/routes'
 import { closeUpstreamPool } from '../gateway/upstream'
 import { loadRegistry, registryStorage } from '../registry/store'
@@ -31,12 +31,12 @@ export function startGateway(): Promise<void> {
     // Tells `npm run restore` that a gateway is using this DATA_DIR.
     writeFileSync(pidFile(), String(process.pid))
     const registry = await loadRegistry()
-    await reloadCredentials()
+    await reloadConnections()
     await reloadRoutes()
     // Other instances' changes (through Redis when REDIS_URL is set).
     await onBroadcast('keys', forgetKey)
     await onBroadcast('routes', reloadRoutes)
-    await onBroadcast('credentials', reloadCredentials)
+    await onBroadcast('credentials', reloadConnections)
     await onBroadcast('registry', loadRegistry)
     await onBroadcast('responses-cancel', id => stopJob(id, 'cancelled'))
     consola.info(`[gateway] data in ${config().dataDir}; ${registry.models.length} models in the registry`)

@@ -41,6 +41,7 @@ const EnvSchema = z.object({
   CIRCUIT_FAILURE_THRESHOLD: int(5),
   CIRCUIT_COOLDOWN_MS: int(30_000),
   ROUTES_FILE: optional,
+  UNPRICED_MODELS: z.preprocess(blankToUndefined, z.enum(['refuse', 'allow']).default('refuse')),
   LOG_LEVEL: z.enum(['silent', 'error', 'warn', 'info', 'debug']).catch('info').default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty']).optional().catch(undefined),
   RATE_LIMIT_PER_MINUTE: int(100),
@@ -112,6 +113,8 @@ function loadConfig(env: NodeJS.ProcessEnv) {
     circuitFailureThreshold: Math.max(1, e.CIRCUIT_FAILURE_THRESHOLD),
     circuitCooldownMs: e.CIRCUIT_COOLDOWN_MS,
     routesFile: e.ROUTES_FILE ? resolve(e.ROUTES_FILE) : undefined,
+    /** 'allow': serve models without a price, logged with an unknown cost and counted; 'refuse' (default): a 400 naming the model. */
+    unpricedModels: e.UNPRICED_MODELS,
     logLevel: e.LOG_LEVEL,
     /** JSON lines in production; readable lines in development unless LOG_FORMAT says otherwise. */
     logFormat: e.LOG_FORMAT ?? (process.env.NODE_ENV === 'development' ? 'pretty' : 'json'),

@@ -188,6 +188,34 @@ export const migrations: Migration[] = [
     ],
   },
   {
+    version: 10,
+    name: 'provider_connections',
+    // Providers become named connections of a type (several per type); the three official
+    // credentials move over as connections named after their type, their sealed keys as they are.
+    statements: d => [
+      `CREATE TABLE provider_connections (
+        name TEXT PRIMARY KEY,
+        type TEXT NOT NULL,
+        preset TEXT,
+        base_url TEXT,
+        api_key_enc TEXT,
+        key_hint TEXT,
+        headers TEXT,
+        headers_enc TEXT,
+        updated_at ${d.bigint} NOT NULL
+      )`,
+      `INSERT INTO provider_connections (name, type, base_url, api_key_enc, key_hint, updated_at)
+        SELECT provider, provider, base_url, api_key_enc, key_hint, updated_at FROM provider_credentials`,
+      'DROP TABLE provider_credentials',
+    ],
+  },
+  {
+    version: 11,
+    name: 'unpriced_requests',
+    // Requests served for a model without a price (UNPRICED_MODELS=allow): their cost is unknown, not $0.
+    statements: () => ['ALTER TABLE request_log ADD COLUMN unpriced INTEGER NOT NULL DEFAULT 0'],
+  },
+  {
     version: 12,
     name: 'request_cost_audit',
     // What each charge was computed from: the registry version, the tier that served, and the bill's

@@ -17,8 +17,9 @@ import { type BackgroundJob, startJob } from '../gateway/background'
 import { ClientClosedError } from '../gateway/client-close'
 import type { AuthenticatedContext } from '../gateway/context'
 import { capForTarget, type Dispatched, dispatchToTarget, reserveForTarget } from '../gateway/dispatch'
-import { finishCutShort, finishRequest } from '../gateway/meter'
-import { upstreamAnswer } from '../gateway/request'
+import { answeredText } from '../gateway/estimate'
+import { finishEstimated, finishRequest } from '../gateway/meter'
+import { reportedUsage, upstreamAnswer } from '../gateway/request'
 import { sendJsonText } from '../gateway/respond'
 import { chatCompletionToResponse, type ResponseShell, type ResponseStatus, responseObject } from '../inbound/openai-responses/from-chat'
 import { conversationEntry, conversationIdOf, type Item, itemId } from '../inbound/openai-responses/items'
@@ -68,11 +69,15 @@ export async function startBackgroundResponse(event: H3Event, ctx: Authenticated
 const stateOf = (shell: ResponseShell, status: ResponseStatus, extra: Record<string, unknown> = {}) =>
   responseObject(shell, status, [], undefined, { background: true, ...extra })
 
-/** The upstream answer as the background response it ends, its usage, and the failure it reports. */
-function finalResponse(dispatched: Dispatched, text: string, shell: ResponseShell): { response: Record<string, unknown>, usage: TokenUsage, failure?: AnswerFailure } {
+/**
+ * The upstream answer as the background response it ends, its usage (none when a compatible server
+ * reported none: then the chat completion it was translated from is counted), and the failure it reports.
+ */
+function finalResponse(dispatched: Dispatched, text: string, shell: ResponseShell): { response: Record<string, unknown>, usage?: TokenUsage, chatCompletion?: string, failure?: AnswerFailure } {
   if (!isNative(dispatched)) {
-    const { response, usage } = chatCompletionToResponse(dispatched.adapter.chat.response(text, dispatched.target).body, shell)
-    return { response: { ...response, background: true }, usage }
+    const answer = dispatched.adapter.chat.response(text, dispatched.target)
+    const { response } = chatCompletionToResponse(answer.body, shell)
+    return { response: { ...response, background: true }, usage: reportedUsage(answer), chatCompletion: answer.body }
   }
   // OpenAI answered an ordinary call: the response is the gateway's, under the id it was queued with.
   const answer = JSON.parse(text)
@@ -94,14 +99,17 @@ async function runBackground(job: BackgroundJob, ctx: AuthenticatedContext, call
     // Cancelled already (by a cancel that came before this run was known here): nothing is called.
     if (!await write(stateOf(shell, 'in_progress'))) job.stop('cancelled')
     const dispatched = await dispatchToTarget(ctx, call.candidates, call.demand, call.build, job.close)
-    const { response, usage, failure } = finalResponse(dispatched, await upstreamAnswer(ctx, dispatched.upstream), shell)
+    const { response, usage, chatCompletion, failure } = finalResponse(dispatched, await upstreamAnswer(ctx, dispatched.upstream), shell)
     const kept = await write(response)
     if (kept && call.conversation) {
       const items = [...call.input, ...(response.output as Item[] | undefined ?? [])].map(conversationEntry)
       await commit(appendWrite(ctx.key.id, call.conversation.id, items, Date.now()))
     }
     // The provider did the work even when it was cancelled a moment before it ended: it is billed.
-    finishRequest(ctx, kept ? failure?.status ?? 200 : 499, usage, { errorCode: kept ? failure?.code : 'cancelled' })
+    const status = kept ? failure?.status ?? 200 : 499
+    const errorCode = kept ? failure?.code ?? null : 'cancelled'
+    if (usage) finishRequest(ctx, status, usage, { errorCode })
+    else await finishEstimated(ctx, status, errorCode, undefined, answeredText(chatCompletion ?? ''))
   }
   catch (error) {
     const err = toGatewayError(error)
@@ -114,7 +122,7 @@ async function runBackground(job: BackgroundJob, ctx: AuthenticatedContext, call
       })
     }
     const code = reason === 'shutdown' ? 'server_shutdown' : reason ?? err.code
-    if (err instanceof ClientClosedError && err.providerBusy) await finishCutShort(ctx, 499, code)
+    if (err instanceof ClientClosedError && err.providerBusy) await finishEstimated(ctx, 499, code)
     else finishRequest(ctx, reason ? 499 : err.status, undefined, { errorCode: code })
   }
 }

@@ -9,7 +9,7 @@ import type { AuthenticatedContext } from '../gateway/context'
 import { dispatchToTarget } from '../gateway/dispatch'
 import { fitChatRequest, sendWarnings } from '../gateway/fit-target'
 import { pipeStream } from '../gateway/pipe-stream'
-import { runGatewayRequest, sendCompletion, upstreamAnswer } from '../gateway/request'
+import { reportedUsage, runGatewayRequest, sendCompletion, upstreamAnswer } from '../gateway/request'
 import { resolveTargets } from '../gateway/resolve'
 import { openaiChunks } from '../gateway/stream-output'
 import { openaiServedTier } from '../providers/openai/usage'
@@ -26,7 +26,7 @@ async function chatCompletions(event: H3Event, ctx: AuthenticatedContext): Promi
     { promptChars: size, maxOutputTokens: req.max_completion_tokens ?? req.max_tokens, choices: req.n ?? 1, serviceTier: openaiServedTier(req.service_tier) },
     (c, maxOutputTokens) => {
       warnings = []
-      const fitted = c.target.provider === 'openai' ? req : fitChatRequest(req, c.target.entry, warnings)
+      const fitted = c.adapter.type === 'openai' ? req : fitChatRequest(req, c.target.entry, warnings)
       return c.adapter.chat.request(fitted, c.target, { stream: ctx.stream, maxOutputTokens, raw })
     },
     new ClientClose(event.node.res),
@@ -34,7 +34,7 @@ async function chatCompletions(event: H3Event, ctx: AuthenticatedContext): Promi
   sendWarnings(event, warnings)
   if (!ctx.stream) {
     const result = adapter.chat.response(await upstreamAnswer(ctx, upstream), target)
-    sendCompletion(event, ctx, result.body, result.usage)
+    await sendCompletion(event, ctx, result.body, reportedUsage(result))
     return
   }
   const translator = adapter.chat.stream(target, {

@@ -7,7 +7,7 @@ import { readJsonBody } from '../gateway/body'
 import { ClientClose } from '../gateway/client-close'
 import type { AuthenticatedContext } from '../gateway/context'
 import { dispatchToTarget } from '../gateway/dispatch'
-import { runGatewayRequest, sendCompletion, upstreamAnswer } from '../gateway/request'
+import { reportedUsage, runGatewayRequest, sendCompletion, upstreamAnswer } from '../gateway/request'
 import { resolveTargets } from '../gateway/resolve'
 
 async function embeddings(event: H3Event, ctx: AuthenticatedContext): Promise<void> {
@@ -26,7 +26,7 @@ async function embeddings(event: H3Event, ctx: AuthenticatedContext): Promise<vo
     new ClientClose(event.node.res),
   )
   const result = adapter.embeddings!.response(await upstreamAnswer(ctx, upstream), target, req)
-  sendCompletion(event, ctx, result.body, result.usage)
+  await sendCompletion(event, ctx, result.body, reportedUsage(result))
 }
 
 export const handleEmbeddings = (event: H3Event): Promise<void> => runGatewayRequest(event, 'embeddings', embeddings)

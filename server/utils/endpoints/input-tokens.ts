@@ -19,7 +19,7 @@ async function inputTokens(event: H3Event, ctx: AuthenticatedContext): Promise<v
   const dispatched = await dispatchToTarget(ctx, call.candidates, call.demand, call.build, new ClientClose(event.node.res))
   const text = await upstreamAnswer(ctx, dispatched.upstream)
   const count = isNative(dispatched) ? JSON.parse(text).input_tokens : dispatched.adapter.countTokens!.response(text)
-  sendCompletion(event, ctx, JSON.stringify({ object: 'response.input_tokens', input_tokens: count }), ZERO_USAGE)
+  await sendCompletion(event, ctx, JSON.stringify({ object: 'response.input_tokens', input_tokens: count }), ZERO_USAGE)
 }
 
 export const handleInputTokens = (event: H3Event): Promise<void> => runGatewayRequest(event, 'responses', inputTokens)

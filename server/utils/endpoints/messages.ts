@@ -10,7 +10,7 @@ import type { AuthenticatedContext } from '../gateway/context'
 import { dispatchToTarget } from '../gateway/dispatch'
 import { fitChatRequest, sendWarnings } from '../gateway/fit-target'
 import { pipeStream } from '../gateway/pipe-stream'
-import { runGatewayRequest, sendCompletion, upstreamAnswer } from '../gateway/request'
+import { reportedUsage, runGatewayRequest, sendCompletion, upstreamAnswer } from '../gateway/request'
 import { type ResolvedModel, resolveTargets } from '../gateway/resolve'
 import { sendAnthropicError } from '../gateway/respond'
 import { anthropicFromChunks, anthropicNative } from '../gateway/stream-output'
@@ -18,7 +18,8 @@ import { chatCompletionToMessage } from '../inbound/anthropic/from-openai'
 import { nativeMessagesRequest, nativeResponseUsage } from '../inbound/anthropic/native'
 import { messagesToChatRequest } from '../inbound/anthropic/to-openai'
 
-const isNative = (c: ResolvedModel) => c.target.provider === 'anthropic'
+/** Anthropic and servers that speak its Messages API get the request as sent. */
+const isNative = (c: ResolvedModel) => c.adapter.type === 'anthropic' || c.adapter.type === 'anthropic-compatible'
 
 async function messages(event: H3Event, ctx: AuthenticatedContext): Promise<void> {
   const { body: req, size } = await readJsonBody(event, MessagesRequest, 'v1')
@@ -50,11 +51,11 @@ async function messages(event: H3Event, ctx: AuthenticatedContext): Promise<void
   }
   const text = await upstreamAnswer(ctx, upstream)
   if (native) {
-    sendCompletion(event, ctx, text, nativeResponseUsage(text))
+    await sendCompletion(event, ctx, text, nativeResponseUsage(text))
     return
   }
   const result = adapter.chat.response(text, target)
-  sendCompletion(event, ctx, JSON.stringify(chatCompletionToMessage(result.body, req.model, target.provider)), result.usage)
+  await sendCompletion(event, ctx, JSON.stringify(chatCompletionToMessage(result.body, req.model, target.provider)), reportedUsage(result), { chatCompletion: result.body })
 }
 
 export const handleMessages = (event: H3Event): Promise<void> => runGatewayRequest(event, 'messages', messages, sendAnthropicError)

@@ -3,7 +3,7 @@ import type { H3Event } from 'h3'
 import { currentRegistry, findModel } from '../registry/store'
 import type { ModelEntry } from '../registry/schema'
 import { authenticate } from '../gateway/auth'
-import { providerAccess } from '../gateway/credentials'
+import { providerAccess } from '../gateway/connections'
 import { GatewayError } from '../core/errors'
 import { sendFailure, sendJsonText } from '../gateway/respond'
 

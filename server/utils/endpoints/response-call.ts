@@ -20,7 +20,8 @@ import { type Conversation, itemsOfConversation } from '../store/conversations'
 import { findItems, loadResponse, responseChain } from '../store/responses'
 import { ownConversation } from './conversations'
 
-export const isNative = (c: ResolvedModel) => c.target.provider === 'openai'
+/** OpenAI connections get the Responses API natively; every other type is translated through chat. */
+export const isNative = (c: ResolvedModel) => c.adapter.type === 'openai'
 
 /**
  * The input with each `item_reference` to an item the gateway keeps (of a response of this key)
@@ -67,11 +68,10 @@ export async function prepareCall(ctx: AuthenticatedContext, req: ResponsesReque
     : conversation ? await itemsOfConversation(conversation.id) : []
   const historyChars = history.length ? JSON.stringify(history).length : 0
   const input = await withReferencedItems(keyId, inputItems(req.input))
-  // OpenAI looks the previous response up itself when it holds it; otherwise it is sent the history.
-  const openaiHolds = previous?.provider === 'openai' && previous.upstreamStored
+  // OpenAI looks the previous response up itself when the connection called holds it; otherwise it is sent the history.
+  const historyFor = (c: ResolvedModel) => (conversation || (previous && !(previous.upstreamStored && previous.provider === c.target.provider)) ? history : undefined)
   let chatRequest: ChatCompletionRequest | undefined
   ctx.promptText = () => JSON.stringify([req.instructions ?? '', history, input])
-  const sentHistory = conversation || (previous && !openaiHolds) ? history : undefined
   const warnings: string[] = []
   const chat = (c: ResolvedModel) => fitChatRequest(chatRequest ??= responsesToChatRequest(req, [...history, ...input]), c.target.entry, warnings)
   const include = (c: ResolvedModel) => {
@@ -81,14 +81,14 @@ export async function prepareCall(ctx: AuthenticatedContext, req: ResponsesReque
   const build: BuildRequest = purpose === 'count'
     ? (c) => {
         const fitted = include(c)
-        if (isNative(c)) return nativeInputTokensRequest(req, c.target, { include: fitted, raw, history: sentHistory })
+        if (isNative(c)) return nativeInputTokensRequest(req, c.target, { include: fitted, raw, history: historyFor(c) })
         if (!c.adapter.countTokens) throw badRequest(`Counting input tokens is not supported for ${c.target.provider} models.`, 'model', 'unsupported_model')
         return c.adapter.countTokens.request(chat(c), c.target)
       }
     : (c, maxOutputTokens) => {
         const fitted = include(c)
         return isNative(c)
-          ? nativeResponsesRequest(req, c.target, { maxOutputTokens, include: fitted, raw, history: sentHistory })
+          ? nativeResponsesRequest(req, c.target, { maxOutputTokens, include: fitted, raw, history: historyFor(c) })
           : c.adapter.chat.request(chat(c), c.target, { stream: req.stream === true, maxOutputTokens })
       }
   return {

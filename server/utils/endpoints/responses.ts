@@ -19,7 +19,7 @@ import type { AuthenticatedContext } from '../gateway/context'
 import { dispatchToTarget } from '../gateway/dispatch'
 import { sendWarnings } from '../gateway/fit-target'
 import { pipeStream } from '../gateway/pipe-stream'
-import { runGatewayRequest, sendCompletion, upstreamAnswer } from '../gateway/request'
+import { reportedUsage, runGatewayRequest, sendCompletion, upstreamAnswer } from '../gateway/request'
 import { type KeepResponse, responsesFromChunks, responsesNative } from '../gateway/stream-output'
 import { chatCompletionToResponse, type ResponseShell } from '../inbound/openai-responses/from-chat'
 import { conversationEntry, itemId } from '../inbound/openai-responses/items'
@@ -83,20 +83,20 @@ async function responses(event: H3Event, ctx: AuthenticatedContext): Promise<voi
   const text = await upstreamAnswer(ctx, upstream)
   if (native && req.store === false && !conversation) {
     // Nothing to keep: only the usage is read, as for a chat completion.
-    sendCompletion(event, ctx, text, responsesBodyUsage(text))
+    await sendCompletion(event, ctx, text, responsesBodyUsage(text))
     return
   }
   if (native) {
     const response = taggedResponse(JSON.parse(text), tag)
     await keep(response)
     const { usage, failure } = nativeAnswerOutcome(response)
-    sendCompletion(event, ctx, tag ? JSON.stringify(response) : text, usage, failure)
+    await sendCompletion(event, ctx, tag ? JSON.stringify(response) : text, usage, { failure })
     return
   }
   const result = adapter.chat.response(text, target)
   const { response } = chatCompletionToResponse(result.body, shell)
   await keep(response)
-  sendCompletion(event, ctx, JSON.stringify(response), result.usage)
+  await sendCompletion(event, ctx, JSON.stringify(response), reportedUsage(result), { chatCompletion: result.body })
 }
 
 export const handleCreateResponse = (event: H3Event): Promise<void> => runGatewayRequest(event, 'responses', responses)

@@ -49,7 +49,7 @@ export const handleGetResponse = (event: H3Event, id: string) => answer(event, a
 export const handleDeleteResponse = (event: H3Event, id: string) => answer(event, async (keyId) => {
   const { provider, upstreamStored } = await stored(keyId, id)
   if (!await deleteResponse(keyId, id)) throw notFound(id)
-  if (provider === 'openai' && upstreamStored) await deleteAtOpenAI(id)
+  if (upstreamStored) await deleteAtOpenAI(provider, id)
   return { json: { id, object: 'response', deleted: true } }
 })
 

@@ -26,6 +26,8 @@ export function completionCap(entry: ModelEntry, requested: number | null | unde
  * geography it asked for (Anthropic's `inference_geo: "us"`).
  */
 export function estimateCostNanoUsd(entry: ModelEntry, promptChars: number, cap: number, choices: number, at: number, asked: { tier?: ServiceTier, geo?: string } = {}): number {
+  // An unpriced model (served with UNPRICED_MODELS=allow) reserves nothing: its cost is unknown.
+  if (!entry.pricing) return 0
   const promptTokens = Math.ceil(promptChars / PROMPT_CHARS_PER_TOKEN)
   const prices = pricesFor(entry.pricing, promptTokens, at, asked.tier)
   const multiplier = (asked.geo && entry.pricing.geoMultipliers?.[asked.geo]) || 1

@@ -1,7 +1,7 @@
 // The state of one /v1 request from its start to its metering: which key, which provider and model
 // answered, timings, the budget it holds and the request-log row it ended with. The request framework
 // hands each endpoint an AuthenticatedContext, whose key is known.
-import type { ModelEntry, ProviderId } from '../registry/schema'
+import type { ModelEntry } from '../registry/schema'
 import type { GatewayKey } from '../store/keys'
 import type { RequestRecord } from '../store/request-record'
 
@@ -12,7 +12,8 @@ export interface RequestContext {
   stream: boolean
   /** Set once the request authenticated; a request that failed before has none and is not metered. */
   key?: GatewayKey
-  provider?: ProviderId
+  /** The connection that answered (or was tried last). */
+  provider?: string
   entry?: ModelEntry
   /** The version of the registry `entry` was taken from. */
   registryVersion?: number

@@ -16,6 +16,7 @@ import type { AuthenticatedContext } from './context'
 import type { ResolvedModel } from './resolve'
 import { callWithRetries } from './retry'
 import type { UpstreamResponse } from './upstream'
+import { rememberUnsupportedField, unsupportedFields } from './unsupported-fields'
 
 export interface Dispatched extends ResolvedModel {
   upstream: UpstreamResponse
@@ -37,6 +38,9 @@ export interface Demand {
 
 /** Builds a target's upstream request with the completion cap decided for the call (undefined: send none). */
 export type BuildRequest = (c: ResolvedModel, maxOutputTokens: number | undefined) => UpstreamRequest
+
+/** Fields one request may learn a server refuses (each learned once per connection, then remembered). */
+const MAX_FIELDS_LEARNED = 5
 
 /** Failures another provider might not have: worth a fallback, and counted by the circuit. */
 const providerSide = (e: GatewayError) => e.status !== 499 && (e.status >= 500 || e.status === 429)
@@ -74,18 +78,30 @@ export async function dispatchToTarget(
     ctx.registryVersion = currentRegistry()?.version
     ctx.requestedModel = c.requestedModel
     const cap = capForTarget(ctx, c, demand)
-    const request = build(c, cap)
+    c.target.omitFields = unsupportedFields(provider)
+    let request = build(c, cap)
     await reserveForTarget(ctx, c, demand, cap)
-    try {
-      const upstream = await callWithRetries(c.adapter, request, client)
-      recordSuccess(provider, model)
-      return { ...c, upstream }
-    }
-    catch (error) {
-      const err = toGatewayError(error)
-      if (!providerSide(err)) throw err
-      recordFailure(provider, model)
-      lastError = err
+    for (let learned = 0; ; learned++) {
+      try {
+        const upstream = await callWithRetries(c.adapter, request, client)
+        recordSuccess(provider, model)
+        return { ...c, upstream }
+      }
+      catch (error) {
+        const err = toGatewayError(error)
+        // A compatible server refused a field it does not know: never send it there again, and retry without it.
+        const refused = err.status === 400 && learned < MAX_FIELDS_LEARNED ? c.adapter.unsupportedField?.(err.message, request.body) : undefined
+        if (refused) {
+          rememberUnsupportedField(provider, refused)
+          c.target.omitFields = unsupportedFields(provider)
+          request = build(c, cap)
+          continue
+        }
+        if (!providerSide(err)) throw err
+        recordFailure(provider, model)
+        lastError = err
+        break
+      }
     }
   }
   throw lastError ?? new GatewayError(503, 'Every target of this model is failing; try again shortly.', 'service_unavailable', 'no_target_available')

@@ -27,9 +27,22 @@ export function streamedText(sse: string): string {
   return text
 }
 
-/** Usage for a request cut short: what the provider reported, topped up by counting. */
-export async function estimateUsage(known: TokenUsage | undefined, promptText: string, streamed: string): Promise<TokenUsage> {
-  const completion = await countTokens(streamedText(streamed))
+/** The text and tool arguments of a chat completion's choices (an answer that came without usage). */
+export function answeredText(chatCompletion: string): string {
+  let text = ''
+  try {
+    for (const choice of JSON.parse(chatCompletion).choices ?? []) {
+      text += choice.message?.content ?? ''
+      for (const call of choice.message?.tool_calls ?? []) text += call.function?.arguments ?? ''
+    }
+  }
+  catch { /* not JSON: nothing to count */ }
+  return text
+}
+
+/** Usage for a request the provider did not (fully) report: what it reported, topped up by counting. */
+export async function estimateUsage(known: TokenUsage | undefined, promptText: string, completionText: string): Promise<TokenUsage> {
+  const completion = await countTokens(completionText)
   return {
     promptTokens: known?.promptTokens || await countTokens(promptText),
     cachedTokens: known?.cachedTokens ?? 0,

@@ -16,7 +16,9 @@ export function markFirstByte(ctx: RequestContext): void {
 export function finishRequest(ctx: RequestContext, status: number, usage: TokenUsage = ZERO_USAGE, opts: { errorCode?: string | null, estimated?: boolean } = {}): void {
   if (ctx.record || !ctx.key) return
   countTokens(ctx.key, usage.promptTokens + usage.completionTokens)
-  const lines = ctx.entry ? costLines(ctx.entry.pricing, usage, ctx.startedAt) : []
+  // A model served without a price (UNPRICED_MODELS=allow) has an unknown cost, flagged, never a silent $0.
+  const unpriced = Boolean(ctx.entry && !ctx.entry.pricing)
+  const lines = ctx.entry?.pricing ? costLines(ctx.entry.pricing, usage, ctx.startedAt) : []
   const cost = linesNanoUsd(lines)
   ctx.record = {
     id: ctx.id,
@@ -39,6 +41,7 @@ export function finishRequest(ctx: RequestContext, status: number, usage: TokenU
     costLines: lines,
     registryVersion: ctx.entry ? ctx.registryVersion ?? null : null,
     serviceTier: usage.serviceTier ?? null,
+    unpriced,
     estimated: opts.estimated ?? false,
     latencyMs: Date.now() - ctx.startedAt,
     ttftMs: ctx.ttftMs,
@@ -50,10 +53,11 @@ export function finishRequest(ctx: RequestContext, status: number, usage: TokenU
 }
 
 /**
- * Meters a request its client cut short while a provider was working on it: the usage the provider
- * reported so far, topped up by counting the prompt and what was streamed, flagged as estimated.
+ * Meters a request whose usage the provider did not (fully) report: cut short by its client while the
+ * provider was working on it, or a stream from a server that sends no usage. The usage reported so
+ * far is topped up by counting the prompt and what was streamed, flagged as estimated.
  */
-export async function finishCutShort(ctx: RequestContext, status: number, errorCode: string | null, known?: TokenUsage, streamed = ''): Promise<void> {
-  const usage = await estimateUsage(known, ctx.promptText?.() ?? '', streamed)
+export async function finishEstimated(ctx: RequestContext, status: number, errorCode: string | null, known?: TokenUsage, completionText = ''): Promise<void> {
+  const usage = await estimateUsage(known, ctx.promptText?.() ?? '', completionText)
   finishRequest(ctx, status, usage, { errorCode, estimated: true })
 }

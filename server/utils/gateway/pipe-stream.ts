@@ -5,7 +5,8 @@ import type { H3Event } from 'h3'
 import { StreamFailure } from '../providers/types'
 import { ZERO_USAGE } from '../registry/cost'
 import type { RequestContext } from './context'
-import { finishCutShort, finishRequest, markFirstByte } from './meter'
+import { streamedText } from './estimate'
+import { finishEstimated, finishRequest, markFirstByte } from './meter'
 import { gatewayHeaders, startEventStream, writeEvents } from './respond'
 import type { StreamOutput } from './stream-output'
 import { failureError, type UpstreamResponse, upstreamTransportError } from './upstream'
@@ -54,6 +55,8 @@ export async function pipeStream(event: H3Event, ctx: RequestContext, upstream: 
   finally {
     if (!res.writableEnded) res.end()
   }
-  if (status === 499) await finishCutShort(ctx, status, errorCode, output.usage(), sent.join(''))
-  else finishRequest(ctx, status, output.usage() ?? ZERO_USAGE, { errorCode })
+  const usage = output.usage()
+  // A finished stream without usage came from a server that sends none (some compatible ones): counted.
+  if (status === 499 || (status === 200 && !usage)) await finishEstimated(ctx, status, errorCode, usage, streamedText(sent.join('')))
+  else finishRequest(ctx, status, usage ?? ZERO_USAGE, { errorCode })
 }

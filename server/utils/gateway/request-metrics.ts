@@ -44,6 +44,7 @@ function addCost(provider: string, model: string, nano: number): void {
   else costNanoByModel.set(k, { provider, model, nano })
 }
 const upstreamErrors = new Counter({ name: 'gateway_upstream_errors_total', help: 'Failed upstream calls, by provider and gateway error code', labelNames: ['provider', 'code'], registers })
+const unpriced = new Counter({ name: 'gateway_unpriced_requests_total', help: 'Requests served for a model without a price (UNPRICED_MODELS=allow): cost unknown', labelNames: ['provider', 'model'], registers })
 const rateLimited = new Counter({ name: 'gateway_rate_limited_total', help: 'Requests refused by a limit, by scope (ip, key, budget)', labelNames: ['scope'], registers })
 
 const UPSTREAM_CODES = new Set(['upstream_error', 'upstream_auth_failed', 'upstream_unreachable', 'upstream_timeout', 'upstream_overloaded', 'upstream_rate_limited'])
@@ -58,6 +59,7 @@ export function observeRequest(r: RequestRecord): void {
   if (r.cachedTokens) tokens.inc({ provider, model, type: 'cached' }, r.cachedTokens)
   if (r.completionTokens) tokens.inc({ provider, model, type: 'completion' }, r.completionTokens)
   if (r.costNanoUsd) addCost(provider, model, r.costNanoUsd)
+  if (r.unpriced) unpriced.inc({ provider, model })
   if (r.errorCode && UPSTREAM_CODES.has(r.errorCode)) upstreamErrors.inc({ provider, code: r.errorCode })
   if (r.errorCode === 'rate_limit_exceeded') rateLimited.inc({ scope: 'key' })
   if (r.errorCode === 'budget_exceeded') rateLimited.inc({ scope: 'budget' })

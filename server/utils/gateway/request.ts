@@ -5,11 +5,13 @@
 import type { H3Event } from 'h3'
 import type { AnswerFailure } from '../inbound/openai-responses/native'
 import type { TokenUsage } from '../registry/cost'
+import type { TranslatedAnswer } from '../providers/types'
 import { authenticate } from './auth'
 import { ClientClosedError } from './client-close'
 import { type AuthenticatedContext, newRequestContext, type RequestContext } from './context'
 import { checkRates } from './limits'
-import { finishCutShort, finishRequest, markFirstByte } from './meter'
+import { answeredText } from './estimate'
+import { finishEstimated, finishRequest, markFirstByte } from './meter'
 import { type ErrorSender, gatewayHeaders, sendFailure, sendJsonText, sendOpenAIError } from './respond'
 import { type UpstreamResponse, upstreamTransportError } from './upstream'
 
@@ -31,7 +33,7 @@ export async function runGatewayRequest(event: H3Event, endpoint: RequestContext
   }
   catch (error) {
     const err = sendFailure(event, error, `[gateway] ${ctx.id}`, sendError)
-    if (err instanceof ClientClosedError && err.providerBusy) await finishCutShort(ctx, err.status, err.code)
+    if (err instanceof ClientClosedError && err.providerBusy) await finishEstimated(ctx, err.status, err.code)
     else finishRequest(ctx, err.status, undefined, { errorCode: err.code })
   }
 }
@@ -52,11 +54,25 @@ export async function upstreamAnswer(ctx: RequestContext, upstream: UpstreamResp
   return text
 }
 
+/** An answer's usage; undefined when the upstream reported none. */
+export const reportedUsage = (answer: TranslatedAnswer): TokenUsage | undefined => (answer.usageMissing ? undefined : answer.usage)
+
 /**
  * Ends a non-stream request: the answer (JSON text) leaves first, metering follows in the same turn.
- * An answer that reports a failure in its body (a failed response) is logged as that failure.
+ * An answer that reports a failure in its body (a failed response) is logged as that failure. Without
+ * usage (a compatible server that reported none) the prompt and the answer (`chatCompletion`: the chat
+ * completion it was translated from, else the body) are counted, flagged estimated.
  */
-export function sendCompletion(event: H3Event, ctx: RequestContext, body: string, usage: TokenUsage, failure?: AnswerFailure): void {
+export async function sendCompletion(
+  event: H3Event,
+  ctx: RequestContext,
+  body: string,
+  usage: TokenUsage | undefined,
+  answer: { chatCompletion?: string, failure?: AnswerFailure } = {},
+): Promise<void> {
   sendJsonText(event, 200, body, gatewayHeaders(ctx))
-  finishRequest(ctx, failure?.status ?? 200, usage, { errorCode: failure?.code })
+  const status = answer.failure?.status ?? 200
+  const errorCode = answer.failure?.code ?? null
+  if (usage) finishRequest(ctx, status, usage, { errorCode })
+  else await finishEstimated(ctx, status, errorCode, undefined, answeredText(answer.chatCompletion ?? body))
 }

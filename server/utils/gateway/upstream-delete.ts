@@ -4,13 +4,14 @@
 import { consola } from 'consola'
 import { errorMessage } from '../core/error-message'
 import { openaiApi } from '../providers/openai/api'
-import { providerAccess } from './credentials'
+import { providerAccess } from './connections'
 
 const TIMEOUT_MS = 10_000
 
-export async function deleteAtOpenAI(id: string): Promise<void> {
-  const access = providerAccess('openai')
-  if (!access) return
+/** Deletes response `id` at the OpenAI connection `connection` that holds it (if it is still one). */
+export async function deleteAtOpenAI(connection: string, id: string): Promise<void> {
+  const access = providerAccess(connection)
+  if (access?.type !== 'openai') return
   const { url, headers } = openaiApi.responses!(access)
   try {
     const res = await fetch(`${url}/${encodeURIComponent(id)}`, { method: 'DELETE', headers, redirect: 'manual', signal: AbortSignal.timeout(TIMEOUT_MS) })

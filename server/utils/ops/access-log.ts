@@ -64,7 +64,7 @@ export function writeAccessLog(e: AccessLogEntry): void {
     line += `,"keyId":${q(r.keyId)}`
     if (r.provider) line += `,"provider":${q(r.provider)}`
     if (r.model) line += `,"model":${q(r.model)}`
-    line += `,"promptTokens":${q(r.promptTokens)},"cachedTokens":${q(r.cachedTokens)},"completionTokens":${q(r.completionTokens)},"costUsd":${q(nanoToUsd(r.costNanoUsd))}`
+    line += `,"promptTokens":${q(r.promptTokens)},"cachedTokens":${q(r.cachedTokens)},"completionTokens":${q(r.completionTokens)},"costUsd":${r.unpriced ? 'null,"unpriced":true' : q(nanoToUsd(r.costNanoUsd))}`
     if (r.errorCode) line += `,"errorCode":${q(r.errorCode)}`
   }
   emit(`${line}}\n`)

@@ -3,15 +3,16 @@
 // provider means adding a folder that exports a ProviderAdapter and listing it in ./index.ts.
 import type { ChatCompletionRequest, EmbeddingsRequest } from '../dialects/openai'
 import type { TokenUsage } from '../registry/cost'
-import type { ModelEntry, ProviderId } from '../registry/schema'
+import type { ModelEntry } from '../registry/schema'
 
-export interface UpstreamTarget {
-  provider: ProviderId
-  /** The model id the provider knows (without any `provider/` prefix). */
+export interface UpstreamTarget extends ProviderConnection {
+  /** The connection's name (`openai`, `ollama`, `groq-eu`): circuits, metrics and the log are per connection. */
+  provider: string
+  /** The model id the provider knows (without any `connection/` prefix). */
   model: string
   entry: ModelEntry
-  baseUrl: string
-  apiKey: string
+  /** Top-level request fields this connection's server is known to refuse: left out of what is sent. */
+  omitFields?: readonly string[]
 }
 
 export interface UpstreamRequest {
@@ -20,10 +21,18 @@ export interface UpstreamRequest {
   body: string
 }
 
-/** Where a provider is reached and with which credential (a target, or a credential being tested). */
+/** Where a provider is reached and with which credential (a target, or a connection being tested). */
 export interface ProviderConnection {
   baseUrl: string
+  /** Empty for a server that takes no key (a local Ollama). */
   apiKey: string
+  /** Extra headers the connection sends with every call. */
+  headers?: Record<string, string>
+}
+
+/** A connection's extra headers, then its auth headers (only when it has a key). */
+export function connectionHeaders(c: ProviderConnection, auth: Record<string, string>): Record<string, string> {
+  return c.apiKey ? { ...c.headers, ...auth } : { ...c.headers }
 }
 
 /** One of a provider's endpoints: its URL and the headers that authenticate a call to it. */
@@ -85,6 +94,8 @@ export interface ChatStreamTranslator {
 export interface TranslatedAnswer {
   body: string
   usage: TokenUsage
+  /** The upstream reported no usage (some compatible servers): `usage` is zero and the gateway counts instead. */
+  usageMissing?: true
 }
 
 /** An upstream failure, already in OpenAI's error vocabulary. */
@@ -113,7 +124,8 @@ export interface ChatCall {
 }
 
 export interface ProviderAdapter {
-  id: ProviderId
+  /** The connection type it serves (`openai`, `openai-compatible`, …). */
+  type: string
   api: ProviderApi
   chat: {
     request(req: ChatCompletionRequest, target: UpstreamTarget, call: ChatCall): UpstreamRequest
@@ -132,6 +144,11 @@ export interface ProviderAdapter {
   }
   /** Maps an upstream error response (status and body text) to a failure the client may see. */
   error(status: number, body: string): ProviderFailure
+  /**
+   * For servers that refuse fields they do not know: the top-level field of `sentBody` that a 400's
+   * message names as unknown, so that the gateway stops sending it to that connection.
+   */
+  unsupportedField?(failureMessage: string, sentBody: string): string | undefined
 }
 
 /** Thrown by a stream translator when the upstream reports an error inside the stream. */

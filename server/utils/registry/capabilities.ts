@@ -65,15 +65,18 @@ export interface ToolCapabilities {
  * but only Gemini 3 models take it together with function declarations (registry entries say so);
  * OpenAI's Chat Completions has no built-in tools for its general models.
  */
-const PROVIDER_TOOLS: Record<ProviderId, ToolCapabilities> = {
+const PROVIDER_TOOLS: Partial<Record<string, ToolCapabilities>> = {
   openai: { builtIn: [], withFunctions: true },
   anthropic: { builtIn: ['web_search'], withFunctions: true },
   google: { builtIn: ['web_search'], withFunctions: false },
 }
 
+/** A connection's own models (an Ollama or vLLM server's): function tools, no built-in tool the gateway knows of. */
+const CONNECTION_TOOLS: ToolCapabilities = { builtIn: [], withFunctions: true }
+
 export function toolCapabilities(entry: ModelEntry): ToolCapabilities {
   const own = entry.capabilities?.tools
-  const fallback = PROVIDER_TOOLS[entry.provider]
+  const fallback = PROVIDER_TOOLS[entry.provider] ?? CONNECTION_TOOLS
   return own ? { builtIn: own.builtIn, withFunctions: own.withFunctions ?? fallback.withFunctions } : fallback
 }
 
@@ -88,9 +91,10 @@ export const KNOWN_INCLUDES = [
  * the registry that they lack reasoning.encrypted_content, which OpenAI refuses for them); none for
  * translated answers, which have no such items yet.
  */
-const PROVIDER_INCLUDES: Record<ProviderId, readonly string[]> = { openai: KNOWN_INCLUDES, anthropic: [], google: [] }
+const PROVIDER_INCLUDES: Partial<Record<string, readonly string[]>> = { openai: KNOWN_INCLUDES, anthropic: [], google: [] }
 
-export const includeCapabilities = (entry: ModelEntry): readonly string[] => entry.capabilities?.include ?? PROVIDER_INCLUDES[entry.provider]
+/** A connection's own models answer through the chat translation, whose answers carry no include items. */
+export const includeCapabilities = (entry: ModelEntry): readonly string[] => entry.capabilities?.include ?? PROVIDER_INCLUDES[entry.provider] ?? []
 
 /** Whether the model's answer can carry an include item (one the gateway does not know goes to OpenAI as sent). */
 export function canInclude(entry: ModelEntry, item: string): boolean {

@@ -7,7 +7,8 @@ import type { ModelCapabilities, ModelEntry, ParsedModel, ProviderId } from './s
 
 export interface PriceChange {
   id: string
-  provider: ProviderId
+  /** The connection whose model it is. */
+  provider: string
   field: string
   from: number | string | null
   to: number | string | null

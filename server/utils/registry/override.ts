@@ -19,7 +19,8 @@ async function applyOverride(current: Registry, id: string, pricing: Pricing | n
   else {
     if (entry.source !== 'manual') return entry
     const { scrapedPricing, ...rest } = entry
-    next = { ...rest, pricing: scrapedPricing ?? entry.pricing, source: 'scraped', updatedAt: new Date().toISOString() }
+    // A connection's model has no scraped price to return to: it becomes unpriced again.
+    next = { ...rest, pricing: scrapedPricing, source: scrapedPricing ? 'scraped' : 'discovered', updatedAt: new Date().toISOString() }
   }
   const registry = Registry.parse({ ...current, version: current.version + 1, updatedAt: next.updatedAt, models: current.models.map(m => (m === entry ? next : m)) })
   await saveRegistry(registry, { backupCurrent: true })

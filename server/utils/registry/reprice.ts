@@ -7,6 +7,7 @@
 import { nanoToUsd } from '../core/money'
 import { type BilledRequest, billedRequestsBetween } from '../store/request-log'
 import { costNanoUsd, type TokenUsage } from './cost'
+import { effectivePricing } from './price-source'
 import { type ModelEntry, type Registry, SERVICE_TIERS, type ServiceTier } from './schema'
 
 export interface RepriceRow {
@@ -44,16 +45,24 @@ export function usageOfRow(r: BilledRequest): TokenUsage {
 /** Per model (provider, then id), what the period was billed and would have cost at `target`. */
 export async function repriceBetween(from: number, to: number, target: Registry) {
   const byId = new Map<string, ModelEntry>()
-  for (const m of target.models) for (const name of [m.id, ...m.aliases]) if (!byId.has(`${m.provider}/${name}`)) byId.set(`${m.provider}/${name}`, m)
+  const byName = new Map<string, ModelEntry>()
+  for (const m of target.models) {
+    for (const name of [m.id, ...m.aliases]) {
+      if (!byId.has(`${m.provider}/${name}`)) byId.set(`${m.provider}/${name}`, m)
+      if (!byName.has(name)) byName.set(name, m)
+    }
+  }
+  // A connection's model priced as another (`priceAs`) or free is priced again the same way; an unpriced one is not.
+  const pricingOf = (entry: ModelEntry | undefined) => entry && effectivePricing(entry, name => byName.get(name))
   const rows = new Map<string, RepriceRow>()
   for await (const page of billedRequestsBetween(from, to)) {
     for (const r of page) {
       const key = `${r.provider}/${r.model}`
-      const entry = byId.get(key)
-      const row = rows.get(key) ?? { provider: r.provider, model: r.model, requests: 0, billedNanoUsd: 0, repricedNanoUsd: entry ? 0 : null, differenceNanoUsd: null }
+      const pricing = pricingOf(byId.get(key))
+      const row = rows.get(key) ?? { provider: r.provider, model: r.model, requests: 0, billedNanoUsd: 0, repricedNanoUsd: pricing ? 0 : null, differenceNanoUsd: null }
       row.requests++
       row.billedNanoUsd += r.costNanoUsd
-      if (entry) row.repricedNanoUsd! += costNanoUsd(entry.pricing, usageOfRow(r), r.createdAt)
+      if (pricing) row.repricedNanoUsd! += costNanoUsd(pricing, usageOfRow(r), r.createdAt)
       rows.set(key, row)
     }
   }

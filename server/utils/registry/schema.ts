@@ -2,9 +2,17 @@
 // numbers, so the schema is strict: prices are USD per 1M tokens, finite and within sane bounds.
 import { z } from 'zod'
 
+/** The official providers, whose prices the registry reads from their pricing pages. */
 export const PROVIDERS = ['openai', 'anthropic', 'google'] as const
 export const ProviderId = z.enum(PROVIDERS)
 export type ProviderId = z.infer<typeof ProviderId>
+
+/**
+ * A connection's name: the official providers' own ids, or a slug an admin chose (`ollama`,
+ * `groq-eu`), which apps use as the model prefix (`ollama/llama3.3`).
+ */
+export const ConnectionName = z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'a connection name is a slug: lowercase letters, digits and dashes, at most 40, starting with a letter or digit')
+export type ConnectionName = z.infer<typeof ConnectionName>
 
 /** USD per 1M tokens. 1000 is far above any real text price: larger is a parse error. */
 export const Price = z.number().finite().min(0).max(1000)
@@ -138,19 +146,32 @@ export const ModelCapabilities = z.object({
   include: z.array(z.string()).optional(),
 })
 export type ModelCapabilities = z.infer<typeof ModelCapabilities>
+/** A model priced as another registry model, times a multiplier (an Azure data-zone deployment at 1.1×). */
+export const PriceAs = z.object({ model: z.string().min(1), multiplier: z.number().finite().positive().max(100).default(1) }).strict()
+export type PriceAs = z.infer<typeof PriceAs>
 
 export const ModelEntry = z.object({
+  /** The official providers' models by their API id; a connection's as `connection/model`. */
   id: z.string().min(1),
-  provider: ProviderId,
+  /** The connection that serves the model (for the official providers, their id). */
+  provider: ConnectionName,
   mode: ModelMode,
   displayName: z.string().optional(),
-  pricing: Pricing,
+  /**
+   * Its own prices (scraped, seed or manual). A connection's model may have none and be priced as
+   * another model (`priceAs`), be `free`, or be unpriced (refused unless UNPRICED_MODELS=allow).
+   */
+  pricing: Pricing.optional(),
+  priceAs: PriceAs.optional(),
+  /** A self-hosted model whose cost is the operator's own: billed $0 on purpose. */
+  free: z.literal(true).optional(),
   contextWindow: z.number().int().positive().optional(),
   maxOutputTokens: z.number().int().positive().optional(),
   capabilities: ModelCapabilities.optional(),
   aliases: z.array(z.string()).default([]),
   status: ModelStatus.default('active'),
-  source: z.enum(['scraped', 'seed', 'manual']),
+  /** Where the entry came from: a pricing page (scraped, seed), an admin (manual), a connection's model list (discovered). */
+  source: z.enum(['scraped', 'seed', 'manual', 'discovered']),
   /** While an admin's manual price is in force (source "manual"): the last scraped or seed price. */
   scrapedPricing: Pricing.optional(),
   /** Set when a scrape no longer finds the model on its page; models are never deleted. */

@@ -11,7 +11,7 @@ export type RequestLogBatch = [requests: SqlRow[], rollups: SqlRow[], spend: Sql
 
 const REQUEST_COLUMNS = ['id', 'created_at', 'key_id', 'endpoint', 'provider', 'model', 'stream', 'status', 'error_code', 'prompt_tokens', 'cached_tokens',
   'cache_write_tokens', 'completion_tokens', 'reasoning_tokens', 'cost_nano_usd', 'estimated', 'latency_ms', 'ttft_ms', 'cache_write_1h_tokens', 'requested_model',
-  'registry_version', 'service_tier', 'cost_lines']
+  'registry_version', 'service_tier', 'cost_lines', 'unpriced']
 const ROLLUP_KEY = ['day', 'key_id', 'provider', 'model']
 /** Rollup columns that a conflicting row adds to. */
 const ROLLUP_SUMS = ['requests', 'errors', 'prompt_tokens', 'cached_tokens', 'completion_tokens', 'cost_nano_usd']
@@ -74,7 +74,7 @@ export function requestLogBatch(records: RequestRecord[]): RequestLogBatch {
   return [
     records.map(r => [r.id, r.createdAt, r.keyId, r.endpoint, r.provider, r.model, r.stream ? 1 : 0, r.status, r.errorCode, r.promptTokens, r.cachedTokens,
       r.cacheWriteTokens, r.completionTokens, r.reasoningTokens, r.costNanoUsd, r.estimated ? 1 : 0, r.latencyMs, r.ttftMs, r.cacheWrite1hTokens, r.requestedModel,
-      r.registryVersion, r.serviceTier, costLinesJson(r.costLines)]),
+      r.registryVersion, r.serviceTier, costLinesJson(r.costLines), r.unpriced ? 1 : 0]),
     [...rollups.values()].map(a => [a.day, a.keyId, a.provider, a.model, a.requests, a.errors, a.prompt, a.cached, a.completion, a.cost]),
     [...spend].map(([keyId, s]) => [s.cost, s.lastUsedAt, keyId]),
   ]

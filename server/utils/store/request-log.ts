@@ -114,6 +114,7 @@ interface RequestRow {
   reasoning_tokens: number | string
   cost_nano_usd: number | string
   estimated: number
+  unpriced: number
   latency_ms: number
   ttft_ms: number | null
   registry_version: number | string | null
@@ -157,8 +158,11 @@ function fromRow(r: RequestRow) {
     status: Number(r.status),
     errorCode: r.error_code,
     ...billed,
-    costUsd: nanoToUsd(billed.costNanoUsd),
+    // An unpriced request's cost is unknown: null, never $0.
+    costUsd: r.unpriced ? null : nanoToUsd(billed.costNanoUsd),
+    costNanoUsd: r.unpriced ? null : billed.costNanoUsd,
     estimated: Boolean(r.estimated),
+    unpriced: Boolean(r.unpriced),
     latencyMs: Number(r.latency_ms),
     ttftMs: r.ttft_ms === null ? null : Number(r.ttft_ms),
     registryVersion: r.registry_version === null ? null : Number(r.registry_version),

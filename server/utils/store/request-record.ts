@@ -37,6 +37,8 @@ export interface RequestRecord {
   registryVersion: number | null
   /** The tier that served it as the provider said (flex, priority, batch); null for standard. */
   serviceTier: string | null
+  /** Served without a price (UNPRICED_MODELS=allow): the cost is unknown, and costNanoUsd 0. */
+  unpriced: boolean
   estimated: boolean
   latencyMs: number
   ttftMs: number | null

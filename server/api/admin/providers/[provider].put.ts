@@ -1,12 +1,13 @@
 import { adminBody, defineAdminHandler, routeParam } from '../../../utils/admin/handler'
-import { ProviderCredentialInput, providerParam } from '../../../utils/admin/providers'
-import { providerStatus, credentialsChanged } from '../../../utils/gateway/credentials'
-import { saveCredential } from '../../../utils/store/credentials'
+import { ConnectionBody, connectionInput, providerParam } from '../../../utils/admin/providers'
+import { connectionsChanged, providerStatus } from '../../../utils/gateway/connections'
+import { saveConnection } from '../../../utils/store/connections'
 
+// Creates or replaces a connection: `{type, baseUrl?, apiKey?, headers?, preset?}` (the official providers: `{apiKey, baseUrl?}`).
 export default defineAdminHandler(async (event) => {
-  const provider = providerParam(routeParam(event, 'provider'))
-  const input = await adminBody(event, ProviderCredentialInput)
-  await saveCredential(provider, input.apiKey, input.baseUrl ?? null)
-  await credentialsChanged()
-  return providerStatus().find(p => p.provider === provider)
+  const name = providerParam(routeParam(event, 'provider'))
+  const input = connectionInput(name, await adminBody(event, ConnectionBody))
+  await saveConnection(input)
+  await connectionsChanged()
+  return providerStatus().find(p => p.provider === name)
 })

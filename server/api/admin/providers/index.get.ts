@@ -1,4 +1,4 @@
 import { defineAdminHandler } from '../../../utils/admin/handler'
-import { providerStatus } from '../../../utils/gateway/credentials'
+import { providerStatus } from '../../../utils/gateway/connections'
 
 export default defineAdminHandler(() => ({ data: providerStatus() }))

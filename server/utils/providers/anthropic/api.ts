@@ -1,11 +1,11 @@
 // Anthropic's HTTP API: the base URL without its version (one given with a trailing /v1 is accepted
 // too), the key in x-api-key and the API version in a header.
-import type { ProviderApi, ProviderConnection } from '../types'
+import { connectionHeaders, type ProviderApi, type ProviderConnection } from '../types'
 
 const ANTHROPIC_VERSION = '2023-06-01'
 
 const base = (c: ProviderConnection) => c.baseUrl.replace(/\/+$/, '').replace(/\/v1$/, '')
-const auth = (c: ProviderConnection) => ({ 'x-api-key': c.apiKey, 'anthropic-version': ANTHROPIC_VERSION })
+const auth = (c: ProviderConnection) => ({ ...connectionHeaders(c, { 'x-api-key': c.apiKey }), 'anthropic-version': ANTHROPIC_VERSION })
 
 export const anthropicApi: ProviderApi = {
   defaultBaseUrl: 'https://api.anthropic.com',

@@ -7,7 +7,7 @@ import { chatResponse } from './response'
 import { chatStream } from './stream'
 
 export const anthropic: ProviderAdapter = {
-  id: 'anthropic',
+  type: 'anthropic',
   api: anthropicApi,
   chat: {
     request: chatRequest,

@@ -1,8 +1,8 @@
 // The Gemini API (v1beta): methods on `models/{model}`, the key in a header, never in the URL.
-import type { ProviderApi, ProviderConnection } from '../types'
+import { connectionHeaders, type ProviderApi, type ProviderConnection } from '../types'
 
 const base = (c: ProviderConnection) => c.baseUrl.replace(/\/+$/, '')
-const auth = (c: ProviderConnection) => ({ 'x-goog-api-key': c.apiKey })
+const auth = (c: ProviderConnection) => connectionHeaders(c, { 'x-goog-api-key': c.apiKey })
 const method = (c: ProviderConnection, model: string, name: string) => ({ url: `${base(c)}/v1beta/models/${encodeURIComponent(model)}:${name}`, headers: auth(c) })
 
 export const googleApi: ProviderApi = {

@@ -8,7 +8,7 @@ import { chatResponse } from './response'
 import { chatStream } from './stream'
 
 export const google: ProviderAdapter = {
-  id: 'google',
+  type: 'google',
   api: googleApi,
   chat: {
     request: chatRequest,

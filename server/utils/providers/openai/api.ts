@@ -1,8 +1,8 @@
 // OpenAI's HTTP API: a base URL that ends in its version (`…/v1`), bearer auth.
-import type { ProviderApi, ProviderConnection } from '../types'
+import { connectionHeaders, type ProviderApi, type ProviderConnection } from '../types'
 
 const base = (c: ProviderConnection) => c.baseUrl.replace(/\/+$/, '')
-const auth = (c: ProviderConnection) => ({ authorization: `Bearer ${c.apiKey}` })
+const auth = (c: ProviderConnection) => connectionHeaders(c, { authorization: `Bearer ${c.apiKey}` })
 
 export const openaiApi: ProviderApi = {
   defaultBaseUrl: 'https://api.openai.com/v1',

@@ -6,7 +6,7 @@ import { chatResponse, embeddingsResponse } from './response'
 import { chatStream } from './stream'
 
 export const openai: ProviderAdapter = {
-  id: 'openai',
+  type: 'openai',
   api: openaiApi,
   chat: {
     request: chatRequest,
