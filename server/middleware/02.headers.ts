@@ -38,7 +38,7 @@ export default defineEventHandler((event) => {
   if (!origin) return
   res.setHeader('access-control-allow-origin', origin)
   if (origin !== '*') res.setHeader('vary', 'Origin')
-  res.setHeader('access-control-expose-headers', 'x-request-id, x-gateway-provider, x-gateway-model, retry-after')
+  res.setHeader('access-control-expose-headers', 'x-request-id, x-gateway-provider, x-gateway-model, x-gateway-warning, x-gateway-overhead-ms, x-gateway-cost-usd, retry-after')
   if (req.method === 'OPTIONS') {
     res.writeHead(204, {
       'access-control-allow-methods': 'GET, POST, OPTIONS',

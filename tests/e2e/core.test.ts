@@ -118,6 +118,33 @@ describe('chat completions', () => {
     expect(usages[0]!.prompt_tokens).toBe(fakeUsage(messages, fakeReply(messages)).prompt_tokens)
   })
 
+  it('tells the gateway\'s own time without the upstream\'s, and a non-stream answer\'s exact cost', async () => {
+    // The upstream takes 300 ms: the overhead header leaves that out.
+    fake.faults.delayMs = 300
+    const res = await client.chat.completions.create({ model: 'gpt-4o-mini', messages }).withResponse()
+      .finally(() => { fake.faults.delayMs = 0 })
+    const overhead = Number(res.response.headers.get('x-gateway-overhead-ms'))
+    const row = await requestRow(res.response.headers.get('x-request-id')!)
+    expect(row.latencyMs).toBeGreaterThanOrEqual(300)
+    expect(overhead).toBeGreaterThanOrEqual(0)
+    expect(overhead).toBeLessThan(row.latencyMs - 250)
+    // Exact to the nano-dollar, in a decimal string.
+    expect(res.response.headers.get('x-gateway-cost-usd')).toMatch(/^\d+(\.\d{1,9})?$/)
+    expect(Math.round(Number(res.response.headers.get('x-gateway-cost-usd')) * 1e9)).toBe(row.costNanoUsd)
+
+    // A stream's headers leave before its cost is known: the overhead only.
+    const stream = await client.chat.completions.create({ model: 'gpt-4o-mini', messages, stream: true }).withResponse()
+    for await (const _ of stream.data) { /* drain */ }
+    expect(Number(stream.response.headers.get('x-gateway-overhead-ms'))).toBeGreaterThanOrEqual(0)
+    expect(stream.response.headers.has('x-gateway-cost-usd')).toBe(false)
+  })
+
+  it('exposes the gateway headers to browsers through CORS', async () => {
+    const res = await fetch(`${gw.url}/v1/models`, { headers: { authorization: `Bearer ${key.key}`, origin: 'http://localhost:3000' } })
+    const exposed = res.headers.get('access-control-expose-headers') ?? ''
+    for (const h of ['x-gateway-overhead-ms', 'x-gateway-cost-usd', 'x-gateway-warning']) expect(exposed).toContain(h)
+  })
+
   it('forces a provider with provider/model', async () => {
     const res = await client.chat.completions.create({ model: 'openai/gpt-4o-mini', messages })
     expect(res.choices[0]!.message.content).toBe(fakeReply(messages))

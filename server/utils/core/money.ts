@@ -10,6 +10,14 @@ export function usdToNano(usd: number): number {
   return Math.round(usd * NANO_PER_USD)
 }
 
+/** Nano-dollars as an exact decimal dollar string (no float rounding): 1234567 → "0.001234567". */
+export function nanoToUsdText(nano: number): string {
+  const sign = nano < 0 ? '-' : ''
+  const abs = Math.abs(nano)
+  const fraction = String(abs % NANO_PER_USD).padStart(9, '0').replace(/0+$/, '')
+  return `${sign}${Math.floor(abs / NANO_PER_USD)}${fraction ? `.${fraction}` : ''}`
+}
+
 /** Nano-dollars as dollars, for display and the admin API. */
 export function nanoToUsd(nano: number): number {
   return nano / NANO_PER_USD

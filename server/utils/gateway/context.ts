@@ -8,6 +8,10 @@ import type { RequestRecord } from '../store/request-record'
 export interface RequestContext {
   id: string
   startedAt: number
+  /** performance.now() at the start, for the gateway's own time (x-gateway-overhead-ms). */
+  startedPerf: number
+  /** Time spent waiting on upstreams (calls, retries and their waits, reading answers), in ms. */
+  upstreamMs: number
   endpoint: RequestRecord['endpoint']
   stream: boolean
   /** Set once the request authenticated; a request that failed before has none and is not metered. */
@@ -34,5 +38,5 @@ export interface AuthenticatedContext extends RequestContext {
 }
 
 export function newRequestContext(endpoint: RequestRecord['endpoint'], id: string): RequestContext {
-  return { id, startedAt: Date.now(), endpoint, stream: false, ttftMs: null, heldNanoUsd: 0 }
+  return { id, startedAt: Date.now(), startedPerf: performance.now(), upstreamMs: 0, endpoint, stream: false, ttftMs: null, heldNanoUsd: 0 }
 }

@@ -82,6 +82,7 @@ export async function dispatchToTarget(
     let request = build(c, cap)
     await reserveForTarget(ctx, c, demand, cap)
     for (let learned = 0; ; learned++) {
+      const calledAt = performance.now()
       try {
         const upstream = await callWithRetries(c.adapter, request, client)
         recordSuccess(provider, model)
@@ -101,6 +102,9 @@ export async function dispatchToTarget(
         recordFailure(provider, model)
         lastError = err
         break
+      }
+      finally {
+        ctx.upstreamMs += performance.now() - calledAt
       }
     }
   }

@@ -44,11 +44,15 @@ export async function runGatewayRequest(event: H3Event, endpoint: RequestContext
  */
 export async function upstreamAnswer(ctx: RequestContext, upstream: UpstreamResponse): Promise<string> {
   let text: string
+  const readAt = performance.now()
   try {
     text = await upstream.text()
   }
   catch (error) {
     throw upstreamTransportError(error)
+  }
+  finally {
+    ctx.upstreamMs += performance.now() - readAt
   }
   markFirstByte(ctx)
   return text
@@ -58,7 +62,8 @@ export async function upstreamAnswer(ctx: RequestContext, upstream: UpstreamResp
 export const reportedUsage = (answer: TranslatedAnswer): TokenUsage | undefined => (answer.usageMissing ? undefined : answer.usage)
 
 /**
- * Ends a non-stream request: the answer (JSON text) leaves first, metering follows in the same turn.
+ * Ends a non-stream request. With usage it is metered first, so that the answer carries its cost
+ * (x-gateway-cost-usd), and leaves in the same turn; without, the answer leaves first and counting follows.
  * An answer that reports a failure in its body (a failed response) is logged as that failure. Without
  * usage (a compatible server that reported none) the prompt and the answer (`chatCompletion`: the chat
  * completion it was translated from, else the body) are counted, flagged estimated.
@@ -70,9 +75,9 @@ export async function sendCompletion(
   usage: TokenUsage | undefined,
   answer: { chatCompletion?: string, failure?: AnswerFailure } = {},
 ): Promise<void> {
-  sendJsonText(event, 200, body, gatewayHeaders(ctx))
   const status = answer.failure?.status ?? 200
   const errorCode = answer.failure?.code ?? null
   if (usage) finishRequest(ctx, status, usage, { errorCode })
-  else await finishEstimated(ctx, status, errorCode, undefined, answeredText(answer.chatCompletion ?? body))
+  sendJsonText(event, 200, body, gatewayHeaders(ctx))
+  if (!usage) await finishEstimated(ctx, status, errorCode, undefined, answeredText(answer.chatCompletion ?? body))
 }

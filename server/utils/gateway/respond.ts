@@ -4,6 +4,7 @@ import { consola } from 'consola'
 import type { H3Event } from 'h3'
 import type { ServerResponse } from 'node:http'
 import { GatewayError, toGatewayError } from '../core/errors'
+import { nanoToUsdText } from '../core/money'
 import { toAnthropicError } from '../inbound/anthropic/errors'
 import type { RequestContext } from './context'
 
@@ -45,11 +46,17 @@ export function sendFailure(event: H3Event, thrown: unknown, label: string, send
   return err
 }
 
-/** The headers that name the provider and model that answered. */
+/**
+ * The headers an answer leaves with: the provider and model that answered, the time spent in the
+ * gateway so far with the upstream's excluded, and the cost when the request is metered by then
+ * (a non-stream answer with usage; a stream's cost is in the request log).
+ */
 export function gatewayHeaders(ctx: RequestContext): Record<string, string> {
   const headers: Record<string, string> = {}
   if (ctx.provider) headers['x-gateway-provider'] = ctx.provider
   if (ctx.entry) headers['x-gateway-model'] = ctx.entry.id
+  headers['x-gateway-overhead-ms'] = Math.max(0, performance.now() - ctx.startedPerf - ctx.upstreamMs).toFixed(2)
+  if (ctx.record && !ctx.record.unpriced && !ctx.record.estimated) headers['x-gateway-cost-usd'] = nanoToUsdText(ctx.record.costNanoUsd)
   return headers
 }
 
