@@ -4,6 +4,7 @@ import { EventEmitter } from 'node:events'
 import { createServer, type ServerResponse } from 'node:http'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { ClientClose } from '../../server/utils/gateway/client-close'
+import { newRequestContext } from '../../server/utils/gateway/context'
 import { backoffMs, callWithRetries, retryAfterMs } from '../../server/utils/gateway/retry'
 import { closeUpstreamPool } from '../../server/utils/gateway/upstream'
 import { openai } from '../../server/utils/providers/openai'
@@ -92,7 +93,7 @@ describe('callWithRetries', () => {
   async function run(statuses: number[]) {
     script = [...statuses]
     calls = 0
-    const outcome = await callWithRetries(openai, { url: `${url}/v1/chat/completions`, headers: { 'content-type': 'application/json' }, body: '{}' }, client())
+    const outcome = await callWithRetries(openai, { url: `${url}/v1/chat/completions`, headers: { 'content-type': 'application/json' }, body: '{}' }, client(), { ctx: newRequestContext('chat', 'test'), connection: 'openai', model: 'gpt-4o-mini' })
       .then(async res => ({ status: res.statusCode, body: await res.text() }), (error: unknown) => error)
     return { calls, outcome }
   }

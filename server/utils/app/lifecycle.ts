@@ -16,6 +16,7 @@ import { closeRedis, loadRedisDrivers } from '../shared/redis'
 import { flushAccessLog } from '../ops/access-log'
 import { drainStartedAt } from '../ops/drain'
 import { flushRequestLog } from '../store/request-log'
+import { shutdownTracing } from '../core/tracing'
 import { config } from '../core/config'
 import { secureDataDir } from '../core/data-dir'
 import { secrets } from '../core/secrets'
@@ -69,6 +70,7 @@ export async function stopGateway(): Promise<void> {
   if (stopped) consola.warn(`[gateway] ${stopped} background response(s) did not finish within the drain and were stored as failed`)
   flushAccessLog()
   await flushRequestLog().catch(error => consola.error('[gateway] could not write the request log at shutdown:', error))
+  await shutdownTracing().catch(error => consola.error('[gateway] could not send the last traces at shutdown:', error))
   await closeUpstreamPool()
   await closeRedis()
   await registryStorage().dispose()

@@ -51,6 +51,10 @@ const EnvSchema = z.object({
   TRUST_PROXY: optional,
   CORS_ORIGINS: z.preprocess(blankToUndefined, z.string().default('*')),
   METRICS_TOKEN: optional,
+  // OpenTelemetry: tracing is on when an OTLP endpoint is set; the SDK reads the other OTEL_* itself.
+  OTEL_EXPORTER_OTLP_ENDPOINT: optional,
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optional,
+  OTEL_SDK_DISABLED: z.preprocess(blankToUndefined, z.enum(['true', 'false']).default('false')),
   BACKUP_DIR: optional,
   BACKUP_S3_ENDPOINT: optional,
   BACKUP_S3_BUCKET: optional,
@@ -132,6 +136,8 @@ function loadConfig(env: NodeJS.ProcessEnv) {
     trustedProxyHops: !e.TRUST_PROXY || e.TRUST_PROXY === 'false' ? 0 : /^\d+$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : 1,
     corsOrigins: e.CORS_ORIGINS.split(',').map(o => o.trim()).filter(Boolean),
     metricsToken: e.METRICS_TOKEN,
+    /** Whether traces are sent over OTLP/HTTP. */
+    tracing: Boolean(e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || e.OTEL_EXPORTER_OTLP_ENDPOINT) && e.OTEL_SDK_DISABLED !== 'true',
     backupDir: resolve(e.BACKUP_DIR ?? resolve(dataDir, 'backups')),
     /** Off-site copies of backups: set when any BACKUP_S3_* connection variable is (the S3 client names the missing ones). */
     backupS3: e.BACKUP_S3_ENDPOINT || e.BACKUP_S3_BUCKET || e.BACKUP_S3_ACCESS_KEY_ID || e.BACKUP_S3_SECRET_ACCESS_KEY

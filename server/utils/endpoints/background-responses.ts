@@ -62,6 +62,7 @@ export async function startBackgroundResponse(event: H3Event, ctx: Authenticated
     input: call.input,
     response: JSON.parse(queued),
   }))
+  ctx.detached = true
   startJob(shell.id, job => runBackground(job, ctx, call, shell, queued))
   sendJsonText(event, 200, queued)
 }

@@ -1,6 +1,7 @@
 // The state of one /v1 request from its start to its metering: which key, which provider and model
 // answered, timings, the budget it holds and the request-log row it ended with. The request framework
 // hands each endpoint an AuthenticatedContext, whose key is known.
+import type { Span } from '@opentelemetry/api'
 import type { ModelEntry } from '../registry/schema'
 import type { GatewayKey } from '../store/keys'
 import type { RequestRecord } from '../store/request-record'
@@ -28,6 +29,11 @@ export interface RequestContext {
   record?: RequestRecord
   /** The budget the request holds in nano-dollars (reserved for the target being tried), settled when it ends. */
   heldNanoUsd: number
+  /** The request's server span and its answering upstream attempt's, when tracing is on (./trace.ts). */
+  span?: Span
+  attemptSpan?: Span
+  /** Set when the request goes on after its answer (a background response), which meters it later. */
+  detached?: boolean
   /** The prompt as text, for counting tokens when a request is cut short. */
   promptText?: () => string
 }

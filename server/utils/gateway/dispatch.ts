@@ -15,6 +15,7 @@ import { GatewayError, toGatewayError } from '../core/errors'
 import type { AuthenticatedContext } from './context'
 import type { ResolvedModel } from './resolve'
 import { callWithRetries } from './retry'
+import { spanRequestModel } from './trace'
 import type { UpstreamResponse } from './upstream'
 import { rememberUnsupportedField, unsupportedFields } from './unsupported-fields'
 
@@ -77,6 +78,7 @@ export async function dispatchToTarget(
     ctx.entry = c.target.entry
     ctx.registryVersion = currentRegistry()?.version
     ctx.requestedModel = c.requestedModel
+    spanRequestModel(ctx, c.requestedModel)
     const cap = capForTarget(ctx, c, demand)
     c.target.omitFields = unsupportedFields(provider)
     let request = build(c, cap)
@@ -84,7 +86,7 @@ export async function dispatchToTarget(
     for (let learned = 0; ; learned++) {
       const calledAt = performance.now()
       try {
-        const upstream = await callWithRetries(c.adapter, request, client)
+        const upstream = await callWithRetries(c.adapter, request, client, { ctx, connection: provider, model })
         recordSuccess(provider, model)
         return { ...c, upstream }
       }

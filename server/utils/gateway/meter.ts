@@ -8,9 +8,12 @@ import { settleBudget } from './budget'
 import { estimateUsage } from './estimate'
 import { countTokens } from './limits'
 import type { RequestContext } from './context'
+import { endRequestSpans, spanFirstByte } from './trace'
 
 export function markFirstByte(ctx: RequestContext): void {
-  ctx.ttftMs ??= Date.now() - ctx.startedAt
+  if (ctx.ttftMs !== null) return
+  ctx.ttftMs = Date.now() - ctx.startedAt
+  spanFirstByte(ctx)
 }
 
 export function finishRequest(ctx: RequestContext, status: number, usage: TokenUsage = ZERO_USAGE, opts: { errorCode?: string | null, estimated?: boolean } = {}): void {
@@ -48,6 +51,7 @@ export function finishRequest(ctx: RequestContext, status: number, usage: TokenU
   }
   recordRequest(ctx.record)
   observeRequest(ctx.record)
+  endRequestSpans(ctx, ctx.record)
   settleBudget(ctx.key, ctx.heldNanoUsd, cost)
   ctx.heldNanoUsd = 0
 }

@@ -13,6 +13,7 @@ import { checkRates } from './limits'
 import { answeredText } from './estimate'
 import { finishEstimated, finishRequest, markFirstByte } from './meter'
 import { type ErrorSender, gatewayHeaders, sendFailure, sendJsonText, sendOpenAIError } from './respond'
+import { endUnmeteredSpan, startRequestSpan } from './trace'
 import { type UpstreamResponse, upstreamTransportError } from './upstream'
 
 /** What an endpoint does for a request once its key authenticated and its rates allow it. */
@@ -25,16 +26,19 @@ type EndpointBody = (event: H3Event, ctx: AuthenticatedContext) => Promise<void>
 export async function runGatewayRequest(event: H3Event, endpoint: RequestContext['endpoint'], body: EndpointBody, sendError: ErrorSender = sendOpenAIError): Promise<void> {
   const ctx = newRequestContext(endpoint, event.context.requestId)
   event.context.gateway = ctx
+  startRequestSpan(ctx, event.node.req.headers)
   try {
     ctx.key = await authenticate(event)
     await checkRates(ctx.key)
     // The key is set: from here on the context is an authenticated one.
     await body(event, ctx as AuthenticatedContext)
+    if (!ctx.detached) endUnmeteredSpan(ctx, event.node.res.statusCode, null)
   }
   catch (error) {
     const err = sendFailure(event, error, `[gateway] ${ctx.id}`, sendError)
     if (err instanceof ClientClosedError && err.providerBusy) await finishEstimated(ctx, err.status, err.code)
     else finishRequest(ctx, err.status, undefined, { errorCode: err.code })
+    endUnmeteredSpan(ctx, err.status, err.code)
   }
 }
 

@@ -7,6 +7,8 @@ import { config } from '../core/config'
 import type { ProviderAdapter, UpstreamRequest } from '../providers/types'
 import type { GatewayError } from '../core/errors'
 import { type ClientClose, clientClosedError } from './client-close'
+import type { RequestContext } from './context'
+import { failAttemptSpan, startAttemptSpan } from './trace'
 import { callUpstream, failureError, type UpstreamResponse, upstreamTransportError } from './upstream'
 
 const RETRY_STATUSES = new Set([429, 500, 502, 503, 504, 529])
@@ -42,23 +44,33 @@ function sleep(ms: number, client: ClientClose): Promise<void> {
 
 const retryableTransport = (e: GatewayError) => e.code === 'upstream_timeout' || e.code === 'upstream_unreachable'
 
-export async function callWithRetries(adapter: ProviderAdapter, req: UpstreamRequest, client: ClientClose): Promise<UpstreamResponse> {
+/** Who is calling, for the attempt's trace span: the request, and the connection and model called. */
+export interface Caller { ctx: RequestContext, connection: string, model: string }
+
+export async function callWithRetries(adapter: ProviderAdapter, req: UpstreamRequest, client: ClientClose, caller: Caller): Promise<UpstreamResponse> {
   const maxRetries = config().maxRetries
   for (let attempt = 0; ; attempt++) {
+    const span = startAttemptSpan(caller.ctx, caller.connection, caller.model, req)
     let res: UpstreamResponse
     try {
       res = await callUpstream(req, client)
     }
     catch (error) {
       const err = upstreamTransportError(error)
+      failAttemptSpan(span, err.status, err.code)
       if (attempt >= maxRetries || !retryableTransport(err)) throw err
       await sleep(backoffMs(attempt), client)
       continue
     }
     // A redirect is not followed (the request carries the provider credential): it fails as the provider's error.
-    if (res.statusCode < 300) return res
+    if (res.statusCode < 300) {
+      caller.ctx.attemptSpan = span
+      return res
+    }
     const text = await res.text().catch(() => '')
-    if (attempt >= maxRetries || !RETRY_STATUSES.has(res.statusCode)) throw failureError(adapter.error(res.statusCode, text))
+    const failure = adapter.error(res.statusCode, text)
+    failAttemptSpan(span, res.statusCode, failure.code ?? undefined)
+    if (attempt >= maxRetries || !RETRY_STATUSES.has(res.statusCode)) throw failureError(failure)
     await sleep(backoffMs(attempt, retryAfterMs(res.headers['retry-after'])), client)
   }
 }
