@@ -69,7 +69,7 @@ export async function callWithRetries(adapter: ProviderAdapter, req: UpstreamReq
     }
     const text = await res.text().catch(() => '')
     const failure = adapter.error(res.statusCode, text)
-    failAttemptSpan(span, res.statusCode, failure.code ?? undefined)
+    failAttemptSpan(span, res.statusCode, failure.code)
     if (attempt >= maxRetries || !RETRY_STATUSES.has(res.statusCode)) throw failureError(failure)
     await sleep(backoffMs(attempt, retryAfterMs(res.headers['retry-after'])), client)
   }

@@ -70,10 +70,10 @@ export function startAttemptSpan(ctx: RequestContext, connection: string, model:
 const hostOf = (url: string) => URL.canParse(url) ? new URL(url).host : ''
 
 /** Ends a failed attempt's span with its error (a retry or a fallback follows it, or the request fails). */
-export function failAttemptSpan(span: Span | undefined, status: number, code: string | undefined): void {
+export function failAttemptSpan(span: Span | undefined, status: number, code: string | null | undefined): void {
   if (!span) return
   span.setAttributes({ 'http.response.status_code': status, 'error.type': code ?? String(status) })
-  span.setStatus({ code: SpanStatusCode.ERROR, message: code })
+  span.setStatus({ code: SpanStatusCode.ERROR, message: code ?? undefined })
   span.end()
 }
 
