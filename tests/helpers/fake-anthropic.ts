@@ -29,7 +29,7 @@ import { createHmac, randomBytes } from 'node:crypto'
 import { createServer, type ServerResponse } from 'node:http'
 import seed from '../../data/models.json'
 import { fakeReply, type RecordedRequest } from './fake-openai'
-import { listenOnLoopback } from './net'
+import { listenOnLoopback, readJsonRequest } from './net'
 
 export interface FakeAnthropic {
   /** Base URL, without /v1 (like https://api.anthropic.com). */
@@ -489,19 +489,9 @@ export async function startFakeAnthropic(apiKey = 'sk-ant-fake-provider-key-0123
   const requests: RecordedRequest[] = []
   const fake = { delayMs: 0 }
   const server = createServer(async (req, res) => {
-    const chunks: Buffer[] = []
-    for await (const c of req) chunks.push(c as Buffer)
-    const raw = Buffer.concat(chunks).toString('utf8')
-    const path = (req.url ?? '').split('?')[0]!
-    let body: any
-    try {
-      body = raw ? JSON.parse(raw) : undefined
-    }
-    catch {
-      requests.push({ method: req.method ?? '', path, headers: req.headers, body: raw })
-      return sendError(res, invalid('There was an issue with your request body: it is not valid JSON.'))
-    }
+    const { path, body, parsed } = await readJsonRequest(req)
     requests.push({ method: req.method ?? '', path, headers: req.headers, body })
+    if (!parsed) return sendError(res, invalid('There was an issue with your request body: it is not valid JSON.'))
     if (fake.delayMs) await new Promise(r => setTimeout(r, fake.delayMs))
     try {
       // The API takes the key from x-api-key, else from a bearer Authorization header (what SDK 1.x sends).

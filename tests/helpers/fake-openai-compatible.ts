@@ -14,7 +14,7 @@
 // usage are the OpenAI fake's (echo, a word is a token).
 import { createServer, type ServerResponse } from 'node:http'
 import { fakeReply, fakeUsage, type RecordedRequest } from './fake-openai'
-import { listenOnLoopback } from './net'
+import { listenOnLoopback, readJsonRequest } from './net'
 
 export type CompatibleBehaviour = 'strict' | 'no-usage' | 'ollama'
 
@@ -90,19 +90,9 @@ export async function startFakeCompatible(opts: { behaviour: CompatibleBehaviour
   const requests: RecordedRequest[] = []
   const failures: number[] = []
   const server = createServer(async (req, res) => {
-    const chunks: Buffer[] = []
-    for await (const c of req) chunks.push(c as Buffer)
-    const raw = Buffer.concat(chunks).toString('utf8')
-    const path = (req.url ?? '').split('?')[0]!
-    let body: any
-    try {
-      body = raw ? JSON.parse(raw) : undefined
-    }
-    catch {
-      requests.push({ method: req.method ?? '', path, headers: req.headers, body: raw })
-      return openaiError(res, 400, 'invalid JSON body')
-    }
+    const { path, body, parsed } = await readJsonRequest(req)
     requests.push({ method: req.method ?? '', path, headers: req.headers, body })
+    if (!parsed) return openaiError(res, 400, 'invalid JSON body')
     const failure = failures.shift()
     if (failure) return openaiError(res, failure, `injected failure ${failure}`, 'server_error')
     if (apiKey !== undefined && req.headers.authorization !== `Bearer ${apiKey}`) return openaiError(res, 401, 'Invalid API key', 'authentication_error')
